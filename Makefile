@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Veneer top-level Makefile.
+#
+#   make              build everything (hypervisor, tools, unit tests, guest
+#                     kernel, dom0 initramfs)
+#   make run          boot it under QEMU and leave you at dom0's shell
+#   make test         test-unit + test-system
+#   make test-unit    host unit tests (cmocka)
+#   make test-system  QEMU-based tests (pytest + pexpect)
+#   make guest-kernel Linux 6.1 + pv-guest/ (cached in ~/.cache/veneer)
+#
+# Each area adds its own targets in an <area>/<area>.mk fragment included
+# below; a fragment appends to these lists:
+#   ALL_TARGETS          what `make` builds
+#   UNIT_TESTS           host unit test binaries run by `make test-unit`
+#   SYSTEM_TEST_DEPS     what must be built before `make test-system`
+
+BUILD      := build
+CACHE      ?= $(HOME)/.cache/veneer
+export VENEER_CACHE := $(CACHE)
+
+HOSTCC     ?= cc
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+               -Ihypercall-abi/include
+PYTEST     ?= python3 -m pytest
+
+# Packages are installed by scripts/install-deps once per version of that
+# script; every target that needs a package depends on this stamp.
+DEPS_STAMP := $(BUILD)/.deps-$(shell sha256sum scripts/install-deps | cut -c1-12)
+
+ALL_TARGETS      :=
+UNIT_TESTS       :=
+SYSTEM_TEST_DEPS :=
+
+.PHONY: all run test test-unit test-system guest-kernel initramfs deps clean \
+        distclean
+
+all: real-all
+
+$(DEPS_STAMP): scripts/install-deps
+	@mkdir -p $(BUILD)
+	scripts/install-deps
+	@rm -f $(BUILD)/.deps-*
+	@touch $@
+
+deps: $(DEPS_STAMP)
+
+# --- guest kernel -----------------------------------------------------------
+GUEST_KERNEL_DIR := $(BUILD)/guest-kernel
+GUEST_VMLINUX    := $(GUEST_KERNEL_DIR)/vmlinux
+GUEST_BZIMAGE    := $(GUEST_KERNEL_DIR)/bzImage
+
+# build.sh decides from its cache key whether anything needs building, so
+# it runs every time; it takes a second when the cache is warm.
+guest-kernel: $(DEPS_STAMP)
+	pv-guest/build.sh $(GUEST_KERNEL_DIR)
+
+ALL_TARGETS      += guest-kernel
+SYSTEM_TEST_DEPS += guest-kernel
+
+# --- areas ------------------------------------------------------------------
+-include $(sort $(wildcard */*.mk))
+
+# --- aggregate targets ------------------------------------------------------
+real-all: $(DEPS_STAMP) $(ALL_TARGETS)
+
+test: test-unit test-system
+
+test-unit: $(DEPS_STAMP) $(UNIT_TESTS)
+	scripts/run-unit-tests $(UNIT_TESTS)
+
+# pytest exits 5 when it collected nothing; that is a failure here too.
+test-system: $(DEPS_STAMP) $(SYSTEM_TEST_DEPS)
+	$(PYTEST) -v tests/system
+
+run: $(DEPS_STAMP) $(RUN_DEPS)
+	scripts/run-qemu
+
+clean:
+	rm -rf $(BUILD)
+
+# Also drops the guest-kernel cache (a cold rebuild takes 10-15 minutes).
+distclean: clean
+	rm -rf $(CACHE)
