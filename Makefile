@@ -60,7 +60,7 @@ ALL_TARGETS      += guest-kernel
 SYSTEM_TEST_DEPS += guest-kernel
 
 # --- areas ------------------------------------------------------------------
--include $(sort $(wildcard */*.mk))
+-include $(sort $(wildcard */*.mk */*/*.mk))
 
 # --- aggregate targets ------------------------------------------------------
 real-all: $(DEPS_STAMP) $(ALL_TARGETS)

@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Boot things under QEMU for system tests, with timeouts and a log.
+
+Every system test boots QEMU through `Machine`: it spawns
+qemu-system-x86_64 under pexpect with -nographic (serial on stdio), tees
+everything the machine prints into a log file under build/test-logs/, and
+kills QEMU when the test ends, so no test can leave a VM behind or hang CI.
+"""
+
+import os
+import re
+import shlex
+import time
+
+import pexpect
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(TOP, "build")
+LOG_DIR = os.path.join(BUILD, "test-logs")
+
+GUEST_VMLINUX = os.path.join(BUILD, "guest-kernel", "vmlinux")
+GUEST_BZIMAGE = os.path.join(BUILD, "guest-kernel", "bzImage")
+DOM0_INITRAMFS = os.path.join(BUILD, "dom0", "initramfs.cpio.gz")
+VENEER_ELF = os.path.join(BUILD, "veneer.elf")
+
+# Printed by dom0/initramfs/init once user space is up.
+READY_MARKER = "VENEER-DOM0-READY"
+# Printed by init after a veneer.run= command, with its exit status.
+RUN_EXIT_RE = r"VENEER-RUN-EXIT=(\d+)"
+
+QEMU = "qemu-system-x86_64"
+# SMAP is off because QEMU 7.2's TCG mis-checks it on iret to ring 3.
+BASE_ARGS = ["-machine", "q35", "-accel", "tcg", "-cpu", "max,-smap",
+             "-nographic", "-no-reboot", "-monitor", "none",
+             "-serial", "stdio"]
+
+
+class Machine:
+    """One QEMU process whose serial console is driven with pexpect."""
+
+    def __init__(self, name, args, timeout=120):
+        os.makedirs(LOG_DIR, exist_ok=True)
+        self.log_path = os.path.join(LOG_DIR, name + ".log")
+        self.logfile = open(self.log_path, "w", encoding="utf-8",
+                            errors="replace")
+        self.argv = [QEMU] + BASE_ARGS + list(args)
+        self.logfile.write("# " + " ".join(shlex.quote(a)
+                                           for a in self.argv) + "\n")
+        self.logfile.flush()
+        self.started = time.monotonic()
+        self.child = pexpect.spawn(self.argv[0], self.argv[1:],
+                                   encoding="utf-8", codec_errors="replace",
+                                   timeout=timeout, logfile=self.logfile,
+                                   dimensions=(50, 200))
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def expect(self, pattern, timeout=None):
+        """Wait for a regex on the console; on timeout or exit, fail with
+        the tail of the console so the reason is in the test report."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            raise AssertionError("timed out after %.0fs waiting for %r; "
+                                 "console tail:\n%s" %
+                                 (self.elapsed(), pattern, self.tail()))
+        except pexpect.EOF:
+            raise AssertionError("QEMU exited while waiting for %r; "
+                                 "console tail:\n%s" %
+                                 (pattern, self.tail()))
+        return self.child.match
+
+    def sendline(self, line):
+        self.child.sendline(line)
+
+    def wait_exit(self, timeout=60):
+        """Wait for QEMU to exit by itself; returns its exit status."""
+        try:
+            self.child.expect(pexpect.EOF, timeout=timeout)
+        except pexpect.TIMEOUT:
+            raise AssertionError("QEMU still running %ds after the guest "
+                                 "should have powered off; console tail:\n%s"
+                                 % (timeout, self.tail()))
+        self.child.close()
+        return self.child.exitstatus
+
+    def tail(self, lines=40):
+        self.logfile.flush()
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.logfile.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def kernel_append(*params, run=None):
+    """A kernel command line; `run` becomes veneer.run="..." for init."""
+    parts = list(params)
+    if run is not None:
+        if '"' in run:
+            raise ValueError("veneer.run cannot contain a double quote")
+        parts.append('veneer.run="%s"' % run)
+    return " ".join(parts)
+
+
+def native_linux_args(append, memory="1G", smp=1):
+    """Our guest kernel booted directly by QEMU: full virtualization by
+    the emulator. Also the baseline the benchmark harness uses."""
+    return ["-m", memory, "-smp", str(smp),
+            "-kernel", GUEST_BZIMAGE, "-initrd", DOM0_INITRAMFS,
+            "-append", append]
+
+
+def run_exit_status(machine, timeout):
+    """Wait for init's report of a veneer.run command and return its exit
+    status."""
+    m = machine.expect(RUN_EXIT_RE, timeout=timeout)
+    return int(m.group(1))
+
+
+def strip_ansi(text):
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
