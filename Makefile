@@ -15,6 +15,8 @@
 #   ALL_TARGETS          what `make` builds
 #   UNIT_TESTS           host unit test binaries run by `make test-unit`
 #   SYSTEM_TEST_DEPS     what must be built before `make test-system`
+#   INITRAMFS_FILES      SRC=DEST pairs packed into dom0's initramfs
+#   INITRAMFS_DEPS       the SRC files of those pairs
 
 BUILD      := build
 CACHE      ?= $(HOME)/.cache/veneer
@@ -23,7 +25,9 @@ export VENEER_CACHE := $(CACHE)
 HOSTCC     ?= cc
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
                -Ihypercall-abi/include
-PYTEST     ?= python3 -m pytest
+# Debian's python3 (which has python3-pytest and -pexpect), not one on PATH.
+PYTHON     ?= /usr/bin/python3
+PYTEST     ?= $(PYTHON) -m pytest
 
 # Packages are installed by scripts/install-deps once per version of that
 # script; every target that needs a package depends on this stamp.
@@ -32,6 +36,9 @@ DEPS_STAMP := $(BUILD)/.deps-$(shell sha256sum scripts/install-deps | cut -c1-12
 ALL_TARGETS      :=
 UNIT_TESTS       :=
 SYSTEM_TEST_DEPS :=
+RUN_DEPS         :=
+INITRAMFS_FILES  :=
+INITRAMFS_DEPS   :=
 
 .PHONY: all run test test-unit test-system guest-kernel initramfs deps clean \
         distclean
@@ -61,6 +68,21 @@ SYSTEM_TEST_DEPS += guest-kernel
 
 # --- areas ------------------------------------------------------------------
 -include $(sort $(wildcard */*.mk */*/*.mk))
+
+# --- dom0 initramfs ---------------------------------------------------------
+# Areas add programs to it as SRC=DEST pairs in INITRAMFS_FILES, with the
+# SRC files also listed in INITRAMFS_DEPS so they are built first.
+DOM0_INITRAMFS := $(BUILD)/dom0/initramfs.cpio.gz
+
+$(DOM0_INITRAMFS): dom0/mkinitramfs dom0/initramfs/init $(INITRAMFS_DEPS) \
+                   $(DEPS_STAMP) Makefile
+	dom0/mkinitramfs $@ $(INITRAMFS_FILES)
+
+initramfs: $(DOM0_INITRAMFS)
+
+ALL_TARGETS      += initramfs
+SYSTEM_TEST_DEPS += initramfs
+RUN_DEPS         += guest-kernel initramfs
 
 # --- aggregate targets ------------------------------------------------------
 real-all: $(DEPS_STAMP) $(ALL_TARGETS)
