@@ -72,7 +72,11 @@ static uint64_t note_number(const uint8_t *desc, uint32_t size)
 	return v;
 }
 
-/* Copy a note's NUL-terminated string into dst; fails if it has no NUL. */
+/*
+ * Copy a string note into dst. The string ends at its first NUL or at the
+ * end of the note: Linux emits FEATURES with .ascii, without a NUL. A
+ * string that does not fit dst is refused rather than cut.
+ */
 static bool note_string(char *dst, size_t cap, const uint8_t *desc,
 			uint32_t size)
 {
@@ -80,10 +84,8 @@ static bool note_string(char *dst, size_t cap, const uint8_t *desc,
 
 	for (n = 0; n < size && desc[n]; n++)
 		;
-	if (n == size)
-		return false;
 	if (n >= cap)
-		n = cap - 1;
+		return false;
 	vb_memcpy(dst, desc, n);
 	dst[n] = '\0';
 	return true;
@@ -219,8 +221,8 @@ static int take_note(struct vb_image *img, struct note_state *st,
 	}
 	if (!ok)
 		return vb_fail(err, -VB_ENOEXEC,
-			       "Xen note %u: string without a terminating NUL",
-			       type);
+			       "Xen note %u: string of %u bytes is too long",
+			       type, size);
 	return 0;
 }
 

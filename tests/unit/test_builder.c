@@ -281,14 +281,16 @@ static void parse_rejects_bad_note_values(void **state)
 {
 	struct image im;
 	uint8_t *notes;
-	char bad[8] = { 'g', 'e', 'n', 'e', 'r', 'i', 'c', 'X' };
+	char longname[64];
 	uint8_t wide[9] = { 0 };
 
 	make_image(&im, false);
 	notes = im.buf + im.notes_off + im.notes_len;
+	memset(longname, 'g', sizeof(longname));
 	im.ph[0].filesz = im.ph[0].memsz = im.notes_len +
-		add_note(notes, XEN_ELFNOTE_LOADER, bad, sizeof(bad));
-	expect_reject(&im, false, "without a terminating NUL");
+		add_note(notes, XEN_ELFNOTE_LOADER, longname,
+			 sizeof(longname));
+	expect_reject(&im, false, "string of 64 bytes is too long");
 
 	make_image(&im, false);
 	notes = im.buf + im.notes_off + im.notes_len;
@@ -344,6 +346,24 @@ static void parse_rejects_virt_base_in_hypervisor_hole(void **state)
 	im.ph[0].filesz = im.ph[0].memsz = im.notes_len +
 		add_num(notes, XEN_ELFNOTE_VIRT_BASE, 0x0000800000000000ULL);
 	expect_reject(&im, false, "non-canonical");
+}
+
+/* Linux writes FEATURES with .ascii: no NUL inside the note. */
+static void parse_accepts_string_note_without_nul(void **state)
+{
+	struct image im;
+	struct vb_image img;
+	struct vb_error err = { "" };
+	static const char feats[] = "!writable_page_tables|dom0";
+	uint8_t *notes;
+
+	make_image(&im, false);
+	notes = im.buf + im.notes_off + im.notes_len;
+	im.ph[0].filesz = im.ph[0].memsz = im.notes_len +
+		add_note(notes, XEN_ELFNOTE_FEATURES, feats,
+			 sizeof(feats) - 1);
+	assert_int_equal(parse(&im, true, &img, &err), 0);
+	assert_true(img.supported_features & (1u << XENFEAT_dom0));
 }
 
 static void parse_requires_dom0_feature_for_initial_domain(void **state)
@@ -689,6 +709,7 @@ int main(void)
 		cmocka_unit_test(parse_rejects_bad_note_values),
 		cmocka_unit_test(parse_rejects_entry_and_hypercall_page_outside_image),
 		cmocka_unit_test(parse_rejects_virt_base_in_hypervisor_hole),
+		cmocka_unit_test(parse_accepts_string_note_without_nul),
 		cmocka_unit_test(parse_requires_dom0_feature_for_initial_domain),
 		cmocka_unit_test(parse_rejects_required_supervisor_mode_kernel),
 		cmocka_unit_test(parse_survives_random_corruption),
