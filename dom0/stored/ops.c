@@ -190,6 +190,10 @@ static int create(struct ctx *x, const char *path, struct node **out)
 		const char *slash = strchr(rest, '/');
 		size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
 
+		/* A transaction depends on this node still not existing. */
+		memcpy(pbuf, path, (size_t)(rest - path) + len);
+		pbuf[rest - path + len] = '\0';
+		note(x, pbuf, NULL);
 		p = node_add_child(x->t, p, rest, len);
 		if (!p)
 			return -ENOMEM;

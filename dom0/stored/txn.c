@@ -191,7 +191,6 @@ static void replay(struct ctx *x, const struct txn *t)
 			break;
 		}
 	}
-	x->fires = r.fires;
 	x->fires_tail = r.fires_tail;
 }
 

@@ -1,0 +1,815 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Protocol tests for the store daemon's core (dom0/stored), in process:
+ * connections are plain byte queues with any domain id, so permissions,
+ * quotas, transactions and watch delivery can be checked per connection
+ * without a transport.  The same core runs behind the socket and the
+ * rings (tests/unit/test_store_daemon.c tests those).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "store.h"
+
+struct msg {
+	struct store_msg_hdr h;
+	char body[STORE_PAYLOAD_MAX + 1];
+};
+
+static struct store *S;
+static uint32_t next_req = 100;
+
+static int setup(void **state)
+{
+	struct store_quota q;
+
+	store_default_quota(&q);
+	q.nodes = 10;
+	q.watches = 3;
+	q.txns = 2;
+	q.value_size = 16;
+	q.perms = 3;
+	S = store_new(&q);
+	return S ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	store_free(S);
+	S = NULL;
+	return 0;
+}
+
+static struct conn *conn(unsigned int domid)
+{
+	struct conn *c = store_conn_new(S, domid, NULL, NULL);
+
+	assert_non_null(c);
+	return c;
+}
+
+/* Pop the next queued message of the wanted kind (events or not). */
+static bool pop(struct conn *c, bool event, struct msg *m)
+{
+	size_t len, off = 0;
+	const char *out = store_output(c, &len);
+
+	while (off + sizeof(m->h) <= len) {
+		struct store_msg_hdr h;
+
+		memcpy(&h, out + off, sizeof(h));
+		if ((h.type == STORE_WATCH_EVENT) == event) {
+			size_t total = sizeof(h) + h.len;
+
+			m->h = h;
+			memcpy(m->body, out + off + sizeof(h), h.len);
+			m->body[h.len] = '\0';
+			/* Cut it out of the queue. */
+			memmove((char *)out + off, out + off + total,
+				len - off - total);
+			c->out_len -= total;
+			return true;
+		}
+		off += sizeof(h) + h.len;
+	}
+	return false;
+}
+
+static void send_raw(struct conn *c, uint32_t type, uint32_t tx,
+		     const void *body, size_t len)
+{
+	struct store_msg_hdr h = {
+		.type = type, .req_id = next_req++, .tx_id = tx,
+		.len = (uint32_t)len,
+	};
+
+	store_input(c, &h, sizeof(h));
+	store_input(c, body, len);
+}
+
+/* Send a request and return its reply (asserting the req_id echo). */
+static struct msg rq(struct conn *c, uint32_t type, uint32_t tx,
+		     const void *body, size_t len)
+{
+	struct msg m;
+	uint32_t id = next_req;
+
+	send_raw(c, type, tx, body, len);
+	assert_true(pop(c, false, &m));
+	assert_int_equal(m.h.req_id, id);
+	assert_int_equal(m.h.tx_id, tx);
+	return m;
+}
+
+/* Body from NUL-separated pieces: "a", "b" -> "a\0b\0". */
+static size_t cat(char *buf, int n, ...)
+{
+	va_list ap;
+	size_t off = 0;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		const char *s = va_arg(ap, const char *);
+
+		strcpy(buf + off, s);
+		off += strlen(s) + 1;
+	}
+	va_end(ap);
+	return off;
+}
+
+/* Each evaluates its request exactly once. */
+#define OK_REPLY(req) do {						\
+	struct msg m_ = (req);						\
+	assert_string_equal(m_.body, "OK");				\
+	assert_int_not_equal(m_.h.type, STORE_ERROR);			\
+} while (0)
+
+#define ERR_REPLY(req, name) do {					\
+	struct msg m_ = (req);						\
+	assert_string_equal(m_.body, name);				\
+	assert_int_equal(m_.h.type, STORE_ERROR);			\
+} while (0)
+
+static struct msg do_write(struct conn *c, uint32_t tx, const char *path,
+			   const char *val)
+{
+	char buf[STORE_PAYLOAD_MAX];
+	size_t pl = strlen(path) + 1, vl = strlen(val);
+
+	memcpy(buf, path, pl);
+	memcpy(buf + pl, val, vl);
+	return rq(c, STORE_WRITE, tx, buf, pl + vl);
+}
+
+static struct msg do_1(struct conn *c, uint32_t type, uint32_t tx,
+		       const char *arg)
+{
+	return rq(c, type, tx, arg, strlen(arg) + 1);
+}
+
+static struct msg do_2(struct conn *c, uint32_t type, const char *a,
+		       const char *b)
+{
+	char buf[STORE_PAYLOAD_MAX];
+
+	return rq(c, type, 0, buf, cat(buf, 2, a, b));
+}
+
+static void expect_event(struct conn *c, const char *path,
+			 const char *token)
+{
+	struct msg m;
+
+	assert_true(pop(c, true, &m));
+	assert_string_equal(m.body, path);
+	assert_string_equal(m.body + strlen(path) + 1, token);
+	assert_int_equal(m.h.len, strlen(path) + strlen(token) + 2);
+}
+
+static void expect_no_event(struct conn *c)
+{
+	struct msg m;
+
+	assert_false(pop(c, true, &m));
+}
+
+static uint32_t txn_begin(struct conn *c)
+{
+	struct msg m = rq(c, STORE_TRANSACTION_START, 0, "", 1);
+
+	assert_int_equal(m.h.type, STORE_TRANSACTION_START);
+	return (uint32_t)strtoul(m.body, NULL, 10);
+}
+
+static struct msg txn_finish(struct conn *c, uint32_t tx, bool commit)
+{
+	return rq(c, STORE_TRANSACTION_END, tx, commit ? "T" : "F", 2);
+}
+
+/* --- basic operations ------------------------------------------------ */
+
+static void write_then_read_returns_value(void **state)
+{
+	struct conn *c = conn(0);
+	struct msg m;
+
+	OK_REPLY(do_write(c, 0, "/a/b", "hello"));
+	m = do_1(c, STORE_READ, 0, "/a/b");
+	assert_int_equal(m.h.type, STORE_READ);
+	assert_int_equal(m.h.len, 5);
+	assert_memory_equal(m.body, "hello", 5);
+	/* The parent was created, empty. */
+	m = do_1(c, STORE_READ, 0, "/a");
+	assert_int_equal(m.h.len, 0);
+}
+
+static void values_may_hold_nul_bytes(void **state)
+{
+	struct conn *c = conn(0);
+	struct msg m;
+
+	m = rq(c, STORE_WRITE, 0, "/bin\0x\0y", 8);
+	OK_REPLY(m);
+	m = do_1(c, STORE_READ, 0, "/bin");
+	assert_int_equal(m.h.len, 3);
+	assert_memory_equal(m.body, "x\0y", 3);
+}
+
+static void read_missing_is_enoent(void **state)
+{
+	struct conn *c = conn(0);
+
+	ERR_REPLY(do_1(c, STORE_READ, 0, "/nope"), "ENOENT");
+}
+
+static void mkdir_creates_and_is_idempotent(void **state)
+{
+	struct conn *c = conn(0);
+
+	OK_REPLY(do_1(c, STORE_MKDIR, 0, "/d/e/f"));
+	OK_REPLY(do_1(c, STORE_MKDIR, 0, "/d/e/f"));
+	assert_int_equal(do_1(c, STORE_READ, 0, "/d/e").h.type, STORE_READ);
+}
+
+static void directory_lists_children_in_creation_order(void **state)
+{
+	struct conn *c = conn(0);
+	struct msg m;
+
+	do_write(c, 0, "/dir/zeta", "");
+	do_write(c, 0, "/dir/alpha", "");
+	do_1(c, STORE_MKDIR, 0, "/dir/mid");
+	m = do_1(c, STORE_DIRECTORY, 0, "/dir");
+	assert_int_equal(m.h.len, sizeof("zeta\0alpha\0mid"));
+	assert_memory_equal(m.body, "zeta\0alpha\0mid\0", m.h.len);
+	m = do_1(c, STORE_DIRECTORY, 0, "/dir/mid");
+	assert_int_equal(m.h.len, 0);
+}
+
+static void directory_part_pages_a_listing(void **state)
+{
+	struct conn *c = conn(0);
+	char buf[64];
+	struct msg m;
+	size_t gl;
+
+	do_write(c, 0, "/p/one", "");
+	do_write(c, 0, "/p/two", "");
+	m = rq(c, STORE_DIRECTORY_PART, 0, buf, cat(buf, 2, "/p", "0"));
+	assert_int_equal(m.h.type, STORE_DIRECTORY_PART);
+	gl = strlen(m.body) + 1;
+	assert_true(gl > 1);
+	/* generation, "one", "two", then the empty end marker */
+	assert_int_equal(m.h.len, gl + 8 + 1);
+	assert_memory_equal(m.body + gl, "one\0two\0\0", 9);
+	m = rq(c, STORE_DIRECTORY_PART, 0, buf, cat(buf, 2, "/p", "4"));
+	assert_memory_equal(m.body + strlen(m.body) + 1, "two\0\0", 5);
+	ERR_REPLY(rq(c, STORE_DIRECTORY_PART, 0, buf, cat(buf, 2, "/p", "x")),
+		  "EINVAL");
+}
+
+static void rm_removes_subtree_and_tolerates_missing_leaf(void **state)
+{
+	struct conn *c = conn(0);
+
+	do_write(c, 0, "/r/a/b", "1");
+	OK_REPLY(do_1(c, STORE_RM, 0, "/r/a"));
+	ERR_REPLY(do_1(c, STORE_READ, 0, "/r/a/b"), "ENOENT");
+	/* Parent exists: removing a missing child is fine. */
+	OK_REPLY(do_1(c, STORE_RM, 0, "/r/a"));
+	/* Parent missing too: ENOENT. */
+	ERR_REPLY(do_1(c, STORE_RM, 0, "/r/x/y"), "ENOENT");
+	ERR_REPLY(do_1(c, STORE_RM, 0, "/"), "EINVAL");
+}
+
+static void relative_paths_are_under_domain_home(void **state)
+{
+	struct conn *d0 = conn(0), *d3 = conn(3);
+	struct msg m;
+
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/3");
+	{
+		char buf[64];
+
+		rq(d0, STORE_SET_PERMS, 0, buf,
+		   cat(buf, 2, "/local/domain/3", "n3"));
+	}
+	OK_REPLY(do_write(d3, 0, "data/x", "42"));
+	m = do_1(d0, STORE_READ, 0, "/local/domain/3/data/x");
+	assert_memory_equal(m.body, "42", 2);
+	m = do_1(d0, STORE_GET_DOMAIN_PATH, 0, "3");
+	assert_string_equal(m.body, "/local/domain/3");
+	assert_int_equal(m.h.len, sizeof("/local/domain/3"));
+}
+
+static void malformed_paths_are_einval(void **state)
+{
+	struct conn *c = conn(0);
+
+	ERR_REPLY(do_1(c, STORE_READ, 0, "/a//b"), "EINVAL");
+	ERR_REPLY(do_1(c, STORE_READ, 0, "/a/"), "EINVAL");
+	ERR_REPLY(do_1(c, STORE_READ, 0, "/a b"), "EINVAL");
+	ERR_REPLY(do_1(c, STORE_READ, 0, ""), "EINVAL");
+	ERR_REPLY(do_write(c, 0, "/bad*char", "v"), "EINVAL");
+}
+
+/* --- malformed messages ---------------------------------------------- */
+
+static void unknown_type_and_bad_payloads_get_errors(void **state)
+{
+	struct conn *c = conn(0);
+
+	ERR_REPLY(rq(c, 999, 0, "x", 2), "EINVAL");
+	ERR_REPLY(rq(c, 20, 0, "x", 2), "EINVAL");	/* removed RESTRICT */
+	/* READ without the terminating NUL, and with two strings. */
+	ERR_REPLY(rq(c, STORE_READ, 0, "/a", 2), "EINVAL");
+	ERR_REPLY(rq(c, STORE_READ, 0, "/a\0/b", 6), "EINVAL");
+	/* WRITE without a NUL after the path. */
+	ERR_REPLY(rq(c, STORE_WRITE, 0, "/a", 2), "EINVAL");
+	ERR_REPLY(rq(c, STORE_WATCH, 0, "/a", 3), "EINVAL");
+	ERR_REPLY(rq(c, STORE_INTRODUCE, 0, "x\0y\0z", 6), "EINVAL");
+	ERR_REPLY(rq(c, STORE_GET_DOMAIN_PATH, 0, "70000", 6), "EINVAL");
+	/* Unknown transaction id. */
+	ERR_REPLY(rq(c, STORE_READ, 77, "/a", 3), "ENOENT");
+	/* The connection still works. */
+	OK_REPLY(do_write(c, 0, "/still", "ok"));
+}
+
+static void oversize_header_closes_connection(void **state)
+{
+	struct conn *c = conn(0);
+	struct store_msg_hdr h = { .type = STORE_READ, .len = 5000 };
+
+	assert_int_equal(store_input(c, &h, sizeof(h)), -EPROTO);
+	assert_true(c->dead);
+}
+
+static void split_and_coalesced_input_is_framed(void **state)
+{
+	struct conn *c = conn(0);
+	char buf[256];
+	struct store_msg_hdr h = { .type = STORE_WRITE, .len = 6 };
+	size_t i, n = 0;
+	struct msg m;
+
+	/* Two messages in one buffer, fed one byte at a time. */
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), "/s\0abc", 6);
+	n = sizeof(h) + 6;
+	h.type = STORE_READ;
+	h.len = 3;
+	h.req_id = 9;
+	memcpy(buf + n, &h, sizeof(h));
+	memcpy(buf + n + sizeof(h), "/s", 3);
+	n += sizeof(h) + 3;
+	for (i = 0; i < n; i++)
+		assert_int_equal(store_input(c, buf + i, 1), 0);
+	assert_true(pop(c, false, &m));
+	assert_string_equal(m.body, "OK");
+	assert_true(pop(c, false, &m));
+	assert_int_equal(m.h.req_id, 9);
+	assert_memory_equal(m.body, "abc", 3);
+}
+
+/* --- permissions ----------------------------------------------------- */
+
+static void set_perms(struct conn *c, const char *path, int n, ...)
+{
+	char buf[256];
+	size_t off = strlen(path) + 1;
+	va_list ap;
+	int i;
+
+	strcpy(buf, path);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		const char *p = va_arg(ap, const char *);
+
+		strcpy(buf + off, p);
+		off += strlen(p) + 1;
+	}
+	va_end(ap);
+	OK_REPLY(rq(c, STORE_SET_PERMS, 0, buf, off));
+}
+
+static void get_perms_reports_list(void **state)
+{
+	struct conn *c = conn(0);
+	struct msg m;
+
+	do_write(c, 0, "/gp", "");
+	set_perms(c, "/gp", 3, "n1", "r2", "b3");
+	m = do_1(c, STORE_GET_PERMS, 0, "/gp");
+	assert_int_equal(m.h.len, 9);
+	assert_memory_equal(m.body, "n1\0r2\0b3\0", 9);
+	/* Children inherit. */
+	do_write(c, 0, "/gp/kid", "");
+	m = do_1(c, STORE_GET_PERMS, 0, "/gp/kid");
+	assert_memory_equal(m.body, "n1\0r2\0b3\0", 9);
+}
+
+static void permissions_are_enforced_per_connection(void **state)
+{
+	struct conn *d0 = conn(0), *d1 = conn(1), *d2 = conn(2), *d3 = conn(3);
+	struct conn *d4 = conn(4);
+
+	do_write(d0, 0, "/perm/node", "secret");
+	set_perms(d0, "/perm/node", 3, "n1", "r2", "w3");
+	/* owner 1: everything */
+	assert_int_equal(do_1(d1, STORE_READ, 0, "/perm/node").h.type,
+			 STORE_READ);
+	OK_REPLY(do_write(d1, 0, "/perm/node", "v1"));
+	/* 2: read only */
+	assert_int_equal(do_1(d2, STORE_READ, 0, "/perm/node").h.type,
+			 STORE_READ);
+	ERR_REPLY(do_write(d2, 0, "/perm/node", "x"), "EACCES");
+	/* 3: write only */
+	ERR_REPLY(do_1(d3, STORE_READ, 0, "/perm/node"), "EACCES");
+	OK_REPLY(do_write(d3, 0, "/perm/node", "v3"));
+	/* 4: default from the owner entry, none */
+	ERR_REPLY(do_1(d4, STORE_READ, 0, "/perm/node"), "EACCES");
+	ERR_REPLY(do_write(d4, 0, "/perm/node", "x"), "EACCES");
+	ERR_REPLY(do_1(d4, STORE_DIRECTORY, 0, "/perm/node"), "EACCES");
+	ERR_REPLY(do_1(d4, STORE_GET_PERMS, 0, "/perm/node"), "EACCES");
+	ERR_REPLY(do_1(d4, STORE_RM, 0, "/perm/node"), "EACCES");
+	/* Creating below needs write on the parent. */
+	ERR_REPLY(do_write(d2, 0, "/perm/node/kid", "x"), "EACCES");
+	OK_REPLY(do_write(d3, 0, "/perm/node/kid", "x"));
+}
+
+static void unprivileged_owns_what_it_creates_and_keeps_owner(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char buf[64];
+	struct msg m;
+
+	do_write(d0, 0, "/own", "");
+	set_perms(d0, "/own", 1, "b0");	/* everyone may write */
+	OK_REPLY(do_write(d5, 0, "/own/mine", "x"));
+	m = do_1(d0, STORE_GET_PERMS, 0, "/own/mine");
+	assert_memory_equal(m.body, "b5\0", 3);
+	/* Owner may change the list but not give the node away. */
+	set_perms(d5, "/own/mine", 2, "n5", "r6");
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 2, "/own/mine", "n6")), "EPERM");
+	/* Privileged may. */
+	set_perms(d0, "/own/mine", 1, "n6");
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 2, "/own/mine", "n5")), "EACCES");
+	ERR_REPLY(rq(d0, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 2, "/own/mine", "q1")), "EINVAL");
+}
+
+static void privileged_only_operations_refuse_guests(void **state)
+{
+	struct conn *d1 = conn(1);
+	char buf[64];
+
+	ERR_REPLY(rq(d1, STORE_INTRODUCE, 0, buf, cat(buf, 3, "9", "1", "2")),
+		  "EACCES");
+	ERR_REPLY(do_1(d1, STORE_RELEASE, 0, "9"), "EACCES");
+	ERR_REPLY(do_1(d1, STORE_RESUME, 0, "9"), "EACCES");
+	ERR_REPLY(rq(d1, STORE_SET_TARGET, 0, buf, cat(buf, 2, "9", "1")),
+		  "EACCES");
+}
+
+/* --- watches --------------------------------------------------------- */
+
+static void watch_fires_initial_event_then_on_change(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+
+	OK_REPLY(do_2(w, STORE_WATCH, "/wt", "tok"));
+	expect_event(w, "/wt", "tok");
+	expect_no_event(w);
+	do_write(d0, 0, "/wt", "1");
+	expect_event(w, "/wt", "tok");
+	/* Subtree changes fire with the changed path. */
+	do_write(d0, 0, "/wt/deep/er", "2");
+	expect_event(w, "/wt/deep/er", "tok");
+	/* Siblings with a common prefix do not. */
+	do_write(d0, 0, "/wtx", "3");
+	expect_no_event(w);
+}
+
+static void watch_events_keep_order_and_follow_reply(void **state)
+{
+	struct conn *w = conn(0);
+	size_t len;
+	const char *out;
+	struct store_msg_hdr h;
+
+	do_2(w, STORE_WATCH, "/ord", "t");
+	expect_event(w, "/ord", "t");
+	/* The writer's own watch: reply first, then the event. */
+	send_raw(w, STORE_WRITE, 0, "/ord/1\0a", 8);
+	out = store_output(w, &len);
+	memcpy(&h, out, sizeof(h));
+	assert_int_equal(h.type, STORE_WRITE);
+	memcpy(&h, out + sizeof(h) + h.len, sizeof(h));
+	assert_int_equal(h.type, STORE_WATCH_EVENT);
+	pop(w, false, &(struct msg){ 0 });
+	do_write(w, 0, "/ord/2", "b");
+	do_write(w, 0, "/ord/3", "c");
+	expect_event(w, "/ord/1", "t");
+	expect_event(w, "/ord/2", "t");
+	expect_event(w, "/ord/3", "t");
+}
+
+static void rm_fires_watches_inside_removed_subtree(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+
+	do_write(d0, 0, "/rmw/a/b", "1");
+	do_2(w, STORE_WATCH, "/rmw/a/b", "inner");
+	expect_event(w, "/rmw/a/b", "inner");
+	do_2(w, STORE_WATCH, "/rmw", "outer");
+	expect_event(w, "/rmw", "outer");
+	do_1(d0, STORE_RM, 0, "/rmw/a");
+	expect_event(w, "/rmw/a/b", "inner");
+	expect_event(w, "/rmw/a", "outer");
+	expect_no_event(w);
+}
+
+static void relative_watch_gets_relative_paths(void **state)
+{
+	struct conn *d0 = conn(0), *d7 = conn(7);
+
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/7");
+	set_perms(d0, "/local/domain/7", 1, "n7");
+	OK_REPLY(do_2(d7, STORE_WATCH, "device", "dev"));
+	expect_event(d7, "device", "dev");
+	do_write(d0, 0, "/local/domain/7/device/vbd/0", "x");
+	expect_event(d7, "device/vbd/0", "dev");
+}
+
+static void events_skip_watchers_that_cannot_read(void **state)
+{
+	struct conn *d0 = conn(0), *d8 = conn(8);
+
+	do_write(d0, 0, "/hid", "");
+	set_perms(d0, "/hid", 1, "r0");
+	OK_REPLY(do_2(d8, STORE_WATCH, "/hid", "t"));
+	expect_event(d8, "/hid", "t");
+	do_write(d0, 0, "/hid/secret", "x");
+	set_perms(d0, "/hid/secret", 1, "n0");
+	do_write(d0, 0, "/hid/secret", "y");
+	/* Saw the creation (readable then), not the later changes. */
+	expect_event(d8, "/hid/secret", "t");
+	expect_no_event(d8);
+}
+
+static void unwatch_stops_events_and_duplicates_are_eexist(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+
+	OK_REPLY(do_2(w, STORE_WATCH, "/uw", "t"));
+	expect_event(w, "/uw", "t");
+	ERR_REPLY(do_2(w, STORE_WATCH, "/uw", "t"), "EEXIST");
+	OK_REPLY(do_2(w, STORE_UNWATCH, "/uw", "t"));
+	ERR_REPLY(do_2(w, STORE_UNWATCH, "/uw", "t"), "ENOENT");
+	do_write(d0, 0, "/uw", "x");
+	expect_no_event(w);
+}
+
+static void special_watches_fire_on_introduce_and_release(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+	char buf[64];
+	struct msg m;
+
+	do_2(w, STORE_WATCH, "@introduceDomain", "in");
+	expect_event(w, "@introduceDomain", "in");
+	do_2(w, STORE_WATCH, "@releaseDomain", "out");
+	expect_event(w, "@releaseDomain", "out");
+	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "12");
+	assert_string_equal(m.body, "F");
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "4660", "5")));
+	expect_event(w, "@introduceDomain", "in");
+	expect_no_event(w);
+	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "12");
+	assert_string_equal(m.body, "T");
+	/* Same again is fine; another page is not. */
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "4660", "5")));
+	expect_event(w, "@introduceDomain", "in");
+	ERR_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "1", "5")),
+		  "EEXIST");
+	OK_REPLY(do_1(d0, STORE_RESUME, 0, "12"));
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "12"));
+	expect_event(w, "@releaseDomain", "out");
+	ERR_REPLY(do_1(d0, STORE_RELEASE, 0, "12"), "ENOENT");
+	ERR_REPLY(do_1(d0, STORE_RESUME, 0, "12"), "ENOENT");
+	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "0");
+	assert_string_equal(m.body, "T");
+}
+
+/* --- transactions ---------------------------------------------------- */
+
+static void transaction_is_isolated_until_commit(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0), *w = conn(0);
+	uint32_t tx;
+	struct msg m;
+
+	do_2(w, STORE_WATCH, "/tx", "t");
+	expect_event(w, "/tx", "t");
+	tx = txn_begin(a);
+	assert_true(tx != 0);
+	OK_REPLY(do_write(a, tx, "/tx/v", "in-tx"));
+	/* Others, and a itself outside the transaction, do not see it. */
+	ERR_REPLY(do_1(b, STORE_READ, 0, "/tx/v"), "ENOENT");
+	ERR_REPLY(do_1(a, STORE_READ, 0, "/tx/v"), "ENOENT");
+	m = do_1(a, STORE_READ, tx, "/tx/v");
+	assert_memory_equal(m.body, "in-tx", 5);
+	expect_no_event(w);
+	OK_REPLY(txn_finish(a, tx, true));
+	m = do_1(b, STORE_READ, 0, "/tx/v");
+	assert_memory_equal(m.body, "in-tx", 5);
+	expect_event(w, "/tx/v", "t");
+	/* The id is gone. */
+	ERR_REPLY(do_1(a, STORE_READ, tx, "/tx/v"), "ENOENT");
+}
+
+static void conflicting_commit_gets_eagain(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0);
+	uint32_t tx;
+	struct msg m;
+
+	do_write(a, 0, "/cf/x", "0");
+	tx = txn_begin(a);
+	m = do_1(a, STORE_READ, tx, "/cf/x");
+	do_write(a, tx, "/cf/y", "from-tx");
+	/* Someone changes what the transaction read. */
+	OK_REPLY(do_write(b, 0, "/cf/x", "1"));
+	ERR_REPLY(txn_finish(a, tx, true), "EAGAIN");
+	ERR_REPLY(do_1(b, STORE_READ, 0, "/cf/y"), "ENOENT");
+	(void)m;
+}
+
+static void unrelated_change_does_not_conflict(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0);
+	uint32_t tx;
+
+	do_write(a, 0, "/nc/a/x", "0");
+	do_write(a, 0, "/nc/b", "0");
+	tx = txn_begin(a);
+	do_1(a, STORE_READ, tx, "/nc/a/x");
+	do_write(a, tx, "/nc/a/x", "1");
+	OK_REPLY(do_write(b, 0, "/nc/b", "changed"));
+	OK_REPLY(txn_finish(a, tx, true));
+}
+
+static void concurrent_creation_conflicts(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0);
+	uint32_t tx;
+
+	do_1(a, STORE_MKDIR, 0, "/cc");
+	tx = txn_begin(a);
+	ERR_REPLY(do_1(a, STORE_READ, tx, "/cc/new"), "ENOENT");
+	do_write(b, 0, "/cc/new", "b-was-first");
+	do_write(a, tx, "/cc/new", "a");
+	ERR_REPLY(txn_finish(a, tx, true), "EAGAIN");
+}
+
+static void abort_discards_changes(void **state)
+{
+	struct conn *a = conn(0);
+	uint32_t tx;
+
+	tx = txn_begin(a);
+	do_write(a, tx, "/ab/x", "1");
+	do_1(a, STORE_RM, tx, "/ab");
+	do_1(a, STORE_MKDIR, tx, "/ab2");
+	OK_REPLY(txn_finish(a, tx, false));
+	ERR_REPLY(do_1(a, STORE_READ, 0, "/ab2"), "ENOENT");
+	ERR_REPLY(txn_finish(a, tx, true), "ENOENT");
+	ERR_REPLY(rq(a, STORE_TRANSACTION_END, 0, "T", 2), "ENOENT");
+}
+
+static void transaction_replays_rm_and_perms(void **state)
+{
+	struct conn *a = conn(0);
+	uint32_t tx;
+	char buf[64];
+	struct msg m;
+
+	do_write(a, 0, "/rp/gone/x", "1");
+	do_write(a, 0, "/rp/keep", "1");
+	tx = txn_begin(a);
+	OK_REPLY(do_1(a, STORE_RM, tx, "/rp/gone"));
+	OK_REPLY(rq(a, STORE_SET_PERMS, tx, buf, cat(buf, 2, "/rp/keep", "r4")));
+	OK_REPLY(txn_finish(a, tx, true));
+	ERR_REPLY(do_1(a, STORE_READ, 0, "/rp/gone"), "ENOENT");
+	m = do_1(a, STORE_GET_PERMS, 0, "/rp/keep");
+	assert_memory_equal(m.body, "r4\0", 3);
+}
+
+/* --- quotas ---------------------------------------------------------- */
+
+static void quotas_give_protocol_errors(void **state)
+{
+	struct conn *d0 = conn(0), *d9 = conn(9);
+	char path[32];
+	int i;
+
+	do_1(d0, STORE_MKDIR, 0, "/q");
+	set_perms(d0, "/q", 1, "b0");
+	/* value size (16 here) */
+	ERR_REPLY(do_write(d9, 0, "/q/big", "0123456789abcdefX"), "ENOSPC");
+	OK_REPLY(do_write(d9, 0, "/q/big", "0123456789abcdef"));
+	/* nodes (10 here): /q/big is one */
+	for (i = 0; i < 9; i++) {
+		snprintf(path, sizeof(path), "/q/n%d", i);
+		OK_REPLY(do_write(d9, 0, path, "x"));
+	}
+	ERR_REPLY(do_write(d9, 0, "/q/one-too-many", "x"), "ENOSPC");
+	/* Freeing a node makes room again. */
+	OK_REPLY(do_1(d9, STORE_RM, 0, "/q/n0"));
+	OK_REPLY(do_write(d9, 0, "/q/again", "x"));
+	/* Multi-level creation counts every new node. */
+	do_1(d9, STORE_RM, 0, "/q/n1");
+	ERR_REPLY(do_write(d9, 0, "/q/a/b", "x"), "ENOSPC");
+	/* watches (3 here) */
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/q/w%d", i);
+		OK_REPLY(do_2(d9, STORE_WATCH, path, "t"));
+	}
+	ERR_REPLY(do_2(d9, STORE_WATCH, "/q/w9", "t"), "E2BIG");
+	/* transactions (2 here) */
+	txn_begin(d9);
+	txn_begin(d9);
+	ERR_REPLY(rq(d9, STORE_TRANSACTION_START, 0, "", 1), "ENOSPC");
+	/* permission list length (3 here) */
+	ERR_REPLY(rq(d9, STORE_SET_PERMS, 0,
+		     "/q/big\0n9\0r1\0r2\0r3\0", 19), "ENOSPC");
+	/* Dom0 is exempt. */
+	for (i = 0; i < 12; i++) {
+		snprintf(path, sizeof(path), "/q0/n%d", i);
+		OK_REPLY(do_write(d0, 0, path, "0123456789abcdefghij"));
+	}
+}
+
+static void connection_close_drops_watches_and_transactions(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+	uint32_t tx;
+
+	do_2(w, STORE_WATCH, "/cl", "t");
+	tx = txn_begin(w);
+	do_write(w, tx, "/cl/x", "1");
+	store_conn_free(w);
+	do_write(d0, 0, "/cl", "still fine");
+	ERR_REPLY(do_1(d0, STORE_READ, 0, "/cl/x"), "ENOENT");
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(write_then_read_returns_value),
+		T(values_may_hold_nul_bytes),
+		T(read_missing_is_enoent),
+		T(mkdir_creates_and_is_idempotent),
+		T(directory_lists_children_in_creation_order),
+		T(directory_part_pages_a_listing),
+		T(rm_removes_subtree_and_tolerates_missing_leaf),
+		T(relative_paths_are_under_domain_home),
+		T(malformed_paths_are_einval),
+		T(unknown_type_and_bad_payloads_get_errors),
+		T(oversize_header_closes_connection),
+		T(split_and_coalesced_input_is_framed),
+		T(get_perms_reports_list),
+		T(permissions_are_enforced_per_connection),
+		T(unprivileged_owns_what_it_creates_and_keeps_owner),
+		T(privileged_only_operations_refuse_guests),
+		T(watch_fires_initial_event_then_on_change),
+		T(watch_events_keep_order_and_follow_reply),
+		T(rm_fires_watches_inside_removed_subtree),
+		T(relative_watch_gets_relative_paths),
+		T(events_skip_watchers_that_cannot_read),
+		T(unwatch_stops_events_and_duplicates_are_eexist),
+		T(special_watches_fire_on_introduce_and_release),
+		T(transaction_is_isolated_until_commit),
+		T(conflicting_commit_gets_eagain),
+		T(unrelated_change_does_not_conflict),
+		T(concurrent_creation_conflicts),
+		T(abort_discards_changes),
+		T(transaction_replays_rm_and_perms),
+		T(quotas_give_protocol_errors),
+		T(connection_close_drops_watches_and_transactions),
+	};
+
+	return cmocka_run_group_tests_name("store_proto", tests, NULL, NULL);
+}
