@@ -28,18 +28,22 @@ PV_HDRS    := $(wildcard $(PV_DIR)/include/*.h hypercall-abi/include/veneer/*.h)
 
 $(PV_OUT)/lib/%.c.o: $(PV_DIR)/lib/%.c $(PV_HDRS) $(PV_DIR)/pv.mk
 	@mkdir -p $(dir $@)
-	$(PV_CC) $(PV_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	@$(PV_CC) $(PV_CFLAGS) -c $< -o $@
 
 $(PV_OUT)/lib/%.S.o: $(PV_DIR)/lib/%.S $(PV_HDRS) $(PV_DIR)/pv.mk
 	@mkdir -p $(dir $@)
-	$(PV_CC) $(PV_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	@$(PV_CC) $(PV_CFLAGS) -c $< -o $@
 
 $(PV_OUT)/%.o: $(PV_DIR)/%.c $(PV_HDRS) $(PV_DIR)/pv.mk
 	@mkdir -p $(dir $@)
-	$(PV_CC) $(PV_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	@$(PV_CC) $(PV_CFLAGS) -c $< -o $@
 
 $(PV_OUT)/%.elf: $(PV_OUT)/%.o $(PV_LIB_OBJ) $(PV_DIR)/kernel.lds
-	$(PV_CC) $(PV_LDFLAGS) -o $@ $< $(PV_LIB_OBJ) -lgcc
+	@echo "  LD      $@"
+	@$(PV_CC) $(PV_LDFLAGS) -o $@ $< $(PV_LIB_OBJ) -lgcc
 
 .SECONDARY: $(PV_LIB_OBJ) $(patsubst %,$(PV_OUT)/%.o,$(PV_TESTS))
 
@@ -53,3 +57,6 @@ test-xen: $(DEPS_STAMP) $(PV_KERNELS)
 	$(PYTEST) -v tests/system/test_pv_on_xen.py
 
 .PHONY: pv-kernels test-xen
+
+# test-system runs tests/system/test_pv_on_xen.py too (it takes seconds).
+SYSTEM_TEST_DEPS += pv-kernels

@@ -159,17 +159,22 @@ struct probe_record {
 extern struct probe_record probe_rec;
 
 void probe_arm(unsigned int vector);
+/* The handler probe_arm() installs, for a second acceptable vector. */
+void probe_catch(struct trap_regs *r, struct bounce *b);
 
-#define PROBE(insn, ...)						\
+#define PROBE_PRE(pre, insn, ...)					\
 	asm volatile("movq $1f, probe_rec+%c[frip](%%rip)\n\t"		\
 		     "movq $2f, probe_rec+%c[rrip](%%rip)\n\t"		\
 		     "movq %%rsp, probe_rec+%c[rsp](%%rip)\n\t"		\
+		     pre "\n\t"						\
 		     "1: " insn "\n\t"					\
 		     "2:\n\t"						\
 		     : : [frip] "i"(offsetof(struct probe_record, fault_rip)), \
 		       [rrip] "i"(offsetof(struct probe_record, resume_rip)), \
 		       [rsp] "i"(offsetof(struct probe_record, rsp))	\
-		       __VA_ARGS__ : "memory")
+		       __VA_ARGS__ : "memory", "rcx")
+
+#define PROBE(insn, ...) PROBE_PRE("", insn, ##__VA_ARGS__)
 
 /* Check the common parts of a kernel-mode exception frame. */
 void check_kernel_frame(unsigned int vector, int want_err, uint64_t err,

@@ -91,7 +91,7 @@ void trap_dispatch(struct trap_regs *r)
 	r->ctx.ss = b.ss;
 }
 
-static void probe_handler(struct trap_regs *r, struct bounce *b)
+void probe_catch(struct trap_regs *r, struct bounce *b)
 {
 	probe_rec.count++;
 	probe_rec.vector = r->vector;
@@ -106,7 +106,7 @@ void probe_arm(unsigned int vector)
 {
 	memset(&probe_rec, 0, sizeof(probe_rec));
 	probe_rec.expected = vector;
-	set_handler(vector, probe_handler);
+	set_handler(vector, probe_catch);
 }
 
 /*
