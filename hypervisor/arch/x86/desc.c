@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU descriptor tables: GDT and TSS.
+ *
+ * Each CPU has a 16-page GDT window at GDT_WINDOW_VIRT + cpu * 64 KiB.
+ * Pages 0-13 are where a PV guest's own GDT frames will be mapped (Linux
+ * puts its per-CPU GDT there); page 14 is the hypervisor's page holding
+ * the selectors of asm/desc.h: our ring-0 code and data, the flat ring-3
+ * segments guests run on, and this CPU's TSS.  GDTR covers pages 0-14.
+ *
+ * The TSS carries the interrupt stacks: IST1 for double faults, IST2 for
+ * NMIs, IST3 for machine checks, so that these can be reported even when
+ * the normal stack is the problem.  rsp0 (the ring-0 stack used on entry
+ * from a guest) is the CPU's own stack.
+ *
+ * The boot CPU cannot wait for page tables and the heap before it has a
+ * GDT with our selectors (the IDT refers to HYPERVISOR_CS), so
+ * desc_early_init() loads its static hypervisor page directly, with a GDT
+ * base chosen so that selector 0xe000 lands at the start of that page.
+ */
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/panic.h>
+#include <hv/smp.h>
+
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/setup.h>
+
+struct tss64 {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __packed;
+
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+#define IST_DF		1
+#define IST_NMI		2
+#define IST_MC		3
+#define IST_ORDER	1	/* 8 KiB: enough to print a panic dump */
+
+static struct tss64 tss[MAX_CPUS] __aligned(128);
+static u64 *hv_gdt_page[MAX_CPUS];
+static u64 boot_gdt_page[512] __aligned(4096);
+unsigned long ist_stack_top[MAX_CPUS][3];
+
+void load_selectors(u16 cs, u16 ds);
+
+static void set_desc(u64 *page, unsigned int sel, u64 d)
+{
+	page[(sel - FIRST_RESERVED_GDT_BYTE) >> 3] = d;
+}
+
+static void fill_gdt_page(u64 *page, unsigned int cpu)
+{
+	u64 base = (u64)&tss[cpu], limit = sizeof(struct tss64) - 1;
+
+	memset(page, 0, PAGE_SIZE);
+	set_desc(page, HYPERVISOR_CS, 0x00af9b000000ffffUL);
+	set_desc(page, HYPERVISOR_DS, 0x00cf93000000ffffUL);
+	set_desc(page, HYPERVISOR_CS32, 0x00cf9b000000ffffUL);
+	set_desc(page, FLAT_RING3_CS32 & ~3, 0x00cffb000000ffffUL);
+	set_desc(page, FLAT_RING3_DS & ~3, 0x00cff3000000ffffUL);
+	set_desc(page, FLAT_RING3_CS64 & ~3, 0x00affb000000ffffUL);
+	/* 64-bit available TSS: type 9, present. */
+	set_desc(page, TSS_SELECTOR,
+		 (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89UL << 40) |
+		 ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56);
+	set_desc(page, TSS_SELECTOR + 8, base >> 32);
+}
+
+/* Loading the null selector into GS clears its base: keep the per-CPU one. */
+static void load_gdt(unsigned long base, unsigned long limit)
+{
+	struct desc_ptr p = { .limit = (u16)limit, .base = base };
+	u64 gs_base = rdmsr(MSR_GS_BASE);
+
+	__asm__ __volatile__("lgdt %0" : : "m"(p));
+	load_selectors(HYPERVISOR_CS, HYPERVISOR_DS);
+	wrmsr(MSR_GS_BASE, gs_base);
+}
+
+static void load_tr(void)
+{
+	__asm__ __volatile__("ltr %w0" : : "r"(TSS_SELECTOR));
+}
+
+/**
+ * desc_early_init() - give the boot CPU our selectors before paging_init
+ */
+void desc_early_init(void)
+{
+	fill_gdt_page(boot_gdt_page, 0);
+	load_gdt((unsigned long)boot_gdt_page - FIRST_RESERVED_GDT_BYTE,
+		 FIRST_RESERVED_GDT_BYTE + PAGE_SIZE - 1);
+}
+
+static unsigned long alloc_ist(void)
+{
+	void *p = alloc_heap_pages(IST_ORDER);
+
+	if (!p)
+		panic("no memory for interrupt stacks");
+	return (unsigned long)p + (PAGE_SIZE << IST_ORDER);
+}
+
+/**
+ * desc_init_cpu() - build a CPU's GDT window, TSS and interrupt stacks
+ * @cpu: the CPU; runs on the boot CPU, before @cpu is started
+ *
+ * Needs the heap and percpu[cpu].stack_hi.
+ */
+void desc_init_cpu(unsigned int cpu)
+{
+	u64 *page = cpu ? alloc_heap_pages(0) : boot_gdt_page;
+	unsigned long window = GDT_WINDOW_VIRT + cpu * GDT_WINDOW_SIZE;
+	struct tss64 *t = &tss[cpu];
+
+	if (!page)
+		panic("no memory for the GDT of CPU%u", cpu);
+	fill_gdt_page(page, cpu);
+	hv_gdt_page[cpu] = page;
+	map_pages(window + FIRST_RESERVED_GDT_BYTE, __pa(page), 1, PAGE_HV_RW);
+
+	memset(t, 0, sizeof(*t));
+	t->rsp[0] = percpu[cpu].stack_hi;
+	for (int i = 0; i < 3; i++)
+		ist_stack_top[cpu][i] = alloc_ist();
+	t->ist[IST_DF - 1] = ist_stack_top[cpu][0];
+	t->ist[IST_NMI - 1] = ist_stack_top[cpu][1];
+	t->ist[IST_MC - 1] = ist_stack_top[cpu][2];
+	t->iomap_base = sizeof(*t);	/* no I/O bitmap: all ports trap */
+}
+
+/**
+ * desc_load_cpu() - switch the running CPU to its GDT window and TSS
+ * @cpu: the running CPU
+ */
+void desc_load_cpu(unsigned int cpu)
+{
+	load_gdt(GDT_WINDOW_VIRT + cpu * GDT_WINDOW_SIZE,
+		 FIRST_RESERVED_GDT_BYTE + PAGE_SIZE - 1);
+	load_tr();
+}
+
+/**
+ * arch_set_this_cpu() - point GS base at the running CPU's struct percpu
+ * @p: its struct percpu
+ */
+void arch_set_this_cpu(struct percpu *p)
+{
+	wrmsr(MSR_GS_BASE, (u64)p);
+}

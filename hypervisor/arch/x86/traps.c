@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IDT, and what happens after entry.S has saved the registers.
+ *
+ * All 256 vectors lead to do_entry().  Vectors 0-31 are CPU exceptions:
+ * for now the hypervisor expects none of them, so each one is a fatal
+ * trap reported with its name, error code, the whole register frame, a
+ * backtrace and the recent-event rings (via panic_regs()).  Guest
+ * exceptions will be bounced to the guest from here later.  Vectors 32
+ * and up are interrupts, dispatched through irq_handlers[] (timer, IPIs,
+ * APIC error, spurious); an interrupt nobody registered is reported, not
+ * swallowed.
+ *
+ * Double fault, NMI and machine check run on their own IST stacks (see
+ * desc.c), so even a stack overflow produces a report.
+ */
+#include <hv/log.h>
+#include <hv/panic.h>
+#include <hv/smp.h>
+#include <hv/symbols.h>
+#include <hv/trace.h>
+
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+#include <asm/regs.h>
+#include <asm/setup.h>
+
+struct idt_gate {
+	u16 off_lo;
+	u16 selector;
+	u8 ist;
+	u8 type;		/* present, DPL, gate type */
+	u16 off_mid;
+	u32 off_hi;
+	u32 reserved;
+} __packed;
+
+struct desc_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+#define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+
+extern char entry_stubs[];
+static struct idt_gate idt[256] __aligned(16);
+static irq_handler_t irq_handlers[256];
+
+static const char *const exception_name[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack-segment fault", "general protection",
+	"page fault", "reserved", "x87 floating point", "alignment check",
+	"machine check", "SIMD floating point", "virtualization",
+	"control protection", "reserved", "reserved", "reserved", "reserved",
+	"reserved", "reserved", "hypervisor injection", "VMM communication",
+	"security", "reserved",
+};
+
+static void set_gate(unsigned int vec, unsigned long addr, unsigned int ist)
+{
+	struct idt_gate *g = &idt[vec];
+
+	g->off_lo = addr & 0xffff;
+	g->selector = HYPERVISOR_CS;
+	g->ist = ist;
+	g->type = GATE_INTERRUPT;
+	g->off_mid = (addr >> 16) & 0xffff;
+	g->off_hi = addr >> 32;
+	g->reserved = 0;
+}
+
+/**
+ * traps_init() - fill the IDT: every vector to its entry stub
+ */
+void traps_init(void)
+{
+	for (unsigned int v = 0; v < 256; v++) {
+		unsigned int ist = v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 : 0;
+
+		set_gate(v, (unsigned long)entry_stubs + 16 * v, ist);
+	}
+}
+
+/**
+ * idt_load() - load the shared IDT on the running CPU
+ */
+void idt_load(void)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+
+	__asm__ __volatile__("lidt %0" : : "m"(p));
+}
+
+/**
+ * set_irq_handler() - route an interrupt vector to a function
+ * @vector: 32-255
+ * @fn:     called in interrupt context; the EOI is sent after it returns
+ */
+void set_irq_handler(unsigned int vector, irq_handler_t fn)
+{
+	ASSERT(vector >= 32 && vector < 256);
+	irq_handlers[vector] = fn;
+}
+
+/**
+ * dump_regs() - print a register frame with control registers
+ * @r: the frame
+ */
+void dump_regs(const struct cpu_regs *r)
+{
+	printk("CPU:    %u\n", smp_processor_id());
+	print_symbol("RIP:    ", r->rip);
+	printk("CS:     %04llx  RFLAGS: %016llx  SS: %04llx\n",
+	       (unsigned long long)r->cs, (unsigned long long)r->rflags,
+	       (unsigned long long)r->ss);
+	printk("rax: %016llx  rbx: %016llx  rcx: %016llx\n",
+	       (unsigned long long)r->rax, (unsigned long long)r->rbx,
+	       (unsigned long long)r->rcx);
+	printk("rdx: %016llx  rsi: %016llx  rdi: %016llx\n",
+	       (unsigned long long)r->rdx, (unsigned long long)r->rsi,
+	       (unsigned long long)r->rdi);
+	printk("rbp: %016llx  rsp: %016llx  r8:  %016llx\n",
+	       (unsigned long long)r->rbp, (unsigned long long)r->rsp,
+	       (unsigned long long)r->r8);
+	printk("r9:  %016llx  r10: %016llx  r11: %016llx\n",
+	       (unsigned long long)r->r9, (unsigned long long)r->r10,
+	       (unsigned long long)r->r11);
+	printk("r12: %016llx  r13: %016llx  r14: %016llx\n",
+	       (unsigned long long)r->r12, (unsigned long long)r->r13,
+	       (unsigned long long)r->r14);
+	printk("r15: %016llx  vector: %llu  error code: %#llx\n",
+	       (unsigned long long)r->r15, (unsigned long long)r->vector,
+	       (unsigned long long)r->error_code);
+	printk("cr0: %016lx  cr2: %016lx  cr3: %016lx  cr4: %016lx\n",
+	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}
+
+static void __noreturn fatal_trap(const struct cpu_regs *r)
+{
+	unsigned long v = r->vector;
+
+	if (v == 14) {
+		unsigned long e = r->error_code;
+
+		panic_regs(r, "FATAL TRAP: vector 14 (page fault) at %#lx: "
+			   "%s %s%s, error code %#lx", read_cr2(),
+			   e & 2 ? "write" : e & 16 ? "instruction fetch" : "read",
+			   e & 1 ? "protection violation" : "not-present page",
+			   e & 4 ? " from user mode" : "", e);
+	}
+	panic_regs(r, "FATAL TRAP: vector %lu (%s), error code %#lx", v,
+		   exception_name[v], (unsigned long)r->error_code);
+}
+
+/* The C side of entry.S: every exception and interrupt comes here. */
+void do_entry(struct cpu_regs *r)
+{
+	unsigned long v = r->vector;
+
+	if (v < 32) {
+		trace_event(TRACE_TRAP, v, r->rip);
+		fatal_trap(r);
+	}
+	trace_event(TRACE_IRQ, v, r->rip);
+	if (irq_handlers[v])
+		irq_handlers[v]();
+	else
+		log_warn("CPU%u: unexpected interrupt on vector %lu",
+			 smp_processor_id(), v);
+	if (v != SPURIOUS_VECTOR)
+		apic_eoi();
+}

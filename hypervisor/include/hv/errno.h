@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Error numbers.  Hypervisor functions return these negated, as the Xen
+ * ABI does towards guests (-EINVAL, -ENOMEM, ...); the values are the
+ * Linux/Xen ones so they can be handed to guests unchanged later.
+ */
+#ifndef HV_ERRNO_H
+#define HV_ERRNO_H
+
+#define EPERM		1
+#define ENOENT		2
+#define ENOMEM		12
+#define EBUSY		16
+#define EEXIST		17
+#define EINVAL		22
+#define ERANGE		34
+#define ENOSYS		38
+
+#endif /* HV_ERRNO_H */

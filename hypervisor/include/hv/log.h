@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hypervisor's log: leveled messages on the console, each line
+ * prefixed "(veneer) ".  The level threshold comes from the loglvl
+ * option; errors and warnings are tagged so they stand out in a test log.
+ */
+#ifndef HV_LOG_H
+#define HV_LOG_H
+
+#include <hv/types.h>
+
+enum log_level {
+	LOG_NONE = 0,
+	LOG_ERR = 1,
+	LOG_WARN = 2,
+	LOG_INFO = 3,
+	LOG_DEBUG = 4,
+};
+
+extern int log_threshold;
+
+void printk(const char *fmt, ...) __printf(1, 2);
+void vprintk(const char *fmt, va_list ap);
+void log_msg(int level, const char *fmt, ...) __printf(2, 3);
+
+#define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif /* HV_LOG_H */

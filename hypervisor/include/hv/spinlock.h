@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Ticket spinlocks.  A CPU takes a ticket and waits until the lock's
+ * "serving" number reaches it, so waiters are served in order and none
+ * starves.  The _irqsave variants also disable interrupts, for locks that
+ * interrupt handlers take too (console, timer queues, allocator).
+ */
+#ifndef HV_SPINLOCK_H
+#define HV_SPINLOCK_H
+
+#include <asm/processor.h>
+#include <hv/types.h>
+
+typedef struct {
+	u32 next;
+	u32 serving;
+} spinlock_t;
+
+#define SPINLOCK_INIT	{ 0, 0 }
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	l->next = 0;
+	l->serving = 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != t)
+		cpu_relax();
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->serving, l->serving + 1, __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(spinlock_t *l)
+{
+	return READ_ONCE(l->next) != READ_ONCE(l->serving);
+}
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+	unsigned long f = local_irq_save();
+
+	spin_lock(l);
+	return f;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long f)
+{
+	spin_unlock(l);
+	local_irq_restore(f);
+}
+
+#endif /* HV_SPINLOCK_H */
