@@ -683,6 +683,19 @@ static void concurrent_creation_conflicts(void **state)
 	ERR_REPLY(txn_finish(a, tx, true), "EAGAIN");
 }
 
+static void several_creations_in_one_transaction_commit(void **state)
+{
+	struct conn *a = conn(0);
+	uint32_t tx;
+
+	/* What xenstore-write a/b x a/c y does. */
+	tx = txn_begin(a);
+	OK_REPLY(do_write(a, tx, "/two/b", "x"));
+	OK_REPLY(do_write(a, tx, "/two/c", "y"));
+	OK_REPLY(txn_finish(a, tx, true));
+	assert_memory_equal(do_1(a, STORE_READ, 0, "/two/c").body, "y", 1);
+}
+
 static void abort_discards_changes(void **state)
 {
 	struct conn *a = conn(0);
@@ -805,6 +818,7 @@ int main(void)
 		T(conflicting_commit_gets_eagain),
 		T(unrelated_change_does_not_conflict),
 		T(concurrent_creation_conflicts),
+		T(several_creations_in_one_transaction_commit),
 		T(abort_discards_changes),
 		T(transaction_replays_rm_and_perms),
 		T(quotas_give_protocol_errors),
