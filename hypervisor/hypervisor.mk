@@ -98,11 +98,11 @@ $(HV_UNIT_DIR)/test_hv_frame: tests/unit/test_hv_frame.c $(HV_DIR)/mm/frame.c \
 $(HV_UNIT_DIR)/test_hv_vsprintf: tests/unit/test_hv_vsprintf.c \
 		$(HV_DIR)/common/vsprintf.c $(wildcard $(HV_DIR)/include/hv/*.h) \
 		$(DEPS_STAMP)
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@) $(HV_BUILD)/host
 	$(HOSTCC) $(HV_UNIT_CFLAGS) -Dvsnprintf=hv_vsnprintf \
 		-Dsnprintf=hv_snprintf -c $(HV_DIR)/common/vsprintf.c \
-		-o $@-vsprintf.o
-	$(HOSTCC) $(HV_UNIT_CFLAGS) -o $@ $< $@-vsprintf.o -lcmocka
+		-o $(HV_BUILD)/host/vsprintf.o
+	$(HOSTCC) $(HV_UNIT_CFLAGS) -o $@ $< $(HV_BUILD)/host/vsprintf.o -lcmocka
 
 $(HV_UNIT_DIR)/test_hv_cmdline: tests/unit/test_hv_cmdline.c \
 		$(HV_DIR)/common/cmdline.c $(wildcard $(HV_DIR)/include/hv/*.h) \
