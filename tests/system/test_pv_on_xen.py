@@ -34,7 +34,8 @@ XEN_PACKAGE = "xen-hypervisor-4.17-amd64"
 
 BOOT_TIMEOUT = 180      # TCG on a shared 2-core machine: generous
 SHUTDOWN_TIMEOUT = 60   # from the result line to the hypervisor's message
-RESULT_RE = r"Test result: (SUCCESS|FAILURE)([^\r\n]*)"
+# A whole line, so that a dump of memory cannot pass for a verdict.
+RESULT_RE = r"\nTest result: (SUCCESS|FAILURE)([^\r\n]*)\r?\n"
 
 
 class Hypervisor:

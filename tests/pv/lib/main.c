@@ -33,7 +33,12 @@ void shutdown(unsigned int reason)
 
 void pass(void)
 {
-	printk("Test result: SUCCESS\n");
+	/*
+	 * Assembled at run time so that the image never contains the
+	 * success line: a hypervisor that dumps our memory to the console
+	 * cannot fake a pass.
+	 */
+	printk("Test result: %s\n", "SUCCESS");
 	shutdown(SHUTDOWN_poweroff);
 }
 
