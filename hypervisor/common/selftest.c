@@ -95,7 +95,26 @@ struct timer_test {
 	bool wrong_cpu, early;
 };
 
-static struct timer_test timer_tests[MAX_CPUS];
+/* Test state lives on the heap, one per CPU, not in the image's bss. */
+static void *state_alloc(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return alloc_heap_pages(order);
+}
+
+static void state_free(void *p, size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	free_heap_pages(p, order);
+}
+
+static struct timer_test *timer_tests[MAX_CPUS];
 
 static void timer_test_fn(void *data)
 {
@@ -139,20 +158,32 @@ static int check_timer_test(struct timer_test *t)
 	return 0;
 }
 
-static int test_timers(void)
+static int run_timer_tests(void)
 {
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
-		memset(&timer_tests[cpu], 0, sizeof(timer_tests[cpu]));
-		timer_tests[cpu].cpu = cpu;
-	}
 	for (unsigned int cpu = 1; cpu < nr_cpus; cpu++)
-		CHECK(smp_call(cpu, timer_test_start, &timer_tests[cpu],
+		CHECK(smp_call(cpu, timer_test_start, timer_tests[cpu],
 			       true) == 0);
-	timer_test_start(&timer_tests[0]);
+	timer_test_start(timer_tests[0]);
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		if (check_timer_test(&timer_tests[cpu]))
+		if (check_timer_test(timer_tests[cpu]))
 			return -1;
 	return 0;
+}
+
+static int test_timers(void)
+{
+	int rc;
+
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
+		timer_tests[cpu] = state_alloc(sizeof(struct timer_test));
+		CHECK(timer_tests[cpu]);
+		timer_tests[cpu]->cpu = cpu;
+	}
+	rc = run_timer_tests();
+	/* A failed run may leave timers queued: keep their memory then. */
+	for (unsigned int cpu = 0; cpu < nr_cpus && !rc; cpu++)
+		state_free(timer_tests[cpu], sizeof(struct timer_test));
+	return rc;
 }
 
 /* --- ipi ----------------------------------------------------------------- */
@@ -214,7 +245,7 @@ struct stress {
 	bool bad;
 };
 
-static struct stress stress[MAX_CPUS];
+static struct stress *stress[MAX_CPUS];
 
 static u64 stress_rand(struct stress *s)
 {
@@ -308,23 +339,28 @@ static int alloc_exhaust(void)
 
 static int test_alloc(void)
 {
-	unsigned long before = free_page_count();
+	unsigned long initial = free_page_count(), before;
 
 	CHECK(alloc_pages(BUDDY_MAX_ORDER + 1) == NULL);
 	if (alloc_exhaust())
 		return -1;
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
-		memset(&stress[cpu], 0, sizeof(stress[cpu]));
-		stress[cpu].seed = rdtsc() + cpu;
+		stress[cpu] = state_alloc(sizeof(struct stress));
+		CHECK(stress[cpu]);
+		stress[cpu]->seed = rdtsc() + cpu;
 	}
+	before = free_page_count();
 	for (unsigned int cpu = 1; cpu < nr_cpus; cpu++)
-		CHECK(smp_call(cpu, stress_run, &stress[cpu], false) == 0);
-	stress_run(&stress[0]);
+		CHECK(smp_call(cpu, stress_run, stress[cpu], false) == 0);
+	stress_run(stress[0]);
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
-		CHECK(wait_for(&stress[cpu].done, MILLISECS(60000)));
-		CHECK(!stress[cpu].bad);
+		CHECK(wait_for(&stress[cpu]->done, MILLISECS(60000)));
+		CHECK(!stress[cpu]->bad);
 	}
 	CHECK(free_page_count() == before);
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		state_free(stress[cpu], sizeof(struct stress));
+	CHECK(free_page_count() == initial);
 	log_info("selftest alloc: %u CPUs x %d random alloc/free rounds, "
 		 "no corruption, nothing leaked", nr_cpus, STRESS_ROUNDS);
 	return 0;
