@@ -9,8 +9,10 @@
  * status when a self-test run is in progress (so a test harness sees it),
  * by halting with "noreboot", by restarting otherwise.
  *
- * Only one CPU gets to panic; a second one (or a fault inside panic
- * itself) just stops, because two interleaved dumps help nobody.
+ * Only one CPU gets to panic.  It first sends the others an NMI, which
+ * brings them here too, where they find the report taken and halt; a
+ * fault inside panic itself exits at once.  Two interleaved dumps help
+ * nobody.
  */
 #include <hv/console.h>
 #include <hv/lib.h>
@@ -26,7 +28,23 @@
 #include <asm/regs.h>
 
 static int panic_cpu = -1;
+static unsigned int cpus_stopped;
 
+/* Give the other CPUs a moment to take the NMI, so their rings are final. */
+static void wait_for_others(void)
+{
+	unsigned int others = nr_cpus_online ? nr_cpus_online - 1 : 0;
+
+	for (unsigned long i = 0; i < 100000000UL; i++) {
+		if (__atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE) >= others)
+			return;
+		cpu_relax();
+	}
+}
+
+/**
+ * in_panic() - has some CPU started to panic?
+ */
 bool in_panic(void)
 {
 	return READ_ONCE(panic_cpu) >= 0;
@@ -68,9 +86,13 @@ static void __noreturn panic_common(const struct cpu_regs *regs,
 			printk("\n");
 			machine_exit(EXIT_FAILURE_CODE);
 		}
-		machine_halt();	/* someone else is reporting */
+		/* Someone else is reporting (and probably sent us an NMI). */
+		__atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_RELEASE);
+		machine_halt();
 	}
 	console_force_unlock();
+	arch_stop_other_cpus();
+	wait_for_others();
 	printk("(veneer) ****************************************\n");
 	printk("(veneer) PANIC on CPU%d: ", me);
 	vprintk(fmt, ap);

@@ -7,8 +7,9 @@
  * CPUs online, per-CPU timers firing in deadline order on each CPU,
  * IPIs in both directions, the page allocator under concurrent stress and
  * exhaustion, the frame table's view of reserved and allocated memory.
- * "selftest=fault" instead takes a deliberate page fault, to check that a
- * crash produces a usable panic report and a failure status.
+ * "selftest=fault" instead takes a deliberate page fault, and
+ * "selftest=bug" calls BUG(), to check that a crash produces a usable
+ * panic report and a failure status.
  *
  * The last line is "selftest: PASS" or "selftest: FAIL <names>", and the
  * machine exits with the matching status (hv/shutdown.h).  A panic during
@@ -42,6 +43,9 @@
 static const char *current_test;
 static u64 rand_state;
 
+/**
+ * selftest_current() - name of the self-test running now, or NULL
+ */
 const char *selftest_current(void)
 {
 	return current_test;
@@ -424,6 +428,19 @@ static __noinline void selftest_fault_trigger(void)
 	log_err("selftest fault: the write to %#lx did not fault", addr);
 }
 
+/* BUG() from C: the panic() path with captured registers. */
+static __noinline void selftest_bug_trigger(void)
+{
+	log_info("selftest bug: calling BUG() on purpose");
+	BUG();
+}
+
+static int test_bug(void)
+{
+	selftest_bug_trigger();
+	return -1;	/* not reached */
+}
+
 static int test_fault(void)
 {
 	log_info("selftest fault: writing to an unmapped address on purpose");
@@ -446,6 +463,7 @@ static const struct selftest tests[] = {
 	{ "ipi", test_ipi, true },
 	{ "alloc", test_alloc, true },
 	{ "fault", test_fault, false },
+	{ "bug", test_bug, false },
 };
 
 static bool listed(const char *list, const char *name)

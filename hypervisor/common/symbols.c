@@ -61,3 +61,23 @@ void print_symbol(const char *prefix, unsigned long addr)
 	else
 		printk("%s[<%p>] ?\n", prefix, (void *)addr);
 }
+
+/**
+ * print_return_address() - like print_symbol() for a return address
+ * @prefix: leading text
+ * @addr:   the return address
+ *
+ * A call to a noreturn function can be the last instruction of its
+ * function, so its return address is the first byte of the next one.
+ * The name is looked up for @addr - 1, inside the call instruction.
+ */
+void print_return_address(const char *prefix, unsigned long addr)
+{
+	unsigned long off = 0;
+	const char *name = symbol_lookup(addr - 1, &off);
+
+	if (name)
+		printk("%s[<%p>] %s+%#lx\n", prefix, (void *)addr, name, off + 1);
+	else
+		printk("%s[<%p>] ?\n", prefix, (void *)addr);
+}

@@ -23,11 +23,19 @@
 	__atomic_compare_exchange_n(p, old, new, false, __ATOMIC_ACQ_REL, \
 				    __ATOMIC_ACQUIRE)
 
+/**
+ * page_refcount() - a frame's general reference count
+ * @pg: the frame
+ */
 unsigned long page_refcount(const struct page_info *pg)
 {
 	return READ_ONCE(pg->count_info) & PGC_count_mask;
 }
 
+/**
+ * page_type_count() - a frame's type reference count
+ * @pg: the frame
+ */
 unsigned long page_type_count(const struct page_info *pg)
 {
 	return READ_ONCE(pg->type_info) & PGT_count_mask;

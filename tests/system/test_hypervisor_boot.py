@@ -76,6 +76,22 @@ def test_deliberate_fault_gives_panic_dump_and_failure_status(veneer):
         assert m.wait_exit(timeout=TIMEOUT) == EXIT_FAIL
 
 
+def test_bug_panics_with_backtrace_and_stops_other_cpus(veneer):
+    with boot("hv-bug", "selftest=bug") as m:
+        m.expect(r"PANIC on CPU0: BUG at hypervisor/common/selftest.c:\d+")
+        m.expect(r"rsp: [0-9a-f]{16}")
+        m.expect(r"Backtrace:")
+        m.expect(r"\] panic\+0x")
+        m.expect(r"\] selftest_bug_trigger\+0x")
+        m.expect(r"\] test_bug\+0x")
+        m.expect(r"\] start_hypervisor\+0x")
+        # The panicking CPU stops the other one with an NMI (vector 2).
+        m.expect(r"Recent events on CPU1")
+        m.expect(r"trap +0x2 ")
+        m.expect(r"selftest: FAIL bug")
+        assert m.wait_exit(timeout=TIMEOUT) == EXIT_FAIL
+
+
 def test_boot_modules_are_reported_and_reserved(veneer, tmp_path):
     kernel = tmp_path / "kernel.bin"
     initrd = tmp_path / "initrd.img"

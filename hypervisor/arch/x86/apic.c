@@ -26,6 +26,10 @@ bool x2apic_enabled;
 static bool x2apic_decided;
 static volatile u32 *apic_mmio;
 
+/**
+ * apic_read() - read a local APIC register
+ * @reg: xAPIC register offset (APIC_*)
+ */
 u32 apic_read(unsigned int reg)
 {
 	if (x2apic_enabled)
@@ -33,6 +37,11 @@ u32 apic_read(unsigned int reg)
 	return apic_mmio[reg / 4];
 }
 
+/**
+ * apic_write() - write a local APIC register
+ * @reg: xAPIC register offset (APIC_*)
+ * @v:   value
+ */
 void apic_write(unsigned int reg, u32 v)
 {
 	if (x2apic_enabled)
@@ -130,6 +139,20 @@ void apic_init_cpu(void)
 void arch_send_call_ipi(unsigned int cpu)
 {
 	apic_send_ipi(percpu[cpu].apic_id, APIC_INT_ASSERT | CALL_VECTOR);
+}
+
+/**
+ * arch_stop_other_cpus() - send an NMI to every other online CPU
+ *
+ * For panic: an NMI is an unexpected exception, so each CPU enters the
+ * panic path, finds another CPU already reporting, and halts.
+ */
+void arch_stop_other_cpus(void)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id() && percpu[cpu].online)
+			apic_send_ipi(percpu[cpu].apic_id,
+				      APIC_DM_NMI | APIC_INT_ASSERT);
 }
 
 /**

@@ -54,7 +54,7 @@ void backtrace_from(unsigned long rip, unsigned long rbp)
 
 		if (!ret)
 			break;
-		print_symbol("  ", ret);
+		print_return_address("  ", ret);
 		if (frame[0] == rbp)
 			break;
 		rbp = frame[0];

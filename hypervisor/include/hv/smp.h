@@ -58,6 +58,7 @@ void __noreturn idle_loop(void);
 
 /* Provided by the architecture. */
 void arch_send_call_ipi(unsigned int cpu);
+void arch_stop_other_cpus(void);
 void smp_boot_cpus(void);
 
 #endif /* HV_SMP_H */

@@ -11,6 +11,7 @@
 
 const char *symbol_lookup(unsigned long addr, unsigned long *offset);
 void print_symbol(const char *prefix, unsigned long addr);
+void print_return_address(const char *prefix, unsigned long addr);
 void backtrace_from(unsigned long rip, unsigned long rbp);
 
 #endif /* HV_SYMBOLS_H */
