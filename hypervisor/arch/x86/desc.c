@@ -69,7 +69,7 @@ static void fill_gdt_page(u64 *page, unsigned int cpu)
 	set_desc(page, HYPERVISOR_DS, 0x00cf93000000ffffUL);
 	set_desc(page, HYPERVISOR_CS32, 0x00cf9b000000ffffUL);
 	set_desc(page, FLAT_RING3_CS32 & ~3, 0x00cffb000000ffffUL);
-	set_desc(page, FLAT_RING3_DS & ~3, 0x00cff3000000ffffUL);
+	set_desc(page, FLAT_RING3_DS32 & ~3, 0x00cff3000000ffffUL);
 	set_desc(page, FLAT_RING3_CS64 & ~3, 0x00affb000000ffffUL);
 	/* 64-bit available TSS: type 9, present. */
 	set_desc(page, TSS_SELECTOR,

@@ -29,6 +29,14 @@
 #include <asm/processor.h>
 #include <asm/setup.h>
 
+#include <veneer/arch-x86_64.h>
+
+/* Our layout must be the one the ABI promises guests. */
+_Static_assert(HV_VIRT_START == HYPERVISOR_VIRT_START, "hypervisor hole");
+_Static_assert(HV_VIRT_END == HYPERVISOR_VIRT_END, "hypervisor hole");
+_Static_assert(M2P_RO_VIRT == MACH2PHYS_VIRT_START, "M2P start");
+_Static_assert(M2P_RO_VIRT_END == MACH2PHYS_VIRT_END, "M2P end");
+
 extern char __rodata_start[], __data_start[];
 extern bool heap_ready;
 
@@ -200,6 +208,8 @@ void paging_init(void)
 {
 	paddr_t ft, m2p;
 
+	if (max_page > MACH2PHYS_NR_ENTRIES)
+		panic("%lu frames do not fit the M2P table", max_page);
 	nx_init();
 	map_image();
 	map_direct();
