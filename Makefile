@@ -89,8 +89,10 @@ real-all: $(DEPS_STAMP) $(ALL_TARGETS)
 
 test: test-unit test-system
 
+# cmocka binaries, then host-side Python unit tests (tests/unit/*.py).
 test-unit: $(DEPS_STAMP) $(UNIT_TESTS)
 	scripts/run-unit-tests $(UNIT_TESTS)
+	$(PYTEST) -q tests/unit
 
 # pytest exits 5 when it collected nothing; that is a failure here too.
 test-system: $(DEPS_STAMP) $(SYSTEM_TEST_DEPS)
