@@ -134,10 +134,16 @@ static void timer_test_fn(void *data)
 		t->done = true;
 }
 
-/* Runs on the CPU under test (directly or through smp_call). */
+/*
+ * Runs on the CPU under test (directly or through smp_call).  Interrupts
+ * stay off until every timer is queued: otherwise, on a slow machine, an
+ * early timer could fire before a later-set one with an even earlier
+ * deadline is queued, which is correct behaviour but not deadline order.
+ */
 static void timer_test_start(void *data)
 {
 	struct timer_test *t = data;
+	unsigned long flags = local_irq_save();
 	s_time_t now = NOW();
 
 	for (int i = 0; i < NR_TEST_TIMERS; i++) {
@@ -148,6 +154,7 @@ static void timer_test_start(void *data)
 		set_timer(&s->timer, now + MILLISECS(1) +
 			  (s_time_t)(rand_next() % MILLISECS(30)));
 	}
+	local_irq_restore(flags);
 }
 
 static int check_timer_test(struct timer_test *t)
