@@ -31,11 +31,12 @@ HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T $(HV_BUILD)/veneer.lds
 
 HV_C_SRCS := $(sort $(wildcard $(HV_DIR)/common/*.c $(HV_DIR)/mm/*.c \
-	$(HV_DIR)/arch/x86/*.c))
+	$(HV_DIR)/pv/*.c $(HV_DIR)/arch/x86/*.c))
 HV_S_SRCS := $(filter-out %.lds.S,$(sort $(wildcard $(HV_DIR)/arch/x86/*.S \
 	$(HV_DIR)/arch/x86/boot/*.S)))
 HV_OBJS   := $(patsubst $(HV_DIR)/%.c,$(HV_BUILD)/%.o,$(HV_C_SRCS)) \
-	$(patsubst $(HV_DIR)/%.S,$(HV_BUILD)/%.o,$(HV_S_SRCS))
+	$(patsubst $(HV_DIR)/%.S,$(HV_BUILD)/%.o,$(HV_S_SRCS)) \
+	$(patsubst builder/%.c,$(HV_BUILD)/builder/%.o,$(BUILDER_SRCS)) # builder.mk is included first
 
 .PHONY: hypervisor
 hypervisor: $(HV_ELF)
@@ -43,6 +44,12 @@ hypervisor: $(HV_ELF)
 $(HV_BUILD)/%.o: $(HV_DIR)/%.c $(HV_DIR)/hypervisor.mk $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(HV_CC) $(HV_CFLAGS) -c $< -o $@
+
+# The domain builder library (builder/) is shared with the dom0 tools; the
+# hypervisor compiles it with its own flags to build dom0.
+$(HV_BUILD)/builder/%.o: builder/%.c $(HV_DIR)/hypervisor.mk $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(HV_CC) $(HV_CFLAGS) -Ibuilder -c $< -o $@
 
 $(HV_BUILD)/%.o: $(HV_DIR)/%.S $(HV_DIR)/hypervisor.mk $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
