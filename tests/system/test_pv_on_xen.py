@@ -35,7 +35,7 @@ XEN_PACKAGE = "xen-hypervisor-4.17-amd64"
 BOOT_TIMEOUT = 180      # TCG on a shared 2-core machine: generous
 SHUTDOWN_TIMEOUT = 60   # from the result line to the hypervisor's message
 # A whole line, so that a dump of memory cannot pass for a verdict.
-RESULT_RE = r"\nTest result: (SUCCESS|FAILURE)([^\r\n]*)\r?\n"
+RESULT_RE = r"\nTest result: (SUCCESS|FAILURE)([^\r\n]*)\r*\n"
 
 
 class Hypervisor:
@@ -141,7 +141,7 @@ def run_pv_kernel(hv, name):
     with qemu.Machine("pv-%s-%s" % (hv.name, name),
                       hv.args(kernel, "pvtest=" + name),
                       timeout=BOOT_TIMEOUT) as m:
-        match = m.expect(RESULT_RE)
+        match = m.expect(RESULT_RE, timeout=BOOT_TIMEOUT)
         verdict, reason = match.group(1), match.group(2).strip()
         # The shutdown reason must reach the hypervisor too.
         m.expect(hv.poweroff_re if verdict == "SUCCESS" else hv.crash_re,
