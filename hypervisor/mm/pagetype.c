@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page types: how a guest's page tables become live and stay safe.
+ *
+ * A PV guest writes machine frame numbers into its own page tables
+ * (direct paging), so the hypervisor must check every table before the
+ * hardware may walk it, and every later change to it.  This file is that
+ * check.  frame.c counts references; here a reference gets its meaning:
+ * a frame typed as an L1..L4 table is "validated", and validation takes
+ * a reference on everything the table points to, recursively.  Dropping
+ * the last type reference "devalidates" the table and gives those
+ * references back.  docs/pv-memory.md tells the same story at length.
+ *
+ * The invariants (checked with ASSERT in debug builds, and by
+ * pt_check_table() for the debug dump):
+ *
+ *  I1 One type at a time.  A frame's type changes only while its type
+ *     count is zero (frame.c).  Page-table types L1..L4, the segment
+ *     descriptor type and the writable type exclude each other.
+ *  I2 Live means validated.  A page-table frame with a non-zero type
+ *     count has PGT_validated; a table the hardware may walk (a base
+ *     pointer, or reachable from one) always has a type reference.
+ *  I3 Every present entry of a validated table holds exactly one general
+ *     reference on the frame it points at, and:
+ *       - an Ln entry (n = 2..4) holds one L(n-1) type reference: the
+ *         child is validated too;
+ *       - a writable L1 entry holds one writable type reference;
+ *       - a read-only L1 entry holds no type reference.
+ *     Hence, by I1, no page table and no descriptor page is ever mapped
+ *     writable through a live table.
+ *  I4 A type count is the sum of: the pin (one), base pointers and
+ *     descriptor-table uses taken by callers of pt_get_page_and_type(),
+ *     and the entries of I3.  A general count also includes the
+ *     owner's allocation reference.
+ *  I5 Ownership: a present L1 entry maps a frame the domain owns, or the
+ *     domain's shared_info frame, or (read-only) a hypervisor frame
+ *     ops->xen_ro() accepts (the M2P), or a frame ops->foreign() allows
+ *     (grants).  An Ln entry (n >= 2) points at a frame the domain owns.
+ *  I6 The hypervisor's L4 slots 256-271 of every validated L4 hold
+ *     exactly d->hv_l4e[]; guest writes there are refused, and they hold
+ *     no references.
+ *  I7 Every present entry of a validated table has U/S set; an L1 entry
+ *     the guest wrote as supervisor also carries PTE_GUEST_KERNEL and
+ *     never G.
+ *  I8 Linear (recursive) entries: an Ln entry (n >= 2) may point at its
+ *     own table, read-only only, and holds no reference.  No other entry
+ *     points at a table of its own level, so references never form a
+ *     cycle and validation always terminates.
+ *  I9 No superpages (PSE in L2/L3) and no bits 59-62 in present entries.
+ *
+ * Every function expects the caller to hold the domain's page-table lock.
+ * A refused operation changes nothing: validation first takes every
+ * reference and only then writes the adjusted entries.
+ */
+#include <hv/errno.h>
+#include <hv/pagetype.h>
+#include <hv/panic.h>
+
+#ifndef NDEBUG
+#define PT_DEBUG 1
+#else
+#define PT_DEBUG 0
+#endif
+
+BUILD_BUG_ON(PGT_pinned & (PGT_count_mask | PGT_type_mask | PGT_validated));
+BUILD_BUG_ON(PTE_GUEST_KERNEL & PTE_MFN_MASK);
+
+static int refuse(struct pt_domain *d, const char *why)
+{
+	d->why = why;
+	return -EINVAL;
+}
+
+static unsigned long pte_mfn(u64 e)
+{
+	return (e & PTE_MFN_MASK) >> 12;
+}
+
+static unsigned int type_level(u64 type_info)
+{
+	u64 t = type_info & PGT_type_mask;
+
+	if (t >= PGT_l1_page_table && t <= PGT_l4_page_table)
+		return t >> PGT_type_shift;
+	return 0;
+}
+
+static bool is_hv_slot(unsigned int level, unsigned int i)
+{
+	return level == 4 && i >= PT_HV_FIRST_SLOT &&
+	       i < PT_HV_FIRST_SLOT + PT_HV_NR_SLOTS;
+}
+
+static bool is_linear(unsigned int level, u64 e, unsigned long table)
+{
+	return level >= 2 && (e & PTE_P) && pte_mfn(e) == table;
+}
+
+static void set_validated(struct page_info *pg)
+{
+	__atomic_fetch_or(&pg->type_info, PGT_validated, __ATOMIC_RELEASE);
+}
+
+static void clear_validated(struct page_info *pg)
+{
+	__atomic_fetch_and(&pg->type_info, ~PGT_validated, __ATOMIC_RELEASE);
+}
+
+/* Drop a general reference; tell the owner if it was the last one. */
+static void drop_page(struct pt_domain *d, struct page_info *pg,
+		      unsigned long mfn)
+{
+	bool last = put_page(pg);
+
+	if (last && d->mem->released)
+		d->mem->released(mfn);
+}
+
+/*
+ * The entry as the hardware will see it: U/S forced on (the guest kernel
+ * runs in ring 3), an L1 supervisor mapping tagged so the guest's intent
+ * is kept, and never global (a global kernel mapping would survive the
+ * switch to the user page table).
+ */
+static u64 adjust_entry(unsigned int level, u64 e)
+{
+	if (!(e & PTE_P))
+		return e;
+	if (level == 1) {
+		if (!(e & PTE_US))
+			e |= PTE_US | PTE_GUEST_KERNEL;
+		if (e & PTE_GUEST_KERNEL)
+			e &= ~PTE_G;
+		return e;
+	}
+	return e | PTE_US;
+}
+
+/* May @d map @mfn (owned by @owner) with L1 entry @e?  I5. */
+static int check_l1_target(struct pt_domain *d, unsigned long mfn,
+			   domid_t owner, u64 e)
+{
+	if (owner == d->id)
+		return 0;
+	if (owner == DOMID_XEN && mfn == d->shared_info_mfn)
+		return 0;
+	if (owner == DOMID_XEN && d->mem->xen_ro && d->mem->xen_ro(mfn)) {
+		if (e & PTE_RW)
+			return refuse(d, "writable mapping of a read-only "
+				      "hypervisor frame");
+		return 0;
+	}
+	if (owner < DOMID_FIRST_RESERVED && d->mem->foreign &&
+	    d->mem->foreign(d, mfn, e))
+		return 0;
+	return refuse(d, "mapping of a frame the domain does not own");
+}
+
+static int get_l1e(struct pt_domain *d, u64 e)
+{
+	unsigned long mfn = pte_mfn(e);
+	struct page_info *pg;
+	domid_t owner;
+	int rc;
+
+	if (!(e & PTE_P))
+		return 0;
+	if (e & PTE_RSVD_HIGH)
+		return refuse(d, "reserved bits in an L1 entry");
+	pg = d->mem->page(mfn);
+	if (!pg)
+		return refuse(d, "L1 entry maps a frame that is not RAM");
+	owner = READ_ONCE(pg->owner);
+	rc = check_l1_target(d, mfn, owner, e);
+	if (rc)
+		return rc;
+	if (!get_page(pg, owner))
+		return refuse(d, "cannot reference the mapped frame");
+	if (e & PTE_RW) {
+		rc = get_page_type(pg, PGT_writable_page);
+		if (rc < 0) {
+			drop_page(d, pg, mfn);
+			return refuse(d, "writable mapping of a page table or "
+				      "descriptor page");
+		}
+		if (rc == 1)
+			set_validated(pg);
+	}
+	return 0;
+}
+
+static void put_l1e(struct pt_domain *d, u64 e)
+{
+	unsigned long mfn = pte_mfn(e);
+	struct page_info *pg;
+
+	if (!(e & PTE_P))
+		return;
+	pg = d->mem->page(mfn);
+	ASSERT(pg);
+	if (e & PTE_RW) {
+		ASSERT((pg->type_info & PGT_type_mask) == PGT_writable_page);
+		ASSERT(page_type_count(pg) > 0);
+		put_page_type(pg);
+	}
+	drop_page(d, pg, mfn);
+}
+
+/* Take what entry @e of the level-@level table @table must hold (I3). */
+static int get_entry(struct pt_domain *d, unsigned int level, u64 e,
+		     unsigned long table)
+{
+	int rc;
+
+	if (level == 1)
+		return get_l1e(d, e);
+	if (!(e & PTE_P))
+		return 0;
+	if (e & (PTE_PSE | PTE_RSVD_HIGH))
+		return refuse(d, "superpage or reserved bits in a table entry");
+	if (is_linear(level, e, table)) {
+		if (e & PTE_RW)
+			return refuse(d, "writable linear page-table entry");
+		return 0;
+	}
+	rc = pt_get_page_and_type(d, pte_mfn(e), pt_level_type(level - 1));
+	if (rc && rc != -EINVAL)
+		rc = -EINVAL;
+	return rc;
+}
+
+static void put_entry(struct pt_domain *d, unsigned int level, u64 e,
+		      unsigned long table)
+{
+	if (level == 1) {
+		put_l1e(d, e);
+		return;
+	}
+	if (!(e & PTE_P) || is_linear(level, e, table))
+		return;
+	pt_put_page_and_type(d, pte_mfn(e));
+}
+
+/*
+ * Validate frame @mfn as a level-@level table: take every entry's
+ * references, and only if all of them could be taken, store the adjusted
+ * entries and the hypervisor's L4 slots.  Nobody walks the frame yet (it
+ * has no type reference but ours), and nobody can write it (I1), so
+ * plain accesses are fine.
+ */
+static int validate_table(struct pt_domain *d, unsigned long mfn,
+			  unsigned int level)
+{
+	u64 *t = d->mem->map(mfn);
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < PT_ENTRIES; i++) {
+		if (is_hv_slot(level, i))
+			continue;
+		rc = get_entry(d, level, t[i], mfn);
+		if (rc)
+			break;
+	}
+	if (rc) {
+		while (i-- > 0)
+			if (!is_hv_slot(level, i))
+				put_entry(d, level, t[i], mfn);
+		d->mem->unmap(t);
+		return rc;
+	}
+	for (i = 0; i < PT_ENTRIES; i++) {
+		if (is_hv_slot(level, i))
+			t[i] = d->hv_l4e[i - PT_HV_FIRST_SLOT];
+		else
+			t[i] = adjust_entry(level, t[i]);
+	}
+	d->mem->unmap(t);
+	return 0;
+}
+
+/* The last type reference is going: give back what the entries hold. */
+static void devalidate_table(struct pt_domain *d, unsigned long mfn,
+			     unsigned int level)
+{
+	u64 *t = d->mem->map(mfn);
+	unsigned int i;
+
+	for (i = 0; i < PT_ENTRIES; i++)
+		if (!is_hv_slot(level, i))
+			put_entry(d, level, READ_ONCE(t[i]), mfn);
+	d->mem->unmap(t);
+}
+
+/**
+ * pt_get_page_and_type() - take a general and a type reference
+ * @d:    the domain that owns the frame
+ * @mfn:  the frame
+ * @type: PGT_l1..l4_page_table, PGT_seg_desc_page or PGT_writable_page
+ *
+ * The first type reference validates the frame: a page table
+ * recursively (see validate_table()), a descriptor page through
+ * ops->validate_desc.  Used for pins, base pointers (NEW_BASEPTR and
+ * NEW_USER_BASEPTR take an L4 reference for as long as the vCPU uses the
+ * table) and GDT/LDT frames.
+ *
+ * Return: 0, or -EINVAL with d->why set.
+ */
+int pt_get_page_and_type(struct pt_domain *d, unsigned long mfn, u64 type)
+{
+	struct page_info *pg = d->mem->page(mfn);
+	unsigned int level = type_level(type);
+	int rc;
+
+	if (!pg)
+		return refuse(d, "not a RAM frame");
+	if (!get_page(pg, d->id))
+		return refuse(d, "frame not owned by the domain");
+	rc = get_page_type(pg, type);
+	if (rc < 0) {
+		drop_page(d, pg, mfn);
+		return refuse(d, rc == -EBUSY ? "frame is in use as another type"
+					      : "bad type or type count overflow");
+	}
+	if (rc == 0) {
+		ASSERT(pg->type_info & PGT_validated);
+		return 0;
+	}
+	rc = 0;
+	if (level)
+		rc = validate_table(d, mfn, level);
+	else if (type == PGT_seg_desc_page && d->mem->validate_desc)
+		rc = d->mem->validate_desc(d, mfn);
+	if (rc) {
+		put_page_type(pg);
+		drop_page(d, pg, mfn);
+		return rc;
+	}
+	set_validated(pg);
+	if (PT_DEBUG && level)
+		ASSERT(pt_check_table(d, mfn) == 0);
+	return 0;
+}
+
+/**
+ * pt_put_page_and_type() - drop what pt_get_page_and_type() took
+ * @d:   the domain that owns the frame
+ * @mfn: the frame
+ *
+ * Dropping the last type reference of a page table devalidates it first,
+ * which may cascade down the tree.
+ */
+void pt_put_page_and_type(struct pt_domain *d, unsigned long mfn)
+{
+	struct page_info *pg = d->mem->page(mfn);
+	u64 ti;
+	unsigned int level;
+
+	ASSERT(pg);
+	ti = READ_ONCE(pg->type_info);
+	level = type_level(ti);
+	ASSERT((ti & PGT_count_mask) > 0);
+	if ((ti & PGT_count_mask) == 1) {
+		ASSERT(!(ti & PGT_pinned));
+		if (level && (ti & PGT_validated)) {
+			devalidate_table(d, mfn, level);
+			clear_validated(pg);
+		}
+	}
+	put_page_type(pg);
+	drop_page(d, pg, mfn);
+}
+
+/**
+ * pt_pin() - MMUEXT_PIN_Ln_TABLE: validate and hold a table
+ * @d:     the domain
+ * @mfn:   the table's frame
+ * @level: 1..4
+ *
+ * Return: 0, or -EINVAL (already pinned, not the domain's, invalid).
+ */
+int pt_pin(struct pt_domain *d, unsigned long mfn, unsigned int level)
+{
+	struct page_info *pg = d->mem->page(mfn);
+	int rc;
+
+	if (level < 1 || level > 4)
+		return refuse(d, "bad page-table level");
+	if (!pg || READ_ONCE(pg->owner) != d->id)
+		return refuse(d, "pin of a frame not owned by the domain");
+	if (READ_ONCE(pg->type_info) & PGT_pinned)
+		return refuse(d, "frame is already pinned");
+	rc = pt_get_page_and_type(d, mfn, pt_level_type(level));
+	if (rc)
+		return rc;
+	__atomic_fetch_or(&pg->type_info, PGT_pinned, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/**
+ * pt_unpin() - MMUEXT_UNPIN_TABLE: drop the pin's references
+ * @d:   the domain
+ * @mfn: a table pinned by pt_pin()
+ */
+int pt_unpin(struct pt_domain *d, unsigned long mfn)
+{
+	struct page_info *pg = d->mem->page(mfn);
+
+	if (!pg || READ_ONCE(pg->owner) != d->id)
+		return refuse(d, "unpin of a frame not owned by the domain");
+	if (!(READ_ONCE(pg->type_info) & PGT_pinned))
+		return refuse(d, "frame is not pinned");
+	__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_RELEASE);
+	pt_put_page_and_type(d, mfn);
+	return 0;
+}
+
+/**
+ * pt_table_level() - the level of a live table
+ * @d:   the domain
+ * @mfn: a frame
+ *
+ * Return: 1..4 if @mfn is a validated page table with a type reference,
+ * else 0 (plain memory, as far as writes to it are concerned).
+ */
+int pt_table_level(struct pt_domain *d, unsigned long mfn)
+{
+	struct page_info *pg = d->mem->page(mfn);
+	u64 ti;
+
+	if (!pg)
+		return 0;
+	ti = READ_ONCE(pg->type_info);
+	if (!(ti & PGT_count_mask) || !(ti & PGT_validated))
+		return 0;
+	return type_level(ti);
+}
+
+/* A store into a frame that is not a live table: it must be writable. */
+static int plain_store(struct pt_domain *d, struct page_info *pg,
+		       unsigned long mfn, unsigned int idx, u64 val,
+		       unsigned int flags, u64 *old)
+{
+	u64 *t, cur;
+	int rc = get_page_type(pg, PGT_writable_page);
+
+	if (rc < 0)
+		return refuse(d, "store into a frame that is neither a page "
+			      "table nor writable");
+	if (rc == 1)
+		set_validated(pg);
+	t = d->mem->map(mfn);
+	cur = __atomic_load_n(&t[idx], __ATOMIC_ACQUIRE);
+	rc = 0;
+	if ((flags & PT_UPD_EXPECT_OLD) && cur != *old) {
+		rc = -PT_EAGAIN;
+	} else {
+		__atomic_store_n(&t[idx], val, __ATOMIC_RELEASE);
+	}
+	*old = cur;
+	d->mem->unmap(t);
+	put_page_type(pg);
+	return rc;
+}
+
+/**
+ * pt_update_entry() - write one page-table entry on behalf of the guest
+ * @d:     the domain, owner of the table
+ * @maddr: machine address of the entry (8-byte aligned)
+ * @val:   the new entry, machine frame numbers
+ * @flags: PT_UPD_PRESERVE_AD: OR the old entry's A/D bits into the new
+ *         one (when both are present);
+ *         PT_UPD_EXPECT_OLD: compare-and-exchange against *@old
+ * @old:   in: the expected entry with PT_UPD_EXPECT_OLD; out: the entry
+ *         that was replaced (or found)
+ *
+ * The whole of mmu_update's MMU_NORMAL_PT_UPDATE: if the frame is a live
+ * table, the new entry is checked for that level and its references
+ * taken before the old entry's are dropped (so an unchanged child is
+ * never devalidated on the way); otherwise the frame must be writable
+ * memory and this is a plain store.
+ *
+ * Return: 0; -EINVAL (refused, d->why says why); -PT_EAGAIN when
+ * PT_UPD_EXPECT_OLD found a different entry (nothing written).
+ */
+int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
+		    unsigned int flags, u64 *old)
+{
+	unsigned long mfn = maddr >> 12;
+	unsigned int idx = (maddr & 0xfff) >> 3;
+	struct page_info *pg;
+	unsigned int level;
+	u64 *t, cur, nval, want;
+	u64 dummy = 0;
+	int rc;
+
+	if (!old)
+		old = &dummy;
+	if (maddr & 7)
+		return refuse(d, "misaligned page-table entry address");
+	pg = d->mem->page(mfn);
+	if (!pg)
+		return refuse(d, "page-table entry address is not RAM");
+	if (!get_page(pg, d->id))
+		return refuse(d, "page table not owned by the domain");
+	level = pt_table_level(d, mfn);
+	if (!level) {
+		rc = plain_store(d, pg, mfn, idx, val, flags, old);
+		goto out;
+	}
+	if (is_hv_slot(level, idx)) {
+		rc = refuse(d, "L4 slot reserved for the hypervisor");
+		goto out;
+	}
+	rc = get_entry(d, level, val, mfn);
+	if (rc)
+		goto out;
+	nval = adjust_entry(level, val);
+	t = d->mem->map(mfn);
+	cur = __atomic_load_n(&t[idx], __ATOMIC_ACQUIRE);
+	for (;;) {
+		if ((flags & PT_UPD_EXPECT_OLD) && cur != *old) {
+			rc = -PT_EAGAIN;
+			break;
+		}
+		want = nval;
+		if ((flags & PT_UPD_PRESERVE_AD) && (cur & PTE_P) &&
+		    (want & PTE_P))
+			want |= cur & (PTE_A | PTE_D);
+		if (__atomic_compare_exchange_n(&t[idx], &cur, want, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			break;
+		/* The hardware set A or D meanwhile: cur is fresh, retry. */
+	}
+	d->mem->unmap(t);
+	*old = cur;
+	put_entry(d, level, rc ? val : cur, mfn);
+out:
+	drop_page(d, pg, mfn);
+	return rc;
+}
+
+/**
+ * pt_mmu_update() - one request of mmu_update, page-table commands only
+ * @d:   the calling domain
+ * @ptr: mmu_update.ptr: machine address, command in bits 0-2
+ * @val: mmu_update.val
+ *
+ * Return: 0, -EINVAL, or -ENOSYS for commands that are not page-table
+ * writes (MMU_MACHPHYS_UPDATE and MMU_PT_UPDATE_NO_TRANSLATE belong to
+ * the caller).
+ */
+int pt_mmu_update(struct pt_domain *d, u64 ptr, u64 val)
+{
+	u64 old;
+
+	switch (ptr & 7) {
+	case PT_MMU_NORMAL_PT_UPDATE:
+		return pt_update_entry(d, ptr & ~7UL, val, 0, &old);
+	case PT_MMU_PT_UPDATE_PRESERVE_AD:
+		return pt_update_entry(d, ptr & ~7UL, val,
+				       PT_UPD_PRESERVE_AD, &old);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/**
+ * pt_find_l1e() - the L1 entry that maps @va (update_va_mapping)
+ * @d:      the domain
+ * @l4_mfn: the vCPU's current (validated) kernel L4
+ * @va:     a guest virtual address
+ * @maddr:  out: machine address of the entry
+ *
+ * Return: 0, or -EINVAL if no L1 maps @va (absent entries, the
+ * hypervisor's slots, a non-canonical address).
+ */
+int pt_find_l1e(struct pt_domain *d, unsigned long l4_mfn, u64 va,
+		u64 *maddr)
+{
+	unsigned long mfn = l4_mfn;
+	unsigned int level, idx;
+	u64 *t, e;
+
+	if ((u64)((s64)(va << 16) >> 16) != va)
+		return refuse(d, "non-canonical address");
+	if (pt_table_level(d, l4_mfn) != 4)
+		return refuse(d, "base pointer is not a validated L4");
+	if (is_hv_slot(4, (va >> 39) & 511))
+		return refuse(d, "address in the hypervisor's range");
+	for (level = 4; level > 1; level--) {
+		idx = (va >> (12 + 9 * (level - 1))) & 511;
+		t = d->mem->map(mfn);
+		e = READ_ONCE(t[idx]);
+		d->mem->unmap(t);
+		if (!(e & PTE_P))
+			return refuse(d, "no L1 table maps the address");
+		mfn = pte_mfn(e);
+	}
+	*maddr = ((u64)mfn << 12) | (((va >> 12) & 511) << 3);
+	return 0;
+}
+
+/* Does entry @e of validated level-@level table @table keep I3-I9? */
+static int check_entry(struct pt_domain *d, unsigned int level,
+		       unsigned long table, unsigned int i, u64 e)
+{
+	struct page_info *pg;
+	u64 ti;
+
+	if (is_hv_slot(level, i))
+		return e == d->hv_l4e[i - PT_HV_FIRST_SLOT] ? 0 :
+			refuse(d, "hypervisor L4 slot altered");
+	if (!(e & PTE_P))
+		return 0;
+	if (!(e & PTE_US))
+		return refuse(d, "present entry without U/S");
+	if ((e & PTE_RSVD_HIGH) || (level > 1 && (e & PTE_PSE)))
+		return refuse(d, "reserved bits in a live entry");
+	if (level == 1 && (e & PTE_GUEST_KERNEL) && (e & PTE_G))
+		return refuse(d, "global supervisor mapping");
+	if (is_linear(level, e, table))
+		return (e & PTE_RW) ? refuse(d, "writable linear entry") : 0;
+	pg = d->mem->page(pte_mfn(e));
+	if (!pg || page_refcount(pg) == 0)
+		return refuse(d, "live entry to an unreferenced frame");
+	ti = READ_ONCE(pg->type_info);
+	if (level > 1) {
+		if (READ_ONCE(pg->owner) != d->id ||
+		    type_level(ti) != level - 1 || !(ti & PGT_validated) ||
+		    !(ti & PGT_count_mask))
+			return refuse(d, "table entry to a frame that is not a "
+				      "live table of the next level");
+		return 0;
+	}
+	if (check_l1_target(d, pte_mfn(e), READ_ONCE(pg->owner), e))
+		return -EINVAL;
+	if ((e & PTE_RW) && ((ti & PGT_type_mask) != PGT_writable_page ||
+			     !(ti & PGT_count_mask)))
+		return refuse(d, "writable mapping without a writable type");
+	return 0;
+}
+
+/**
+ * pt_check_table() - check the invariants on one validated table
+ * @d:   the domain
+ * @mfn: a frame; anything but a live page table passes trivially
+ *
+ * Return: 0, or -EINVAL with d->why naming the broken rule.
+ */
+int pt_check_table(struct pt_domain *d, unsigned long mfn)
+{
+	unsigned int level = pt_table_level(d, mfn);
+	unsigned int i;
+	u64 *t;
+	int rc = 0;
+
+	if (!level)
+		return 0;
+	t = d->mem->map(mfn);
+	for (i = 0; i < PT_ENTRIES && !rc; i++)
+		rc = check_entry(d, level, mfn, i, READ_ONCE(t[i]));
+	d->mem->unmap(t);
+	return rc;
+}

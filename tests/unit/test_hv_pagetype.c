@@ -1,0 +1,936 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests for the PV page-type engine (hypervisor/mm/pagetype.c):
+ * validation of L1..L4 tables, the isolation rules of every entry, pins,
+ * base pointers, mmu_update semantics, and a randomized test that checks
+ * the engine's incremental reference counts against counts recomputed
+ * from scratch after every operation.
+ *
+ * The "machine" is a small array of frames: domain 1 owns frames
+ * 0..DOM_FRAMES-1, domain 2 owns a few more, and the hypervisor owns the
+ * shared_info frame, two M2P frames and one private frame.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <hv/errno.h>
+#include <hv/pagetype.h>
+
+#define DOM		1
+#define OTHER		2
+#define DOM_FRAMES	24
+#define OTHER_FIRST	24		/* 24..27: domain 2 */
+#define SHINFO		28		/* hypervisor-owned shared_info */
+#define M2P0		29		/* hypervisor-owned M2P frames */
+#define M2P1		30
+#define XENPRIV		31		/* hypervisor private frame */
+#define UNASSIGNED	32		/* never allocated */
+#define NFRAMES		34		/* frames >= NFRAMES are not RAM */
+
+static struct page_info frames[NFRAMES];
+static u64 mem[NFRAMES][PT_ENTRIES] __attribute__((aligned(4096)));
+static bool allow_foreign;
+static unsigned int nr_released;
+
+void panic(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fail_msg("panic: %s", buf);
+	abort();
+}
+
+static struct page_info *t_page(unsigned long mfn)
+{
+	return mfn < NFRAMES ? &frames[mfn] : NULL;
+}
+
+static u64 *t_map(unsigned long mfn)
+{
+	return mem[mfn];
+}
+
+static void t_unmap(u64 *p)
+{
+}
+
+static bool t_xen_ro(unsigned long mfn)
+{
+	return mfn == M2P0 || mfn == M2P1;
+}
+
+static bool t_foreign(const struct pt_domain *d, unsigned long mfn, u64 pte)
+{
+	return allow_foreign;
+}
+
+static void t_released(unsigned long mfn)
+{
+	nr_released++;
+}
+
+static const struct pt_mem_ops ops = {
+	.page = t_page, .map = t_map, .unmap = t_unmap, .xen_ro = t_xen_ro,
+	.foreign = t_foreign, .released = t_released,
+};
+
+static struct pt_domain d;
+
+static u64 pte(unsigned long mfn, u64 flags)
+{
+	return ((u64)mfn << 12) | flags;
+}
+
+#define RW	(PTE_P | PTE_RW)
+#define RO	(PTE_P)
+#define L4_TYPE	PGT_l4_page_table
+
+static u64 maddr(unsigned long mfn, unsigned int idx)
+{
+	return ((u64)mfn << 12) | (idx << 3);
+}
+
+static int setup(void **state)
+{
+	unsigned int i;
+
+	memset(frames, 0, sizeof(frames));
+	memset(mem, 0, sizeof(mem));
+	for (i = 0; i < UNASSIGNED; i++) {
+		domid_t o = i < OTHER_FIRST ? DOM : i < SHINFO ? OTHER :
+			    DOMID_XEN;
+		assign_page(&frames[i], o);
+	}
+	frames[UNASSIGNED].owner = DOM;		/* owner set, never allocated */
+	memset(&d, 0, sizeof(d));
+	d.id = DOM;
+	d.mem = &ops;
+	d.shared_info_mfn = SHINFO;
+	for (i = 0; i < PT_HV_NR_SLOTS; i++)
+		d.hv_l4e[i] = 0x8000000000000000UL | pte(XENPRIV, 3) | i;
+	d.hv_l4e[0] = pte(M2P0, PTE_P | PTE_US);
+	allow_foreign = false;
+	nr_released = 0;
+	return 0;
+}
+
+static unsigned long refs(unsigned long mfn)
+{
+	return page_refcount(&frames[mfn]);
+}
+
+static unsigned long tcount(unsigned long mfn)
+{
+	return page_type_count(&frames[mfn]);
+}
+
+static u64 ptype(unsigned long mfn)
+{
+	return frames[mfn].type_info & PGT_type_mask;
+}
+
+static bool validated(unsigned long mfn)
+{
+	return frames[mfn].type_info & PGT_validated;
+}
+
+/* Every frame back at "allocated, unused": one reference, no type use. */
+static void assert_baseline(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < UNASSIGNED; i++) {
+		assert_int_equal(refs(i), 1);
+		assert_int_equal(tcount(i), 0);
+		assert_false(frames[i].type_info & PGT_pinned);
+	}
+}
+
+/* ---- L1 validation --------------------------------------------------- */
+
+static void pin_l1_takes_refs_on_mapped_frames(void **state)
+{
+	mem[1][0] = pte(2, RW);
+	mem[1][1] = pte(3, RO);
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(ptype(1), PGT_l1_page_table);
+	assert_true(validated(1));
+	assert_int_equal(tcount(1), 1);
+	assert_int_equal(refs(1), 2);
+	assert_int_equal(ptype(2), PGT_writable_page);
+	assert_int_equal(tcount(2), 1);
+	assert_int_equal(refs(2), 2);
+	assert_int_equal(tcount(3), 0);
+	assert_int_equal(refs(3), 2);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+static void user_bit_forced_and_supervisor_recorded(void **state)
+{
+	mem[1][0] = pte(2, RW | PTE_G);			/* kernel, global */
+	mem[1][1] = pte(3, RO | PTE_US);		/* user */
+	mem[1][2] = pte(4, 0x5a0);			/* not present */
+	mem[5][0] = pte(1, RW);				/* L2 -> L1 */
+	assert_int_equal(pt_pin(&d, 5, 2), 0);
+	assert_int_equal(mem[1][0], pte(2, RW | PTE_US | PTE_GUEST_KERNEL));
+	assert_int_equal(mem[1][1], pte(3, RO | PTE_US));
+	assert_int_equal(mem[1][2], pte(4, 0x5a0));
+	assert_int_equal(mem[5][0], pte(1, RW | PTE_US));
+	/* Validation is idempotent: pin again after unpin, same entries. */
+	assert_int_equal(pt_unpin(&d, 5), 0);
+	assert_int_equal(pt_pin(&d, 5, 2), 0);
+	assert_int_equal(mem[1][0], pte(2, RW | PTE_US | PTE_GUEST_KERNEL));
+	assert_int_equal(pt_unpin(&d, 5), 0);
+	assert_baseline();
+}
+
+static void pinning_l1_that_maps_itself_writable_is_refused(void **state)
+{
+	mem[1][0] = pte(2, RW);
+	mem[1][7] = pte(1, RW);
+	assert_int_equal(pt_pin(&d, 1, 1), -EINVAL);
+	assert_false(validated(1));
+	assert_int_equal(mem[1][0], pte(2, RW));	/* nothing adjusted */
+	assert_baseline();
+	mem[1][7] = pte(1, RO);				/* read-only is fine */
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(refs(1), 3);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+static void type_change_refused_while_type_count_nonzero(void **state)
+{
+	mem[1][0] = pte(2, RW);
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	/* frame 2 is mapped writable: it cannot become a table */
+	assert_int_equal(pt_pin(&d, 2, 1), -EINVAL);
+	assert_int_equal(ptype(2), PGT_writable_page);
+	/* remove the writable mapping: now it can */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
+	assert_int_equal(tcount(2), 0);
+	assert_int_equal(pt_pin(&d, 2, 1), 0);
+	assert_int_equal(ptype(2), PGT_l1_page_table);
+	/* and now it cannot be mapped writable */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RO)), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
+	assert_int_equal(pt_unpin(&d, 2), 0);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+static void mmu_update_rejects_writable_mapping_of_pinned_l1(void **state)
+{
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_pin(&d, 2, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 3), pte(2, RW)), -EINVAL);
+	assert_non_null(d.why);
+	assert_int_equal(mem[1][3], 0);
+	assert_int_equal(refs(2), 2);
+	/* Not even its own entry may map it writable. */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 3), pte(1, RW)), -EINVAL);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_int_equal(pt_unpin(&d, 2), 0);
+	assert_baseline();
+}
+
+static void descriptor_page_cannot_be_mapped_writable(void **state)
+{
+	assert_int_equal(pt_get_page_and_type(&d, 6, PGT_seg_desc_page), 0);
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(6, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(6, RO)), 0);
+	/* and a plain store into the descriptor page is refused too */
+	assert_int_equal(pt_mmu_update(&d, maddr(6, 0), 1), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	pt_put_page_and_type(&d, 6);
+	assert_baseline();
+}
+
+/* ---- ownership -------------------------------------------------------- */
+
+static void guest_cannot_map_foreign_or_hypervisor_frame(void **state)
+{
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RO)),
+			 -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(XENPRIV, RO)),
+			 -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(UNASSIGNED, RO)),
+			 -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(NFRAMES + 5, RO)),
+			 -EINVAL);
+	assert_int_equal(mem[1][0], 0);
+	/* An entry in a table the domain does not own is refused. */
+	assert_int_equal(pt_mmu_update(&d, maddr(OTHER_FIRST, 0), pte(2, RO)),
+			 -EINVAL);
+	/* Pinning another domain's frame is refused. */
+	assert_int_equal(pt_pin(&d, OTHER_FIRST, 1), -EINVAL);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+static void foreign_hook_allows_grant_mappings(void **state)
+{
+	allow_foreign = true;
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RW)),
+			 0);
+	assert_int_equal(refs(OTHER_FIRST), 2);
+	assert_int_equal(ptype(OTHER_FIRST), PGT_writable_page);
+	/* ... but never of hypervisor frames */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 1), pte(XENPRIV, RO)),
+			 -EINVAL);
+	/* and page-table entries always point at the domain's own frames */
+	mem[5][0] = pte(OTHER_FIRST + 1, RO);
+	assert_int_equal(pt_pin(&d, 5, 2), -EINVAL);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+static void shared_info_mappable(void **state)
+{
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(SHINFO, RW)), 0);
+	assert_int_equal(refs(SHINFO), 2);
+	/* another domain's shared_info is not ours */
+	d.shared_info_mfn = XENPRIV;
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 1), pte(SHINFO, RW)),
+			 -EINVAL);
+	d.shared_info_mfn = SHINFO;
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+static void m2p_mappable_readonly_only(void **state)
+{
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(M2P0, RO)), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 1), pte(M2P1, RW)),
+			 -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(M2P0, RW)),
+			 -EINVAL);
+	assert_int_equal(mem[1][0], pte(M2P0, RO | PTE_US | PTE_GUEST_KERNEL));
+	assert_int_equal(refs(M2P0), 2);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+/* ---- the tree -------------------------------------------------------- */
+
+/* L4 10 -> L3 11 -> L2 12 -> L1 13 -> data 14 (RW), 15 (RO). */
+static void build_tree(void)
+{
+	mem[10][0] = pte(11, RW);
+	mem[11][0] = pte(12, RW);
+	mem[12][0] = pte(13, RW);
+	mem[13][0] = pte(14, RW);
+	mem[13][1] = pte(15, RO);
+}
+
+static void pin_l4_validates_tree_recursively(void **state)
+{
+	build_tree();
+	assert_int_equal(pt_pin(&d, 10, 4), 0);
+	assert_int_equal(ptype(10), PGT_l4_page_table);
+	assert_int_equal(ptype(11), PGT_l3_page_table);
+	assert_int_equal(ptype(12), PGT_l2_page_table);
+	assert_int_equal(ptype(13), PGT_l1_page_table);
+	assert_int_equal(ptype(14), PGT_writable_page);
+	assert_true(validated(11) && validated(12) && validated(13));
+	assert_int_equal(tcount(11), 1);
+	assert_int_equal(tcount(13), 1);
+	assert_int_equal(refs(15), 2);
+	assert_int_equal(pt_table_level(&d, 12), 2);
+	assert_int_equal(pt_check_table(&d, 10), 0);
+}
+
+static void unpin_releases_recursive_refs(void **state)
+{
+	pin_l4_validates_tree_recursively(state);
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	assert_false(validated(11) || validated(12) || validated(13));
+	assert_int_equal(pt_table_level(&d, 11), 0);
+	assert_baseline();
+	assert_int_equal(nr_released, 0);
+}
+
+static void pin_l4_forces_hypervisor_slots(void **state)
+{
+	unsigned int i;
+
+	build_tree();
+	mem[10][256] = pte(14, RW);		/* guest junk in reserved slots */
+	mem[10][270] = pte(OTHER_FIRST, RW);
+	mem[10][300] = pte(16, RW);		/* an ordinary kernel slot */
+	mem[16][0] = 0;
+	assert_int_equal(pt_pin(&d, 10, 4), 0);
+	for (i = 0; i < PT_HV_NR_SLOTS; i++)
+		assert_int_equal(mem[10][PT_HV_FIRST_SLOT + i], d.hv_l4e[i]);
+	assert_int_equal(mem[10][300], pte(16, RW | PTE_US));
+	assert_int_equal(ptype(16), PGT_l3_page_table);
+	/* no references were taken for the junk */
+	assert_int_equal(tcount(14), 1);
+	assert_int_equal(refs(OTHER_FIRST), 1);
+	/* and the guest cannot write there */
+	assert_int_equal(pt_mmu_update(&d, maddr(10, 256), 0), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(10, 271), pte(17, RW)),
+			 -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(10, 272), pte(17, RW)), 0);
+	assert_int_equal(ptype(17), PGT_l3_page_table);
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	assert_baseline();
+}
+
+static void shared_tables_counted_per_reference(void **state)
+{
+	build_tree();
+	mem[12][5] = pte(13, RW);			/* L1 13 twice */
+	mem[11][7] = pte(12, RO);			/* L2 12 twice */
+	assert_int_equal(pt_pin(&d, 10, 4), 0);
+	assert_int_equal(tcount(12), 2);
+	assert_int_equal(tcount(13), 2);
+	assert_int_equal(tcount(14), 1);		/* counted once */
+	assert_int_equal(pt_mmu_update(&d, maddr(12, 5), 0), 0);
+	assert_int_equal(tcount(13), 1);
+	assert_true(validated(13));
+	/* an explicitly pinned L1 that the tree also uses */
+	assert_int_equal(pt_pin(&d, 13, 1), 0);
+	assert_int_equal(tcount(13), 2);
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	assert_int_equal(tcount(13), 1);
+	assert_true(validated(13));
+	assert_int_equal(tcount(14), 1);
+	assert_int_equal(pt_unpin(&d, 13), 0);
+	assert_baseline();
+}
+
+static void failed_deep_validation_leaves_no_refs(void **state)
+{
+	build_tree();
+	mem[10][1] = pte(18, RW);
+	mem[18][0] = pte(19, RW);
+	mem[19][0] = pte(20, RW);
+	mem[20][3] = pte(XENPRIV, RO);			/* the bad one */
+	assert_int_equal(pt_pin(&d, 10, 4), -EINVAL);
+	assert_baseline();
+	assert_false(validated(11) || validated(19) || validated(20));
+	mem[20][3] = 0;
+	assert_int_equal(pt_pin(&d, 10, 4), 0);
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	assert_baseline();
+}
+
+static void validating_parent_types_unpinned_child(void **state)
+{
+	/* Linux: RO flip of a new L2, then mmu_update of the L3 entry. */
+	build_tree();
+	assert_int_equal(pt_pin(&d, 10, 4), 0);
+	mem[21][0] = pte(13, RW);
+	assert_int_equal(pt_mmu_update(&d, maddr(11, 1), pte(21, RW)), 0);
+	assert_int_equal(ptype(21), PGT_l2_page_table);
+	assert_int_equal(tcount(13), 2);
+	/* replacing an entry drops the old child's references */
+	assert_int_equal(pt_mmu_update(&d, maddr(11, 1), pte(12, RW)), 0);
+	assert_int_equal(tcount(21), 0);
+	assert_false(validated(21));
+	assert_int_equal(tcount(12), 2);
+	assert_int_equal(tcount(13), 1);
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	assert_baseline();
+}
+
+static void wrong_level_child_refused(void **state)
+{
+	build_tree();
+	mem[10][0] = pte(12, RW);			/* L4 -> an L2-shaped page */
+	assert_int_equal(pt_pin(&d, 12, 2), 0);
+	assert_int_equal(pt_pin(&d, 10, 4), -EINVAL);
+	assert_int_equal(pt_unpin(&d, 12), 0);
+	assert_baseline();
+}
+
+static void superpage_entry_refused(void **state)
+{
+	mem[5][0] = pte(6, RW | PTE_PSE);
+	assert_int_equal(pt_pin(&d, 5, 2), -EINVAL);
+	mem[5][0] = 0;
+	assert_int_equal(pt_pin(&d, 5, 2), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(5, 0), pte(6, RW | PTE_PSE)),
+			 -EINVAL);
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(6, RW | (1UL << 60))),
+			 -EINVAL);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_int_equal(pt_unpin(&d, 5), 0);
+	assert_baseline();
+}
+
+static void linear_pagetable_entry_must_be_readonly(void **state)
+{
+	build_tree();
+	mem[10][5] = pte(10, RW);
+	assert_int_equal(pt_pin(&d, 10, 4), -EINVAL);
+	assert_baseline();
+	mem[10][5] = pte(10, RO);
+	assert_int_equal(pt_pin(&d, 10, 4), 0);
+	assert_int_equal(tcount(10), 1);		/* no ref on itself */
+	assert_int_equal(pt_mmu_update(&d, maddr(10, 6), pte(10, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(10, 6), pte(10, RO)), 0);
+	/* a linear entry to another L4 is refused */
+	assert_int_equal(pt_pin(&d, 22, 4), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(10, 7), pte(22, RO)), -EINVAL);
+	/* at L2 too */
+	assert_int_equal(pt_mmu_update(&d, maddr(12, 9), pte(12, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(12, 9), pte(12, RO)), 0);
+	assert_int_equal(pt_unpin(&d, 22), 0);
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	assert_baseline();
+}
+
+static void pin_rules(void **state)
+{
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_pin(&d, 1, 1), -EINVAL);		/* twice */
+	assert_int_equal(pt_pin(&d, 1, 2), -EINVAL);
+	assert_int_equal(pt_pin(&d, 2, 0), -EINVAL);
+	assert_int_equal(pt_pin(&d, 2, 5), -EINVAL);
+	assert_int_equal(pt_pin(&d, NFRAMES + 1, 1), -EINVAL);
+	assert_int_equal(pt_unpin(&d, 2), -EINVAL);		/* not pinned */
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_int_equal(pt_unpin(&d, 1), -EINVAL);
+	assert_baseline();
+}
+
+static void base_pointer_keeps_table_live_after_unpin(void **state)
+{
+	build_tree();
+	assert_int_equal(pt_pin(&d, 10, 4), 0);
+	assert_int_equal(pt_get_page_and_type(&d, 10, L4_TYPE), 0); /* CR3 */
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	assert_int_equal(pt_table_level(&d, 10), 4);
+	assert_int_equal(ptype(13), PGT_l1_page_table);
+	pt_put_page_and_type(&d, 10);
+	assert_baseline();
+	/* NEW_BASEPTR of an unpinned L4 validates it on the spot */
+	assert_int_equal(pt_get_page_and_type(&d, 10, L4_TYPE), 0);
+	assert_int_equal(pt_table_level(&d, 13), 1);
+	pt_put_page_and_type(&d, 10);
+	assert_baseline();
+}
+
+/* ---- mmu_update details ------------------------------------------------ */
+
+static void mmu_update_on_plain_frame_is_plain_store(void **state)
+{
+	/* an unpinned mm during fork: no validation, value stored as is */
+	assert_int_equal(pt_mmu_update(&d, maddr(7, 3), pte(XENPRIV, RW)), 0);
+	assert_int_equal(mem[7][3], pte(XENPRIV, RW));
+	assert_baseline();
+	/* ... and it is validated when pinned */
+	assert_int_equal(pt_pin(&d, 7, 1), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(7, 3), 0), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(7, 3) | 4, 0), -ENOSYS);
+	assert_int_equal(pt_mmu_update(&d, maddr(7, 3) | 1, 0), -ENOSYS);
+	assert_baseline();
+}
+
+static void mmu_update_preserve_ad_keeps_accessed_dirty(void **state)
+{
+	u64 old;
+
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RW | PTE_US)),
+			 0);
+	mem[1][0] |= PTE_A | PTE_D;			/* the "hardware" */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0) | 2, pte(2, RO | PTE_US)),
+			 0);
+	assert_int_equal(mem[1][0], pte(2, RO | PTE_US | PTE_A | PTE_D));
+	assert_int_equal(tcount(2), 0);			/* RW -> RO */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RO | PTE_US)),
+			 0);
+	assert_int_equal(mem[1][0], pte(2, RO | PTE_US));
+	/* compare-and-exchange against a stale value writes nothing */
+	old = pte(2, RO);
+	assert_int_equal(pt_update_entry(&d, maddr(1, 0), 0, PT_UPD_EXPECT_OLD,
+					 &old), -PT_EAGAIN);
+	assert_int_equal(old, pte(2, RO | PTE_US));
+	assert_int_equal(refs(2), 2);
+	assert_int_equal(pt_update_entry(&d, maddr(1, 0), 0, PT_UPD_EXPECT_OLD,
+					 &old), 0);
+	assert_int_equal(mem[1][0], 0);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+static void find_l1e_walks_current_tables(void **state)
+{
+	u64 va = 0x1000, ma = 0;
+
+	build_tree();
+	assert_int_equal(pt_get_page_and_type(&d, 10, L4_TYPE), 0);
+	assert_int_equal(pt_find_l1e(&d, 10, va, &ma), 0);
+	assert_int_equal(ma, maddr(13, 1));
+	assert_int_equal(pt_find_l1e(&d, 10, 0x40000000, &ma), -EINVAL);
+	assert_int_equal(pt_find_l1e(&d, 10, 0xffff800000000000UL, &ma),
+			 -EINVAL);
+	assert_int_equal(pt_find_l1e(&d, 10, 0x0000800000000000UL, &ma),
+			 -EINVAL);
+	assert_int_equal(pt_find_l1e(&d, 11, va, &ma), -EINVAL); /* not L4 */
+	pt_put_page_and_type(&d, 10);
+	assert_baseline();
+}
+
+/* ---- the randomized model test ---------------------------------------- */
+
+/*
+ * The reference model recomputes every count from scratch: starting from
+ * the pinned tables and the base pointer, walk the validated tables and
+ * count what each present entry must hold.  Then the engine's
+ * incremental counts must be exactly these, every validated table must
+ * pass pt_check_table(), and a refused operation must have changed
+ * nothing (but the U/S adjustments of sub-tables it validated and undid).
+ */
+#define RAND_FRAMES	DOM_FRAMES
+
+struct model {
+	unsigned int pin[NFRAMES];	/* pinned level, 0 = not pinned */
+	int cr3;			/* frame held as base pointer, or -1 */
+};
+
+static struct model m;
+static u64 rng_state;
+
+static u64 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static unsigned int rnd_below(unsigned int n)
+{
+	return rnd() % n;
+}
+
+static const unsigned int rand_idx[] = { 0, 1, 2, 3, 256, 263, 300, 511 };
+
+static u64 rand_entry(void)
+{
+	unsigned int r = rnd_below(100);
+	unsigned long mfn;
+	u64 f = 0;
+
+	if (r < 15)
+		return 0;
+	if (r < 18)
+		return pte(rnd_below(RAND_FRAMES), 0x40);	/* not present */
+	mfn = rnd_below(100) < 92 ? rnd_below(RAND_FRAMES) : rnd_below(NFRAMES + 2);
+	f = PTE_P;
+	if (rnd_below(2))
+		f |= PTE_RW;
+	if (rnd_below(2))
+		f |= PTE_US;
+	if (rnd_below(4) == 0)
+		f |= PTE_A | PTE_D;
+	if (rnd_below(40) == 0)
+		f |= PTE_PSE;
+	if (rnd_below(60) == 0)
+		f |= 1UL << 61;
+	return pte(mfn, f);
+}
+
+/* A value that is often valid for a live table of level @level. */
+static u64 likely_entry(unsigned int level)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		unsigned long t = rnd_below(RAND_FRAMES);
+		u64 ti = frames[t].type_info;
+
+		if (level == 1) {
+			if (rnd_below(2))
+				return pte(t, RO);
+			if (!(ti & PGT_count_mask) ||
+			    (ti & PGT_type_mask) == PGT_writable_page)
+				return pte(t, RW | PTE_A);
+		} else if (!(ti & PGT_count_mask) ||
+			   (ti & PGT_type_mask) == pt_level_type(level - 1)) {
+			return pte(t, RW | PTE_US);
+		}
+	}
+	return 0;
+}
+
+static int expected_level[NFRAMES];
+
+static void model_mark(unsigned long f, int level)
+{
+	unsigned int i;
+
+	if (expected_level[f]) {
+		assert_int_equal(expected_level[f], level);
+		return;
+	}
+	expected_level[f] = level;
+	if (level < 2)
+		return;
+	for (i = 0; i < PT_ENTRIES; i++) {
+		u64 e = mem[f][i];
+
+		if ((level == 4 && i >= 256 && i < 272) || !(e & PTE_P))
+			continue;
+		if ((e >> 12) == f)
+			continue;			/* linear */
+		model_mark(e >> 12 & 0xffffffffffUL, level - 1);
+	}
+}
+
+static void model_check(void)
+{
+	unsigned long gc[NFRAMES], tc[NFRAMES];
+	unsigned int f, i;
+
+	memset(expected_level, 0, sizeof(expected_level));
+	for (f = 0; f < NFRAMES; f++) {
+		gc[f] = f < UNASSIGNED ? 1 : 0;
+		tc[f] = 0;
+		if (m.pin[f]) {
+			gc[f]++;
+			tc[f]++;
+			model_mark(f, m.pin[f]);
+		}
+	}
+	if (m.cr3 >= 0) {
+		gc[m.cr3]++;
+		tc[m.cr3]++;
+		model_mark(m.cr3, 4);
+	}
+	for (f = 0; f < NFRAMES; f++) {
+		int level = expected_level[f];
+
+		if (!level)
+			continue;
+		for (i = 0; i < PT_ENTRIES; i++) {
+			u64 e = mem[f][i];
+			unsigned long t = (e & PTE_MFN_MASK) >> 12;
+
+			if ((level == 4 && i >= 256 && i < 272) ||
+			    !(e & PTE_P))
+				continue;
+			assert_true(t < NFRAMES);
+			if (level >= 2 && t == f)
+				continue;
+			gc[t]++;
+			if (level >= 2 || (e & PTE_RW))
+				tc[t]++;
+		}
+	}
+	for (f = 0; f < NFRAMES; f++) {
+		u64 ti = frames[f].type_info;
+
+		if (refs(f) != gc[f] || tcount(f) != tc[f])
+			fail_msg("frame %u: refs %lu (model %lu), type count "
+				 "%lu (model %lu)", f, refs(f), gc[f],
+				 tcount(f), tc[f]);
+		assert_int_equal(!!(ti & PGT_pinned), !!m.pin[f]);
+		if (expected_level[f]) {
+			assert_int_equal(ptype(f),
+					 pt_level_type(expected_level[f]));
+			assert_true(ti & PGT_validated);
+			assert_int_equal(pt_check_table(&d, f), 0);
+		} else if (tc[f]) {
+			assert_int_equal(ptype(f), PGT_writable_page);
+		}
+		if (!tc[f] && ptype(f) >= PGT_l1_page_table &&
+		    ptype(f) <= PGT_l4_page_table)
+			assert_false(ti & PGT_validated);
+	}
+}
+
+struct snapshot {
+	u64 count[NFRAMES], type[NFRAMES];
+	u64 mem[NFRAMES][PT_ENTRIES];
+};
+
+static struct snapshot snap;
+
+static u64 norm(u64 e)
+{
+	return (e & PTE_P) ? e & ~(PTE_US | PTE_GUEST_KERNEL | PTE_G) : e;
+}
+
+static void take_snapshot(void)
+{
+	unsigned int f;
+
+	for (f = 0; f < NFRAMES; f++) {
+		snap.count[f] = frames[f].count_info;
+		snap.type[f] = tcount(f) ? frames[f].type_info : 0;
+	}
+	memcpy(snap.mem, mem, sizeof(mem));
+}
+
+static void assert_unchanged(void)
+{
+	unsigned int f, i;
+
+	for (f = 0; f < NFRAMES; f++) {
+		assert_int_equal(snap.count[f], frames[f].count_info);
+		assert_int_equal(snap.type[f],
+				 tcount(f) ? frames[f].type_info : 0);
+		for (i = 0; i < PT_ENTRIES; i++)
+			assert_int_equal(norm(snap.mem[f][i]), norm(mem[f][i]));
+	}
+}
+
+struct op_stats {
+	unsigned int ok[5], refused[5];
+};
+
+static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
+{
+	unsigned int n;
+
+	setup(NULL);
+	memset(&m, 0, sizeof(m));
+	m.cr3 = -1;
+	rng_state = seed;
+	for (n = 0; n < nr_ops; n++) {
+		unsigned int kind = rnd_below(100);
+		unsigned long f = rnd_below(RAND_FRAMES);
+		int rc;
+
+		take_snapshot();
+		if (kind < 15) {
+			unsigned int level = 1 + rnd_below(4);
+
+			kind = 0;
+			rc = pt_pin(&d, f, level);
+			if (!rc)
+				m.pin[f] = level;
+		} else if (kind < 27) {
+			kind = 1;
+			rc = pt_unpin(&d, f);
+			if (!rc)
+				m.pin[f] = 0;
+		} else if (kind < 32) {
+			kind = 2;
+			if (rnd_below(5) == 0) {
+				rc = 0;
+				if (m.cr3 >= 0)
+					pt_put_page_and_type(&d, m.cr3);
+				m.cr3 = -1;
+			} else {
+				rc = pt_get_page_and_type(&d, f, L4_TYPE);
+				if (!rc) {
+					if (m.cr3 >= 0)
+						pt_put_page_and_type(&d, m.cr3);
+					m.cr3 = f;
+				}
+			}
+		} else {
+			unsigned int idx = rand_idx[rnd_below(ARRAY_SIZE(rand_idx))];
+			u64 cmd = rnd_below(4) == 0 ? 2 : 0;
+
+			int level = pt_table_level(&d, f);
+			u64 val = level && rnd_below(2) ? likely_entry(level)
+							: rand_entry();
+
+			kind = level ? 4 : 3;
+			rc = pt_mmu_update(&d, maddr(f, idx) | cmd, val);
+		}
+		if (rc) {
+			assert_int_equal(rc, -EINVAL);
+			assert_unchanged();
+			st->refused[kind]++;
+		} else {
+			st->ok[kind]++;
+		}
+		model_check();
+	}
+	/* Tear everything down: back to the baseline. */
+	for (n = 0; n < NFRAMES; n++)
+		if (m.pin[n])
+			assert_int_equal(pt_unpin(&d, n), 0);
+	if (m.cr3 >= 0)
+		pt_put_page_and_type(&d, m.cr3);
+	memset(&m, 0, sizeof(m));
+	m.cr3 = -1;
+	model_check();
+	assert_baseline();
+	assert_int_equal(nr_released, 0);
+}
+
+#define RANDOM_SEEDS	8
+#define RANDOM_OPS	5000
+
+static void random_operations_match_reference_model(void **state)
+{
+	struct op_stats st;
+
+	memset(&st, 0, sizeof(st));
+	unsigned int s;
+
+	for (s = 0; s < RANDOM_SEEDS; s++)
+		random_ops(0x9e3779b97f4a7c15UL * (s + 1), RANDOM_OPS, &st);
+	print_message("model test: %u ops; ok/refused: pin %u/%u unpin %u/%u "
+		      "baseptr %u/%u plain store %u/%u live update %u/%u\n",
+		      RANDOM_SEEDS * RANDOM_OPS,
+		      st.ok[0], st.refused[0], st.ok[1], st.refused[1],
+		      st.ok[2], st.refused[2], st.ok[3], st.refused[3],
+		      st.ok[4], st.refused[4]);
+	/* The generator must exercise both outcomes of every operation. */
+	for (s = 0; s < 5; s++) {
+		assert_true(st.ok[s] > 50);
+		assert_true(st.refused[s] > 50 || s == 2 || s == 3);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(pin_l1_takes_refs_on_mapped_frames, setup),
+		cmocka_unit_test_setup(user_bit_forced_and_supervisor_recorded, setup),
+		cmocka_unit_test_setup(pinning_l1_that_maps_itself_writable_is_refused, setup),
+		cmocka_unit_test_setup(type_change_refused_while_type_count_nonzero, setup),
+		cmocka_unit_test_setup(mmu_update_rejects_writable_mapping_of_pinned_l1, setup),
+		cmocka_unit_test_setup(descriptor_page_cannot_be_mapped_writable, setup),
+		cmocka_unit_test_setup(guest_cannot_map_foreign_or_hypervisor_frame, setup),
+		cmocka_unit_test_setup(foreign_hook_allows_grant_mappings, setup),
+		cmocka_unit_test_setup(shared_info_mappable, setup),
+		cmocka_unit_test_setup(m2p_mappable_readonly_only, setup),
+		cmocka_unit_test_setup(pin_l4_validates_tree_recursively, setup),
+		cmocka_unit_test_setup(unpin_releases_recursive_refs, setup),
+		cmocka_unit_test_setup(pin_l4_forces_hypervisor_slots, setup),
+		cmocka_unit_test_setup(shared_tables_counted_per_reference, setup),
+		cmocka_unit_test_setup(failed_deep_validation_leaves_no_refs, setup),
+		cmocka_unit_test_setup(validating_parent_types_unpinned_child, setup),
+		cmocka_unit_test_setup(wrong_level_child_refused, setup),
+		cmocka_unit_test_setup(superpage_entry_refused, setup),
+		cmocka_unit_test_setup(linear_pagetable_entry_must_be_readonly, setup),
+		cmocka_unit_test_setup(pin_rules, setup),
+		cmocka_unit_test_setup(base_pointer_keeps_table_live_after_unpin, setup),
+		cmocka_unit_test_setup(mmu_update_on_plain_frame_is_plain_store, setup),
+		cmocka_unit_test_setup(mmu_update_preserve_ad_keeps_accessed_dirty, setup),
+		cmocka_unit_test_setup(find_l1e_walks_current_tables, setup),
+		cmocka_unit_test(random_operations_match_reference_model),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
