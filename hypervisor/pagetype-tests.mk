@@ -23,4 +23,4 @@ $(PT_UNIT_DIR)/test_hv_ptwr: tests/unit/test_hv_ptwr.c \
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(PT_UNIT_CFLAGS) -o $@ $< hypervisor/pv/ptwr-decode.c -lcmocka
 
-UNIT_TESTS += $(PT_UNIT_DIR)/test_hv_pagetype
+UNIT_TESTS += $(PT_UNIT_TESTS)
