@@ -404,6 +404,131 @@ static void xor_and_or_set_result_flags(void **state)
 	assert_true(flags & X86_FLAG_PF);
 }
 
+/*
+ * The host CPU is the oracle: run the real instruction on a real qword
+ * and compare entry, registers and the flags the architecture defines
+ * with the emulation, over random operands.
+ */
+static u64 rnd_state = 0x243f6a8885a308d3UL;
+
+static u64 rnd64(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+#define ORACLE_ROUNDS	2000
+
+static void emulate(const u8 *bytes, unsigned int len, u64 addr, u64 pte,
+		    u64 *new, u64 *flags)
+{
+	struct x86_mem_insn in = decode(bytes, len);
+
+	*flags = 0x202;
+	assert_int_equal(x86_emulate_pte_write(&in, addr, pte, new, gpr,
+					       flags), 0);
+}
+
+static void emulation_matches_host_cpu(void **state)
+{
+	static const u8 cx64[] = { 0xf0, 0x48, 0x0f, 0xb1, 0x37 };
+	static const u8 cx32[] = { 0x41, 0x0f, 0xb1, 0x48, 0x04 };
+	static const u8 cx8[] = { 0xf0, 0x0f, 0xb0, 0x17 };
+	static const u8 andb[] = { 0xf0, 0x80, 0x27, 0xfd };
+	static const u8 orq[] = { 0xf0, 0x48, 0x09, 0x07 };
+	static const u8 xorl[] = { 0x81, 0x77, 0x04, 0, 0, 0, 0x80 };
+	static const u8 btr[] = { 0xf0, 0x48, 0x0f, 0xba, 0x37, 0x05 };
+	static const u8 bts[] = { 0xf0, 0x48, 0x0f, 0xab, 0x37 };
+	const u64 logic = X86_FLAGS_ARITH & ~X86_FLAG_AF;
+	unsigned int i;
+
+	for (i = 0; i < ORACLE_ROUNDS; i++) {
+		u64 pte = rnd64(), a = i & 1 ? pte : rnd64(), b = rnd64();
+		u64 mem, rax, fl, new, flags, bit;
+		union { u64 q; u32 d[2]; } half;
+
+		/* lock cmpxchg %rsi,(%rdi) */
+		mem = pte, rax = a;
+		__asm__ volatile("lock cmpxchgq %3, %0; pushfq; popq %2"
+				 : "+m"(mem), "+a"(rax), "=r"(fl) : "r"(b)
+				 : "cc");
+		gpr[RAX] = a, gpr[RSI] = b;
+		emulate(cx64, sizeof(cx64), 0x1000, pte, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(gpr[RAX], rax);
+		assert_int_equal(flags & X86_FLAGS_ARITH, fl & X86_FLAGS_ARITH);
+
+		/* cmpxchg %ecx,4(%r8): the upper half of the entry */
+		half.q = pte, rax = i & 1 ? pte >> 32 : a;
+		__asm__ volatile("cmpxchgl %k3, %0; pushfq; popq %2"
+				 : "+m"(half.d[1]), "+a"(rax), "=r"(fl)
+				 : "r"(b) : "cc");
+		mem = half.q;
+		gpr[RAX] = i & 1 ? pte >> 32 : a, gpr[RCX] = b;
+		emulate(cx32, sizeof(cx32), 0x1004, pte, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(gpr[RAX], rax);
+		assert_int_equal(flags & X86_FLAGS_ARITH, fl & X86_FLAGS_ARITH);
+
+		/* lock cmpxchg %dl,(%rdi) */
+		mem = pte, rax = i & 1 ? (a & ~0xffUL) | (pte & 0xff) : a;
+		gpr[RAX] = rax, gpr[RDX] = b;
+		__asm__ volatile("lock cmpxchgb %b3, %0; pushfq; popq %2"
+				 : "+m"(mem), "+a"(rax), "=r"(fl) : "q"(b)
+				 : "cc");
+		emulate(cx8, sizeof(cx8), 0x1000, pte, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(gpr[RAX], rax);
+		assert_int_equal(flags & X86_FLAGS_ARITH, fl & X86_FLAGS_ARITH);
+
+		/* lock andb $0xfd,(%rdi) */
+		mem = pte;
+		__asm__ volatile("lock andb $0xfd, %0; pushfq; popq %1"
+				 : "+m"(mem), "=r"(fl) : : "cc");
+		emulate(andb, sizeof(andb), 0x1000, pte, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(flags & logic, fl & logic);
+
+		/* lock or %rax,(%rdi) */
+		mem = pte & b;
+		gpr[RAX] = a & b & 0xff00ff00ff00ff00UL;
+		__asm__ volatile("lock orq %2, %0; pushfq; popq %1"
+				 : "+m"(mem), "=r"(fl) : "r"(gpr[RAX]) : "cc");
+		emulate(orq, sizeof(orq), 0x1000, pte & b, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(flags & logic, fl & logic);
+
+		/* xorl $0x80000000,4(%rdi) */
+		half.q = pte;
+		__asm__ volatile("xorl $0x80000000, %0; pushfq; popq %1"
+				 : "+m"(half.d[1]), "=r"(fl) : : "cc");
+		mem = half.q;
+		emulate(xorl, sizeof(xorl), 0x1004, pte, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(flags & logic, fl & logic);
+
+		/* lock btrq $5,(%rdi) */
+		mem = pte;
+		__asm__ volatile("lock btrq $5, %0; pushfq; popq %1"
+				 : "+m"(mem), "=r"(fl) : : "cc");
+		emulate(btr, sizeof(btr), 0x1000, pte, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(flags & X86_FLAG_CF, fl & X86_FLAG_CF);
+
+		/* lock bts %rsi,(%rdi), bit offset within the qword */
+		mem = pte;
+		bit = b & 63;
+		__asm__ volatile("lock btsq %2, %0; pushfq; popq %1"
+				 : "+m"(mem), "=r"(fl) : "r"(bit) : "cc");
+		gpr[RSI] = bit;
+		emulate(bts, sizeof(bts), 0x1000, pte, &new, &flags);
+		assert_int_equal(new, mem);
+		assert_int_equal(flags & X86_FLAG_CF, fl & X86_FLAG_CF);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +545,7 @@ int main(void)
 		cmocka_unit_test(misaligned_operand_refused),
 		cmocka_unit_test(bts_with_register_offset_uses_low_bits),
 		cmocka_unit_test(xor_and_or_set_result_flags),
+		cmocka_unit_test(emulation_matches_host_cpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
