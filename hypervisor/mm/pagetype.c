@@ -304,18 +304,26 @@ static void devalidate_table(struct pt_domain *d, unsigned long mfn,
  * NEW_USER_BASEPTR take an L4 reference for as long as the vCPU uses the
  * table) and GDT/LDT frames.
  *
+ * A frame that leaves the writable type may still be writable through
+ * stale TLB entries; ops->leave_writable flushes them first.
+ *
  * Return: 0, or -EINVAL with d->why set.
  */
 int pt_get_page_and_type(struct pt_domain *d, unsigned long mfn, u64 type)
 {
 	struct page_info *pg = d->mem->page(mfn);
 	unsigned int level = type_level(type);
+	u64 ti;
 	int rc;
 
 	if (!pg)
 		return refuse(d, "not a RAM frame");
 	if (!get_page(pg, d->id))
 		return refuse(d, "frame not owned by the domain");
+	ti = READ_ONCE(pg->type_info);
+	if (type != PGT_writable_page && !(ti & PGT_count_mask) &&
+	    (ti & PGT_type_mask) == PGT_writable_page && d->mem->leave_writable)
+		d->mem->leave_writable(mfn);
 	rc = get_page_type(pg, type);
 	if (rc < 0) {
 		drop_page(d, pg, mfn);

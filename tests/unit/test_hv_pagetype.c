@@ -36,7 +36,7 @@
 static struct page_info frames[NFRAMES];
 static u64 mem[NFRAMES][PT_ENTRIES] __attribute__((aligned(4096)));
 static bool allow_foreign;
-static unsigned int nr_released;
+static unsigned int nr_released, nr_flushes;
 
 void panic(const char *fmt, ...)
 {
@@ -79,9 +79,15 @@ static void t_released(unsigned long mfn)
 	nr_released++;
 }
 
+static void t_leave_writable(unsigned long mfn)
+{
+	nr_flushes++;
+}
+
 static const struct pt_mem_ops ops = {
 	.page = t_page, .map = t_map, .unmap = t_unmap, .xen_ro = t_xen_ro,
 	.foreign = t_foreign, .released = t_released,
+	.leave_writable = t_leave_writable,
 };
 
 static struct pt_domain d;
@@ -121,6 +127,7 @@ static int setup(void **state)
 	d.hv_l4e[0] = pte(M2P0, PTE_P | PTE_US);
 	allow_foreign = false;
 	nr_released = 0;
+	nr_flushes = 0;
 	return 0;
 }
 
@@ -220,8 +227,10 @@ static void type_change_refused_while_type_count_nonzero(void **state)
 	/* remove the writable mapping: now it can */
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
 	assert_int_equal(tcount(2), 0);
+	assert_int_equal(nr_flushes, 0);
 	assert_int_equal(pt_pin(&d, 2, 1), 0);
 	assert_int_equal(ptype(2), PGT_l1_page_table);
+	assert_int_equal(nr_flushes, 1);	/* stale writable TLB entries */
 	/* and now it cannot be mapped writable */
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RW)), -EINVAL);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RO)), 0);

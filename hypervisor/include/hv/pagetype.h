@@ -77,6 +77,10 @@ struct pt_domain;
  *           descriptor page; 0 or -errno; may be NULL (accept)
  * @released: the last general reference of @mfn was dropped by the
  *           engine; may be NULL
+ * @leave_writable: @mfn, writable until now, is about to become a page
+ *           table or descriptor page: TLBs that may still hold a writable
+ *           translation of it must be flushed before it is validated
+ *           (removing a mapping does not flush); may be NULL
  */
 struct pt_mem_ops {
 	struct page_info *(*page)(unsigned long mfn);
@@ -86,6 +90,7 @@ struct pt_mem_ops {
 	bool (*foreign)(const struct pt_domain *d, unsigned long mfn, u64 pte);
 	int (*validate_desc)(struct pt_domain *d, unsigned long mfn);
 	void (*released)(unsigned long mfn);
+	void (*leave_writable)(unsigned long mfn);
 };
 
 /**
