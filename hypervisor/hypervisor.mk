@@ -26,7 +26,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fcf-protection=none -nostdinc \
 	-isystem $(shell $(HV_CC) -print-file-name=include) \
 	-I$(HV_DIR)/include -I$(HV_DIR)/arch/x86/include -Ihypercall-abi/include \
-	-MMD -MP
+	-Ibuilder -MMD -MP
 HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T $(HV_BUILD)/veneer.lds
 

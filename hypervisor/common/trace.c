@@ -39,7 +39,8 @@ void trace_event(enum trace_type type, u64 a, u64 b)
 static const char *const type_name[] = {
 	[TRACE_NONE] = "none", [TRACE_TRAP] = "trap", [TRACE_IRQ] = "irq",
 	[TRACE_TIMER] = "timer", [TRACE_IPI] = "ipi",
-	[TRACE_SELFTEST] = "selftest",
+	[TRACE_SELFTEST] = "selftest", [TRACE_HYPERCALL] = "hypercall",
+	[TRACE_BOUNCE] = "bounce",
 };
 
 /**

@@ -13,9 +13,32 @@
  * fake stack frame, so a backtrace taken inside a handler walks on into
  * the interrupted code.
  *
- * No SWAPGS yet: nothing runs outside ring 0 so far, and GS always holds
- * the hypervisor's per-CPU base.  Guest entry will change that.
+ * Guests run in ring 3 with their own GS base.  While the hypervisor
+ * runs, GS base is its per-CPU pointer and the guest's active GS base
+ * waits in MSR_KERNEL_GS_BASE: every entry from ring 3 does SWAPGS first
+ * and every return to ring 3 does it last.  An entry from ring 0 (an
+ * interrupt inside the hypervisor) does neither.  The one ring-0 fault
+ * that happens with the guest's GS still loaded would be the final
+ * iretq to the guest; the iret hypercall validates the frame so that it
+ * cannot fault (see pv/iret.c).
+ *
+ * The `syscall` instruction (LSTAR, set up in traps.c) switches no stack:
+ * syscall_entry saves the guest rsp in the per-CPU scratch word, moves to
+ * the top of this CPU's stack (where the CPU itself puts the frame of an
+ * interrupt from ring 3, TSS.rsp0) and builds the same frame an
+ * interrupt would have built, with vector SYSCALL_VECTOR.  So every guest
+ * entry leaves one struct cpu_regs at the top of the CPU's stack
+ * (guest_regs()), the C code edits it, and restore_all returns to
+ * whatever it says.  enter_guest() starts a vCPU from such a frame.
  */
+
+#define PERCPU_SCRATCH		8	/* keep in step with hv/smp.h */
+#define PERCPU_STACK_HI		40
+#define SYSCALL_VECTOR		0x100
+#define SYSCALL32_VECTOR	0x101
+#define FLAT_RING3_CS32		0xe023
+#define FLAT_RING3_CS64		0xe033
+#define FLAT_RING3_SS		0xe02b
 
 /* Vectors where the CPU pushes an error code: 8 10-14 17 21 29 30. */
 #define ERRCODE_MASK	0x60227d00
@@ -38,6 +61,10 @@ entry_stubs:
 	.endr
 
 common_entry:
+	testb	$3, 24(%rsp)		/* cs: from the guest? */
+	jz	common_entry_saved
+	swapgs
+common_entry_saved:
 	pushq	%rdi
 	pushq	%rsi
 	pushq	%rdx
@@ -61,6 +88,9 @@ common_entry:
 	movabsq	$do_entry, %rax
 	callq	*%rax
 	addq	$16, %rsp
+	.globl	restore_all
+restore_all:
+	cli
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -77,7 +107,64 @@ common_entry:
 	popq	%rsi
 	popq	%rdi
 	addq	$16, %rsp		/* vector and error code */
-	iretq
+	testb	$3, 8(%rsp)		/* back to the guest? */
+	jz	1f
+	swapgs
+1:	iretq
+
+/*
+ * 64-bit `syscall` from the guest (LSTAR): a hypercall from guest kernel
+ * mode or a system call from guest user mode; do_entry() tells them apart
+ * by the vCPU's mode.  Interrupts are off (SFMASK clears IF).
+ */
+	.globl	syscall_entry
+syscall_entry:
+	swapgs
+	movq	%rsp, %gs:PERCPU_SCRATCH
+	movq	%gs:PERCPU_STACK_HI, %rsp
+	pushq	$FLAT_RING3_SS
+	pushq	%gs:PERCPU_SCRATCH
+	pushq	%r11			/* rflags */
+	pushq	$FLAT_RING3_CS64
+	pushq	%rcx			/* rip */
+	pushq	$0
+	pushq	$SYSCALL_VECTOR
+	jmp	common_entry_saved
+
+/* The same for `syscall` from 32-bit compatibility code (CSTAR). */
+	.globl	syscall32_entry
+syscall32_entry:
+	swapgs
+	movq	%rsp, %gs:PERCPU_SCRATCH
+	movq	%gs:PERCPU_STACK_HI, %rsp
+	pushq	$FLAT_RING3_SS
+	pushq	%gs:PERCPU_SCRATCH
+	pushq	%r11
+	pushq	$FLAT_RING3_CS32
+	pushq	%rcx
+	pushq	$0
+	pushq	$SYSCALL32_VECTOR
+	jmp	common_entry_saved
+
+/*
+ * void enter_guest(struct cpu_regs *regs): abandon the current stack and
+ * return to the guest frame at regs (the top of this CPU's stack).
+ */
+	.globl	enter_guest
+enter_guest:
+	movq	%rdi, %rsp
+	jmp	restore_all
+
+/*
+ * void reset_stack_and_call(unsigned long top, void (*fn)(void)): run fn,
+ * which never returns, on a fresh stack.
+ */
+	.globl	reset_stack_and_call
+reset_stack_and_call:
+	movq	%rdi, %rsp
+	xorl	%ebp, %ebp
+	pushq	$0			/* no return address */
+	jmpq	*%rsi
 
 /*
  * void capture_regs(struct cpu_regs *r): the caller's registers, for

@@ -12,8 +12,9 @@
  *   4. this CPU's final GDT/TSS, the local APIC, calibrated time and the
  *      interrupt handlers, then interrupts on;
  *   5. the other CPUs;
- *   6. "ready", and the self-tests when asked for.
- * Building and starting dom0 will follow step 6.
+ *   6. "ready", and the self-tests when asked for;
+ *   7. dom0, built from the boot modules (pv/dom0-build.c), and the
+ *      scheduler, which runs it from here on (common/sched.c).
  */
 #include <hv/bootinfo.h>
 #include <hv/console.h>
@@ -22,6 +23,8 @@
 #include <hv/mm.h>
 #include <hv/options.h>
 #include <hv/panic.h>
+#include <hv/pv.h>
+#include <hv/sched.h>
 #include <hv/selftest.h>
 #include <hv/smp.h>
 #include <hv/time.h>
@@ -132,6 +135,8 @@ void start_hypervisor(u32 magic, paddr_t info)
 
 	desc_init_cpu(0);
 	desc_load_cpu(0);
+	syscall_init_cpu();
+	fpu_init_cpu();
 	apic_init_cpu();
 	percpu[0].apic_id = apic_id();
 	log_info("apic: %s mode, boot CPU APIC id %u",
@@ -149,5 +154,6 @@ void start_hypervisor(u32 magic, paddr_t info)
 		 (unsigned long)((rdtsc() - tsc0) / tsc_khz));
 	if (opt_selftest)
 		selftest_run(opt_selftest_list);
-	idle_loop();
+	dom0_build();
+	sched_start();
 }

@@ -20,6 +20,7 @@
 #include <hv/log.h>
 #include <hv/mm.h>
 #include <hv/panic.h>
+#include <hv/pv.h>
 #include <hv/smp.h>
 #include <hv/time.h>
 
@@ -148,6 +149,8 @@ void ap_main(unsigned int cpu)
 {
 	desc_load_cpu(cpu);
 	idt_load();
+	syscall_init_cpu();
+	fpu_init_cpu();
 	percpu_init(cpu, percpu[cpu].apic_id);
 	apic_init_cpu();
 	if (apic_id() != percpu[cpu].apic_id)

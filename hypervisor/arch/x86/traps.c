@@ -2,19 +2,31 @@
 /*
  * The IDT, and what happens after entry.S has saved the registers.
  *
- * All 256 vectors lead to do_entry().  Vectors 0-31 are CPU exceptions:
- * for now the hypervisor expects none of them, so each one is a fatal
- * trap reported with its name, error code, the whole register frame, a
- * backtrace and the recent-event rings (via panic_regs()).  Guest
- * exceptions will be bounced to the guest from here later.  Vectors 32
- * and up are interrupts, dispatched through irq_handlers[] (timer, IPIs,
- * APIC error, spurious); an interrupt nobody registered is reported, not
- * swallowed.
+ * All 256 vectors, and the guest's `syscall` (entry.S), lead to
+ * do_entry().  Vectors 0-31 are CPU exceptions.  Raised by a guest (CS
+ * RPL 3) they go to pv/traps.c, which emulates the few instructions a PV
+ * kernel may trap on and bounces everything else to the guest's own
+ * handler.  Raised by the hypervisor they are fatal (name, error code,
+ * registers, backtrace, event rings via panic_regs()), except a page
+ * fault or #GP at an instruction listed in the exception table: that is
+ * a guest-memory copy hitting a bad guest pointer (usercopy.c), and it
+ * resumes at its fixup.  Vectors 32 and up are interrupts, dispatched
+ * through irq_handlers[] (timer, IPIs, APIC error, spurious); an
+ * interrupt nobody registered is reported, not swallowed.  Whatever the
+ * entry, a return to the guest passes pv_return_to_guest() last, which
+ * delivers a pending event upcall.
+ *
+ * Gates 3 (#BP) and 4 (#OF) have DPL 3, so that a guest's int3 arrives
+ * as #BP, as on hardware; every other `int $n` from ring 3 raises #GP and
+ * is decoded in pv/emul-priv-op.c.
  *
  * Double fault, NMI and machine check run on their own IST stacks (see
  * desc.c), so even a stack overflow produces a report.
  */
+#include <hv/domain.h>
+#include <hv/guest_access.h>
 #include <hv/log.h>
+#include <hv/pv.h>
 #include <hv/panic.h>
 #include <hv/smp.h>
 #include <hv/symbols.h>
@@ -42,6 +54,22 @@ struct desc_ptr {
 } __packed;
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3	0x60
+
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+#define MSR_CSTAR	0xc0000083
+#define MSR_SFMASK	0xc0000084
+#define EFER_SCE	(1UL << 0)
+/* Flags syscall clears on entry: TF, IF, DF, IOPL, NT, AC. */
+#define SYSCALL_FMASK	0x47700UL
+
+_Static_assert(__builtin_offsetof(struct percpu, scratch) == PERCPU_SCRATCH,
+	       "entry.S per-CPU offsets");
+_Static_assert(__builtin_offsetof(struct percpu, stack_hi) == PERCPU_STACK_HI,
+	       "entry.S per-CPU offsets");
+
+extern char syscall_entry[], syscall32_entry[];
 
 extern char entry_stubs[];
 static struct idt_gate idt[256] __aligned(16);
@@ -81,7 +109,25 @@ void traps_init(void)
 		unsigned int ist = v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 : 0;
 
 		set_gate(v, (unsigned long)entry_stubs + 16 * v, ist);
+		if (v == 3 || v == 4)
+			idt[v].type |= GATE_DPL3;
 	}
+}
+
+/**
+ * syscall_init_cpu() - route `syscall` on the running CPU to entry.S
+ *
+ * STAR gives the hypervisor's selectors for entry (0xe008/0xe010) and the
+ * flat ring-3 ones for sysret (0xe023 + 16 = 0xe033, + 8 = 0xe02b).
+ */
+void syscall_init_cpu(void)
+{
+	wrmsr(MSR_STAR, ((u64)(FLAT_RING3_CS32 & ~3) << 48) |
+	      ((u64)HYPERVISOR_CS << 32));
+	wrmsr(MSR_LSTAR, (u64)syscall_entry);
+	wrmsr(MSR_CSTAR, (u64)syscall32_entry);
+	wrmsr(MSR_SFMASK, SYSCALL_FMASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
 /**
@@ -155,13 +201,32 @@ static void __noreturn fatal_trap(const struct cpu_regs *r)
 		   exception_name[v], (unsigned long)r->error_code);
 }
 
-/* The C side of entry.S: every exception and interrupt comes here. */
+/* The C side of entry.S: every exception, interrupt and syscall. */
 void do_entry(struct cpu_regs *r)
 {
 	unsigned long v = r->vector;
+	bool from_guest = r->cs & 3;
 
+	if (v >= 256) {
+		pv_syscall(r);
+		pv_return_to_guest(r);
+		return;
+	}
 	if (v < 32) {
 		trace_event(TRACE_TRAP, v, r->rip);
+		if (from_guest && v != 2 && v != 8 && v != 18) {
+			pv_guest_trap(r);
+			pv_return_to_guest(r);
+			return;
+		}
+		if (!from_guest && (v == 13 || v == 14)) {
+			unsigned long fixup = search_extable(r->rip);
+
+			if (fixup) {
+				r->rip = fixup;
+				return;
+			}
+		}
 		fatal_trap(r);
 	}
 	trace_event(TRACE_IRQ, v, r->rip);
@@ -172,4 +237,6 @@ void do_entry(struct cpu_regs *r)
 			 smp_processor_id(), v);
 	if (v != SPURIOUS_VECTOR)
 		apic_eoi();
+	if (from_guest)
+		pv_return_to_guest(r);
 }

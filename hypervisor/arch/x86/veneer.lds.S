@@ -36,6 +36,10 @@ SECTIONS
 	.rodata : AT(ADDR(.rodata) - IMAGE_VIRT_OFFSET) {
 		__rodata_start = .;
 		*(.rodata .rodata.*)
+		. = ALIGN(8);
+		__ex_table_start = .;
+		*(.ex_table)
+		__ex_table_end = .;
 	} :image
 
 	. = ALIGN(4096);

@@ -9,7 +9,11 @@
 
 #define EPERM		1
 #define ENOENT		2
+#define ESRCH		3
+#define E2BIG		7
+#define EAGAIN		11
 #define ENOMEM		12
+#define EFAULT		14
 #define EBUSY		16
 #define EEXIST		17
 #define EINVAL		22

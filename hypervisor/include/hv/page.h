@@ -20,10 +20,8 @@
 #include <hv/list.h>
 #include <hv/types.h>
 
-#define DOMID_FIRST_RESERVED	0x7ff0
-#define DOMID_IO		0x7ff1
-#define DOMID_XEN		0x7ff2
-#define DOMID_INVALID		0x7ff4
+/* The special domain ids are the ABI's (DOMID_XEN, DOMID_INVALID, ...). */
+#include <veneer/xen.h>
 #define DOMID_NONE		DOMID_INVALID
 
 /* count_info: flags in the top bits, the reference count below them. */

@@ -15,6 +15,8 @@
  */
 #define EXIT_SUCCESS_CODE	0x10
 #define EXIT_FAILURE_CODE	0x11
+#define EXIT_DOM0_REBOOT_CODE	0x12	/* dom0 asked for a reboot: status 37 */
+#define EXIT_DOM0_OTHER_CODE	0x13	/* any other dom0 shutdown: status 39 */
 
 void __noreturn machine_exit(unsigned int code);
 void __noreturn machine_restart(void);

@@ -16,6 +16,8 @@
 #include <hv/trace.h>
 #include <hv/types.h>
 
+struct vcpu;
+
 #define MAX_CPUS	64
 
 struct call_request {
@@ -27,6 +29,7 @@ struct call_request {
 
 struct percpu {
 	struct percpu *self;		/* must stay first: %gs:0 */
+	unsigned long scratch;		/* guest rsp on syscall entry (entry.S) */
 	unsigned int cpu;
 	u32 apic_id;
 	volatile bool online;
@@ -35,7 +38,13 @@ struct percpu {
 	struct trace_ring trace;
 	spinlock_t call_lock;		/* one caller at a time */
 	struct call_request call;
+	struct vcpu *curr;		/* running vCPU, NULL when idle */
+	bool need_resched;		/* a vCPU became runnable here */
 };
+
+/* Offsets entry.S uses (checked in arch/x86/traps.c). */
+#define PERCPU_SCRATCH		8
+#define PERCPU_STACK_HI		40
 
 extern struct percpu percpu[MAX_CPUS];
 extern unsigned int nr_cpus;		/* CPUs found */

@@ -18,6 +18,8 @@ enum trace_type {
 	TRACE_TIMER,	/* a = deadline, b = callback */
 	TRACE_IPI,	/* a = from cpu, b = function */
 	TRACE_SELFTEST,	/* a = test number */
+	TRACE_HYPERCALL, /* a = number, b = first argument */
+	TRACE_BOUNCE,	/* a = vector (256+: callback), b = handler */
 };
 
 struct trace_entry {

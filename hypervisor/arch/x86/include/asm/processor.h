@@ -10,11 +10,16 @@
 #include <hv/types.h>
 
 #define X86_CR0_PE	(1UL << 0)
+#define X86_CR0_MP	(1UL << 1)
+#define X86_CR0_EM	(1UL << 2)
+#define X86_CR0_TS	(1UL << 3)
+#define X86_CR0_NE	(1UL << 5)
 #define X86_CR0_WP	(1UL << 16)
 #define X86_CR0_PG	(1UL << 31)
 #define X86_CR4_PAE	(1UL << 5)
 #define X86_CR4_OSFXSR	(1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
+#define X86_CR4_OSXSAVE	(1UL << 18)
 
 #define X86_EFLAGS_IF	(1UL << 9)
 
@@ -22,6 +27,7 @@
 #define MSR_EFER	0xc0000080
 #define MSR_FS_BASE	0xc0000100
 #define MSR_GS_BASE	0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
 #define EFER_NXE	(1UL << 11)
 
 static inline void outb(u16 port, u8 v)

@@ -28,6 +28,7 @@ extern unsigned long ist_stack_top[][3];
 
 /* traps.c */
 void traps_init(void);
+void syscall_init_cpu(void);
 void idt_load(void);
 typedef void (*irq_handler_t)(void);
 void set_irq_handler(unsigned int vector, irq_handler_t fn);

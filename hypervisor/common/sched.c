@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scheduler: a run list per CPU, round robin, no time slices yet.
+ *
+ * Every vCPU belongs to one CPU.  schedule() is called when the running
+ * vCPU stops (block, shutdown), gives way (yield), or, on an idle CPU,
+ * when a vCPU became runnable.  It never returns: it saves the running
+ * vCPU's register frame (the struct cpu_regs at the top of the CPU's
+ * stack, see entry.S), switches the rest of the CPU state
+ * (arch_context_switch(): FPU, segment bases, CR3), then either copies
+ * the next vCPU's frame to the top of the stack and returns to it with
+ * enter_guest(), or runs the idle loop on a fresh stack just below that
+ * frame.  Nothing on the hypervisor stack survives a switch, which is why
+ * a hypercall that blocks sets its return value before calling here.
+ *
+ * With one vCPU per domain and dom0 alone, the only switches are dom0 <->
+ * idle; the structure is what more domains and vCPUs will use.
+ */
+#include <hv/domain.h>
+#include <hv/log.h>
+#include <hv/panic.h>
+#include <hv/pv.h>
+#include <hv/sched.h>
+#include <hv/smp.h>
+
+#include <asm/processor.h>
+
+#define MAX_VCPUS_PER_CPU	8
+
+struct runlist {
+	struct vcpu *vcpu[MAX_VCPUS_PER_CPU];
+	unsigned int nr, next;
+};
+
+static struct runlist runlists[MAX_CPUS];
+
+struct vcpu *current_vcpu(void)
+{
+	return this_cpu()->curr;
+}
+
+/**
+ * sched_add_vcpu() - put a new vCPU on its CPU's run list
+ * @v: the vCPU; runnable once the builder says so
+ */
+void sched_add_vcpu(struct vcpu *v)
+{
+	struct runlist *rl = &runlists[v->processor];
+
+	if (rl->nr == MAX_VCPUS_PER_CPU)
+		panic("too many vCPUs on CPU%u", v->processor);
+	rl->vcpu[rl->nr++] = v;
+}
+
+static struct vcpu *pick_next(unsigned int cpu)
+{
+	struct runlist *rl = &runlists[cpu];
+
+	for (unsigned int i = 0; i < rl->nr; i++) {
+		struct vcpu *v = rl->vcpu[(rl->next + i) % rl->nr];
+
+		if (v->runnable && !v->domain->is_dying) {
+			rl->next = (rl->next + i + 1) % rl->nr;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static void __noreturn idle(void)
+{
+	for (;;) {
+		local_irq_disable();
+		if (this_cpu()->need_resched)
+			schedule();
+		safe_halt();
+	}
+}
+
+/**
+ * schedule() - run the next runnable vCPU of this CPU, or idle
+ */
+void schedule(void)
+{
+	struct percpu *p = this_cpu();
+	struct vcpu *prev = p->curr, *next;
+	struct cpu_regs *frame = guest_regs();
+
+	local_irq_disable();
+	p->need_resched = false;
+	next = pick_next(p->cpu);
+	if (prev && prev != next)
+		prev->regs = *frame;
+	if (prev != next) {
+		arch_context_switch(prev, next);
+		p->curr = next;
+		if (next)
+			*frame = next->regs;
+	}
+	if (!next)
+		reset_stack_and_call((unsigned long)frame - 16, idle);
+	pv_return_to_guest(frame);
+	enter_guest(frame);
+}
+
+/**
+ * sched_start() - the boot CPU leaves bring-up and starts scheduling
+ */
+void sched_start(void)
+{
+	this_cpu()->curr = NULL;
+	schedule();
+}
+
+/**
+ * vcpu_wake() - make a blocked vCPU runnable again
+ * @v: the vCPU
+ */
+void vcpu_wake(struct vcpu *v)
+{
+	if (!v->blocked)
+		return;
+	v->blocked = false;
+	v->runnable = true;
+	percpu[v->processor].need_resched = true;
+	if (v->processor != smp_processor_id())
+		arch_send_call_ipi(v->processor);
+}
+
+/**
+ * vcpu_block() - SCHEDOP_block: sleep until an event is pending
+ * @v: the running vCPU; its hypercall result must already be set
+ *
+ * Blocking enables event delivery, as in Xen, so that the event that
+ * wakes the vCPU is delivered at once.
+ */
+void vcpu_block(struct vcpu *v)
+{
+	v->vcpu_info->evtchn_upcall_mask = 0;
+	if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
+		return;
+	v->blocked = true;
+	v->runnable = false;
+	schedule();
+}
+
+/**
+ * vcpu_yield() - SCHEDOP_yield: let another vCPU of this CPU run
+ * @v: the running vCPU; its hypercall result must already be set
+ */
+void vcpu_yield(struct vcpu *v)
+{
+	if (runlists[v->processor].nr > 1)
+		schedule();
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPUs: creation.
+ *
+ * A vCPU is born paused-free and runnable on one CPU, in guest kernel
+ * mode, with events masked (shared_info says so) and an FPU in its reset
+ * state.  The builder fills in its registers and page tables before the
+ * scheduler first picks it (common/sched.c).
+ */
+#include <hv/domain.h>
+#include <hv/mm.h>
+#include <hv/pv.h>
+#include <hv/sched.h>
+
+#define VCPU_ORDER	1
+
+/**
+ * vcpu_create() - add vCPU @id to @d, to run on @cpu
+ * @d:   the domain
+ * @id:  0..MAX_VIRT_CPUS-1
+ * @cpu: the CPU it will run on
+ *
+ * Returns NULL when out of memory or @id is taken.
+ */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
+{
+	struct vcpu *v;
+
+	_Static_assert(sizeof(*v) <= (PAGE_SIZE << VCPU_ORDER), "struct vcpu");
+	if (id >= MAX_VIRT_CPUS || d->vcpu[id])
+		return NULL;
+	v = alloc_heap_pages(VCPU_ORDER);
+	if (!v)
+		return NULL;
+	v->fpu_area = fpu_alloc_area();
+	if (!v->fpu_area) {
+		free_heap_pages(v, VCPU_ORDER);
+		return NULL;
+	}
+	v->id = id;
+	v->domain = d;
+	v->processor = cpu;
+	v->vcpu_info = &d->shared_info->vcpu_info[id];
+	v->pv.in_kernel = true;
+	d->vcpu[id] = v;
+	if (d->max_vcpus <= id)
+		d->max_vcpus = id + 1;
+	sched_add_vcpu(v);
+	return v;
+}

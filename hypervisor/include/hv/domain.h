@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Domains and vCPUs.
+ *
+ * A domain is a set of machine frames it owns (found through its P2M), a
+ * shared_info page, and its vCPUs.  A vCPU is the state of one virtual
+ * processor of a 64-bit PV guest: the guest registers while it is not
+ * running, the kernel/user mode flag and the two top-level page tables
+ * that go with it, the callbacks and trap table the guest registered, its
+ * segment bases and its FPU state.  common/domain.c and common/vcpu.c
+ * create and destroy them; pv/ implements what the guest can ask of
+ * them; common/sched.c decides which vCPU runs where.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/spinlock.h>
+#include <hv/types.h>
+
+#include <asm/regs.h>
+
+#include <veneer/xen.h>
+
+#define MAX_VIRT_CPUS	1	/* one vCPU per domain is enough for now */
+
+struct domain;
+
+/* The PV-specific half of a vCPU (pv/). */
+struct pv_vcpu {
+	bool in_kernel;			/* guest kernel (vs. user) mode */
+	unsigned long kernel_l4;	/* MFN of the kernel L4, pinned */
+	unsigned long user_l4;		/* MFN of the user L4, 0 if none */
+	unsigned long kernel_sp;	/* stack_switch */
+	unsigned long kernel_ss;
+	u64 fs_base, gs_base_kernel, gs_base_user;
+	u16 gs_sel_user;
+	struct trap_info trap_ctxt[256];
+	unsigned long event_callback, failsafe_callback;
+	unsigned long syscall_callback, syscall32_callback;
+	unsigned long sysenter_callback, nmi_callback;
+	bool syscall_mask_events, syscall32_mask_events;
+	bool sysenter_mask_events, failsafe_mask_events;
+	bool ts;			/* virtual CR0.TS (fpu_taskswitch) */
+	unsigned long vm_assist;	/* VMASST_TYPE_* bits enabled */
+	unsigned long gdt_frames[16];	/* set_gdt: guest GDT frames */
+	unsigned int gdt_ents;
+};
+
+struct vcpu {
+	unsigned int id;
+	struct domain *domain;
+	unsigned int processor;		/* the CPU it runs on */
+	bool runnable;			/* not blocked, not paused */
+	bool blocked;			/* SCHEDOP_block */
+	struct cpu_regs regs;		/* guest registers while not running */
+	void *fpu_area;			/* xsave/fxsave image, 64-byte aligned */
+	struct pv_vcpu pv;
+	struct vcpu_info *vcpu_info;	/* in shared_info */
+};
+
+struct domain {
+	domid_t id;
+	bool is_privileged;
+	bool is_dying;
+	unsigned int shutdown_code;	/* SHUTDOWN_*, valid when is_dying */
+	struct shared_info *shared_info; /* hypervisor (direct-map) address */
+	unsigned long shared_info_mfn;
+	unsigned long *p2m;		/* p2m[pfn] = mfn; hypervisor copy */
+	unsigned long nr_pages;
+	spinlock_t lock;
+	struct vcpu *vcpu[MAX_VIRT_CPUS];
+	unsigned int max_vcpus;
+	u64 unknown_hypercall_logged[1]; /* bitmap, one log line per number */
+};
+
+/* common/domain.c */
+struct domain *domain_create(domid_t id, bool privileged);
+void __noreturn domain_crash(struct domain *d, const char *why);
+void domain_shutdown(struct domain *d, unsigned int reason);
+const char *shutdown_reason_name(unsigned int reason);
+
+/* common/vcpu.c */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id,
+			 unsigned int cpu);
+
+/* The vCPU running on this CPU, NULL when idle (common/sched.c). */
+struct vcpu *current_vcpu(void);
+
+/* Guest log lines: "(veneer) (d0v0) ..." */
+#define gprintk(lvl, v, fmt, ...) \
+	log_msg(lvl, "(d%uv%u) " fmt, (v)->domain->id, (v)->id, ##__VA_ARGS__)
+
+#endif /* HV_DOMAIN_H */

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The PV guest interface, as seen from the rest of the hypervisor.
+ *
+ * Entry (arch/x86/traps.c) hands every guest exception to
+ * pv_guest_trap() and every guest `syscall` to pv_syscall(); every return
+ * to the guest passes pv_return_to_guest().  The frame they work on is
+ * the struct cpu_regs at the top of the CPU's stack, guest_regs(): the
+ * guest's registers, edited in place.
+ */
+#ifndef HV_PV_H
+#define HV_PV_H
+
+#include <hv/domain.h>
+#include <hv/smp.h>
+#include <hv/types.h>
+
+#include <asm/regs.h>
+
+/* We speak the ABI of Xen 4.17 and say so (xen_version, CPUID). */
+#define VENEER_XEN_VERSION	0x00040011
+
+#define SYSCALL_VECTOR		0x100
+#define SYSCALL32_VECTOR	0x101
+
+/* Flags for pv_inject_trap(). */
+#define TBF_ERRCODE		1	/* the vector has an error code */
+#define TBF_MASK_EVENTS		2	/* set evtchn_upcall_mask */
+#define TBF_FAILSAFE		4	/* failsafe frame: ds, es, fs, gs too */
+
+static inline struct cpu_regs *guest_regs(void)
+{
+	return (struct cpu_regs *)(this_cpu()->stack_hi -
+				   sizeof(struct cpu_regs));
+}
+
+/* arch/x86/traps.c and entry.S */
+void __noreturn enter_guest(struct cpu_regs *regs);
+void __noreturn reset_stack_and_call(unsigned long top, void (*fn)(void));
+
+/* pv/traps.c */
+void pv_guest_trap(struct cpu_regs *r);
+void pv_syscall(struct cpu_regs *r);
+void pv_return_to_guest(struct cpu_regs *r);
+void pv_inject_exception(struct vcpu *v, struct cpu_regs *r,
+			 unsigned int vector, unsigned long error_code);
+void pv_bounce(struct vcpu *v, struct cpu_regs *r, unsigned long handler,
+	       unsigned int flags, unsigned long error_code);
+void pv_toggle_guest_mode(struct vcpu *v);
+void pv_load_cr3(struct vcpu *v);
+bool vector_has_error_code(unsigned int vec);
+
+/* pv/emul-priv-op.c */
+bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *r);
+bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *r);
+
+/* pv/descriptor-tables.c */
+void pv_load_gdt(struct vcpu *v);
+bool pv_selector_ok(struct vcpu *v, u16 sel, bool code);
+
+/* pv/hypercall.c */
+void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
+
+/* pv/mm-ops.c */
+int pv_pin_l4(struct domain *d, unsigned long mfn);
+bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
+
+/* arch/x86/fpu.c */
+void fpu_init_cpu(void);
+void *fpu_alloc_area(void);
+void fpu_save(struct vcpu *v);
+void fpu_restore(struct vcpu *v);
+
+/* arch/x86/context.c */
+void arch_context_switch(struct vcpu *prev, struct vcpu *next);
+u64 read_guest_gs_base(void);
+void write_guest_gs_base(u64 base);
+
+/* pv/dom0-build.c */
+void dom0_build(void);
+
+/* Handlers, one per hypercall (see pv/hypercall.c for the table). */
+long do_set_trap_table(unsigned long table);
+long do_mmu_update(unsigned long reqs, unsigned long count,
+		   unsigned long done, unsigned long domid);
+long do_set_gdt(unsigned long frames, unsigned long entries);
+long do_stack_switch(unsigned long ss, unsigned long sp);
+long do_set_callbacks(unsigned long event, unsigned long failsafe,
+		      unsigned long syscall);
+long do_fpu_taskswitch(unsigned long set);
+long do_update_descriptor(unsigned long maddr, unsigned long desc);
+long do_memory_op(unsigned long cmd, unsigned long arg);
+long do_multicall(unsigned long calls, unsigned long nr);
+long do_update_va_mapping(unsigned long va, unsigned long val,
+			  unsigned long flags);
+long do_xen_version(unsigned long cmd, unsigned long arg);
+long do_console_io(unsigned long cmd, unsigned long count,
+		   unsigned long buf);
+long do_vm_assist(unsigned long cmd, unsigned long type);
+long do_iret(void);
+long do_set_segment_base(unsigned long which, unsigned long base);
+long do_mmuext_op(unsigned long ops, unsigned long count,
+		  unsigned long done, unsigned long domid);
+long do_sched_op(unsigned long cmd, unsigned long arg);
+long do_callback_op(unsigned long cmd, unsigned long arg);
+
+#endif /* HV_PV_H */

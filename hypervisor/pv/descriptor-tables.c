@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Segments of a PV guest: its own GDT (set_gdt, update_descriptor) and
+ * the FS/GS bases (set_segment_base).
+ *
+ * Each CPU's GDT is a 16-page window (arch/x86/desc.c): pages 0-13 hold
+ * the running vCPU's own GDT frames, page 14 the hypervisor's selectors
+ * (0xe000 and up, incl. the flat ring-3 ones).  A guest descriptor is
+ * accepted only if it cannot give ring 3 more than ring 3 already has:
+ * code and data segments have their DPL forced to 3 (Linux's GDT says
+ * DPL 0 for __KERNEL_CS; the guest kernel runs in ring 3 anyway), and
+ * system descriptors (call gates, TSS, LDT) are refused.  The accessed
+ * bit is set up front so the CPU never needs to write it.
+ *
+ * Until the page-type module (issue 5) gives descriptor pages their own
+ * type, nothing stops the guest from keeping a writable mapping of a GDT
+ * frame; the checks here are then only as good as the guest's
+ * cooperation.  The iret path (pv/iret.c) re-checks every selector it
+ * loads, so a bad descriptor cannot fault our iretq.
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/guest_access.h>
+#include <hv/lib.h>
+#include <hv/log.h>
+#include <hv/mm.h>
+#include <hv/pv.h>
+
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/setup.h>
+
+#define DESC_ACCESSED	(1UL << 40)
+#define DESC_CODE	(1UL << 43)
+#define DESC_S		(1UL << 44)
+#define DESC_DPL_SHIFT	45
+#define DESC_DPL	(3UL << DESC_DPL_SHIFT)
+#define DESC_PRESENT	(1UL << 47)
+#define DESC_WRITABLE	(1UL << 41)	/* data segments */
+
+#define MAX_GDT_FRAMES	FIRST_RESERVED_GDT_PAGE
+
+static bool is_canonical(u64 a)
+{
+	return (u64)((s64)(a << 16) >> 16) == a;
+}
+
+/* Make a guest descriptor safe, or refuse it. */
+static bool check_descriptor(u64 *d)
+{
+	if (!(*d & DESC_PRESENT))
+		return true;
+	if (!(*d & DESC_S))
+		return false;
+	*d |= DESC_DPL | DESC_ACCESSED;
+	return true;
+}
+
+static unsigned long gdt_window(void)
+{
+	return GDT_WINDOW_VIRT + smp_processor_id() * GDT_WINDOW_SIZE;
+}
+
+/**
+ * pv_load_gdt() - map a vCPU's GDT frames into this CPU's GDT window
+ * @v: the vCPU about to run
+ */
+void pv_load_gdt(struct vcpu *v)
+{
+	unsigned long win = gdt_window();
+	unsigned int n = (v->pv.gdt_ents + 511) / 512;
+
+	for (unsigned int i = 0; i < MAX_GDT_FRAMES; i++) {
+		if (i < n)
+			map_pages(win + i * PAGE_SIZE,
+				  v->pv.gdt_frames[i] << PAGE_SHIFT, 1,
+				  PAGE_HV_RW);
+		else
+			unmap_pages(win + i * PAGE_SIZE, 1);
+		__asm__ __volatile__("invlpg (%0)" : :
+				     "r"(win + i * PAGE_SIZE) : "memory");
+	}
+}
+
+/**
+ * pv_selector_ok() - may iretq load @sel as a code or stack selector?
+ * @v:    the running vCPU
+ * @sel:  the selector, RPL 3
+ * @code: code (CS) or stack (SS)
+ */
+bool pv_selector_ok(struct vcpu *v, u16 sel, bool code)
+{
+	u64 d;
+
+	if (code && (sel == FLAT_RING3_CS64 || sel == FLAT_RING3_CS32))
+		return true;
+	if (!code && sel == FLAT_RING3_SS64)
+		return true;
+	if ((sel & 4) || (sel >> 3) >= v->pv.gdt_ents || (sel >> 3) == 0)
+		return false;
+	d = ((u64 *)gdt_window())[sel >> 3];
+	if (!(d & DESC_PRESENT) || !(d & DESC_S) ||
+	    ((d & DESC_DPL) >> DESC_DPL_SHIFT) != 3)
+		return false;
+	if (code)
+		return d & DESC_CODE;
+	return !(d & DESC_CODE) && (d & DESC_WRITABLE);
+}
+
+static bool frame_is_guest_page(struct domain *d, unsigned long mfn)
+{
+	return pv_mfn_is_guest_page(d, mfn);
+}
+
+/**
+ * do_set_gdt() - the vCPU's GDT is in these guest frames
+ * @frames:  guest array of MFNs
+ * @entries: descriptors, at most 14 pages' worth
+ */
+long do_set_gdt(unsigned long frames, unsigned long entries)
+{
+	struct vcpu *v = current_vcpu();
+	unsigned long mfns[MAX_GDT_FRAMES];
+	unsigned int n;
+
+	if (entries > FIRST_RESERVED_GDT_ENTRY)
+		return -EINVAL;
+	n = (entries + 511) / 512;
+	if (copy_from_guest(mfns, frames, n * sizeof(mfns[0])))
+		return -EFAULT;
+	for (unsigned int i = 0; i < n; i++) {
+		u64 *page;
+
+		if (!frame_is_guest_page(v->domain, mfns[i])) {
+			gprintk(LOG_WARN, v, "set_gdt: frame %#lx is not "
+				"the guest's", mfns[i]);
+			return -EINVAL;
+		}
+		page = __va(mfns[i] << PAGE_SHIFT);
+		for (unsigned int j = 0; j < 512 && i * 512 + j < entries; j++)
+			if (!check_descriptor(&page[j])) {
+				gprintk(LOG_WARN, v, "set_gdt: bad descriptor "
+					"%u: %#lx", i * 512 + j,
+					(unsigned long)page[j]);
+				return -EINVAL;
+			}
+	}
+	memcpy(v->pv.gdt_frames, mfns, n * sizeof(mfns[0]));
+	v->pv.gdt_ents = entries;
+	pv_load_gdt(v);
+	return 0;
+}
+
+/**
+ * do_update_descriptor() - write one descriptor of a guest frame
+ * @maddr: machine address of the 8-byte descriptor
+ * @desc:  its new value
+ */
+long do_update_descriptor(unsigned long maddr, unsigned long desc)
+{
+	struct vcpu *v = current_vcpu();
+	u64 d = desc;
+
+	if ((maddr & 7) || !frame_is_guest_page(v->domain, maddr >> PAGE_SHIFT))
+		return -EINVAL;
+	if (!check_descriptor(&d)) {
+		gprintk(LOG_WARN, v, "update_descriptor: bad descriptor %#lx",
+			desc);
+		return -EINVAL;
+	}
+	*(u64 *)__va(maddr) = d;
+	return 0;
+}
+
+/* Load a user GS selector; a fault loads the null selector instead. */
+static long load_user_gs_sel(struct vcpu *v, u16 sel)
+{
+	u64 hv_gs = rdmsr(MSR_GS_BASE);
+	unsigned long flags = local_irq_save();
+	int faulted = 0;
+
+	__asm__ __volatile__("1: movw %w1, %%gs\n"
+			     "2:\n\t"
+			     ".pushsection .text.fixup, \"ax\"\n"
+			     "3: movl $1, %0\n\t"
+			     "xorl %k1, %k1\n\t"
+			     "movw %w1, %%gs\n\t"
+			     "jmp 2b\n\t"
+			     ".popsection\n\t"
+			     _ASM_EXTABLE(1b, 3b)
+			     : "+r"(faulted), "+r"(sel));
+	v->pv.gs_base_user = rdmsr(MSR_GS_BASE);
+	v->pv.gs_sel_user = sel;
+	wrmsr(MSR_GS_BASE, hv_gs);
+	local_irq_restore(flags);
+	return faulted ? -EINVAL : 0;
+}
+
+/**
+ * do_set_segment_base() - set the FS base, a GS base, or the user GS
+ * @which: SEGBASE_*
+ * @base:  the new base (canonical), or a selector for GS_USER_SEL
+ */
+long do_set_segment_base(unsigned long which, unsigned long base)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (which != SEGBASE_GS_USER_SEL && !is_canonical(base)) {
+		gprintk(LOG_WARN, v, "set_segment_base(%lu): non-canonical "
+			"%#lx: -EINVAL", which, base);
+		return -EINVAL;
+	}
+	switch (which) {
+	case SEGBASE_FS:
+		wrmsr(MSR_FS_BASE, base);
+		v->pv.fs_base = base;
+		return 0;
+	case SEGBASE_GS_USER:
+		v->pv.gs_base_user = base;
+		return 0;
+	case SEGBASE_GS_KERNEL:
+		write_guest_gs_base(base);
+		return 0;
+	case SEGBASE_GS_USER_SEL:
+		return load_user_gs_sel(v, base);
+	}
+	return -EINVAL;
+}

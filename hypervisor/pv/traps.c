@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest exceptions, system calls and event upcalls: the bounce frame.
+ *
+ * A 64-bit PV guest has no IDT of its own; it gives the hypervisor a trap
+ * table (set_trap_table) and callbacks (callback_op).  When the guest
+ * raises an exception, or its user mode makes a system call, or an event
+ * is pending when we are about to return to it, we "bounce": write onto
+ * the guest kernel stack the frame its handler expects and resume the
+ * guest at that handler.
+ *
+ * The frame is the hardware's (ss, rsp, rflags, cs, rip, [error code])
+ * with two more words below it, rcx and r11, because Linux's entry stubs
+ * begin with `pop %rcx; pop %r11` (contract §8.1).  Three things are not
+ * what hardware would write, and each is there for a reason:
+ *   - the stack: from guest user mode we first switch the vCPU to kernel
+ *     mode (other L4, other GS base) and use the kernel stack the guest
+ *     gave us with stack_switch; from kernel mode we use the interrupted
+ *     rsp, aligned down to 16 bytes;
+ *   - cs: both guest modes run with RPL 3, so for an interruption of
+ *     guest kernel mode we clear the RPL bits (Linux's user_mode() looks
+ *     at them), and bits 32-39 carry the old evtchn_upcall_mask;
+ *   - rflags: the hardware IF is always on in a guest; the frame's IF
+ *     says whether *events* were enabled (the inverse of the mask).
+ * The frame is written through copy_to_guest(); a guest whose kernel
+ * stack cannot take it is beyond help and is crashed.
+ *
+ * Also here: the kernel/user mode switch that every entry from guest user
+ * mode and every iret to it goes through (contract §10).
+ */
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/log.h>
+#include <hv/pv.h>
+
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+
+#define X86_EFLAGS_TF	(1UL << 8)
+#define X86_EFLAGS_IOPL	(3UL << 12)
+#define X86_EFLAGS_NT	(1UL << 14)
+#define X86_EFLAGS_RF	(1UL << 16)
+#define X86_EFLAGS_VM	(1UL << 17)
+#define X86_EFLAGS_AC	(1UL << 18)
+
+static const char *const trap_name[32] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#09",
+	"#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM",
+	"#VE", "#CP", "#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC",
+	"#SX", "#31",
+};
+
+/**
+ * vector_has_error_code() - does the guest's frame for @vec have one?
+ * @vec: exception vector
+ */
+bool vector_has_error_code(unsigned int vec)
+{
+	switch (vec) {
+	case 8: case 10: case 11: case 12: case 13: case 14: case 17: case 21:
+		return true;
+	}
+	return false;
+}
+
+/**
+ * pv_load_cr3() - load the L4 of the vCPU's current guest mode
+ * @v: the running vCPU
+ */
+void pv_load_cr3(struct vcpu *v)
+{
+	unsigned long mfn = v->pv.in_kernel ? v->pv.kernel_l4 : v->pv.user_l4;
+
+	write_cr3(mfn << PAGE_SHIFT);
+}
+
+/**
+ * pv_toggle_guest_mode() - switch the running vCPU between kernel and user
+ * @v: the running vCPU
+ *
+ * What swapgs plus a CR3 load would do if the guest were allowed them:
+ * the active GS base of one mode is parked and the other's loaded, and
+ * the other mode's L4 goes into CR3.
+ */
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+	u64 active = read_guest_gs_base();
+
+	if (v->pv.in_kernel) {
+		v->pv.gs_base_kernel = active;
+		write_guest_gs_base(v->pv.gs_base_user);
+	} else {
+		v->pv.gs_base_user = active;
+		write_guest_gs_base(v->pv.gs_base_kernel);
+	}
+	v->pv.in_kernel = !v->pv.in_kernel;
+	pv_load_cr3(v);
+}
+
+/**
+ * pv_bounce() - make the guest continue at a handler with a bounce frame
+ * @v:          the running vCPU
+ * @r:          its interrupted registers (guest_regs()), changed in place
+ * @handler:    guest kernel address to continue at
+ * @flags:      TBF_*
+ * @error_code: pushed when TBF_ERRCODE
+ */
+void pv_bounce(struct vcpu *v, struct cpu_regs *r, unsigned long handler,
+	       unsigned int flags, unsigned long error_code)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+	u8 old_mask = vi->evtchn_upcall_mask;
+	bool was_kernel = v->pv.in_kernel;
+	u64 w[13];
+	unsigned int n = 0;
+	unsigned long sp;
+
+	if (!was_kernel)
+		pv_toggle_guest_mode(v);
+	sp = (was_kernel ? r->rsp : v->pv.kernel_sp) & ~15UL;
+
+	w[n++] = r->rcx;
+	w[n++] = r->r11;
+	if (flags & TBF_FAILSAFE) {
+		u16 ds, es, fs, gs;
+
+		__asm__ __volatile__("movw %%ds, %0; movw %%es, %1; "
+				     "movw %%fs, %2; movw %%gs, %3"
+				     : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+		w[n++] = ds;
+		w[n++] = es;
+		w[n++] = fs;
+		w[n++] = gs;
+	}
+	if (flags & TBF_ERRCODE)
+		w[n++] = error_code;
+	w[n++] = r->rip;
+	w[n++] = (was_kernel ? (r->cs & ~3UL) : r->cs) | ((u64)old_mask << 32);
+	w[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+		 (old_mask ? 0 : X86_EFLAGS_IF);
+	w[n++] = r->rsp;
+	w[n++] = r->ss;
+	sp -= n * 8;
+	if (copy_to_guest(sp, w, n * 8)) {
+		gprintk(LOG_ERR, v, "cannot write a bounce frame at %#lx",
+			sp);
+		domain_crash(v->domain, "bounce frame not writable");
+	}
+	if (flags & TBF_MASK_EVENTS)
+		vi->evtchn_upcall_mask = 1;
+	r->rip = handler;
+	r->cs = FLAT_KERNEL_CS;
+	r->ss = FLAT_KERNEL_SS;
+	r->rsp = sp;
+	r->rflags = (r->rflags & ~(X86_EFLAGS_TF | X86_EFLAGS_NT |
+				   X86_EFLAGS_RF | X86_EFLAGS_AC |
+				   X86_EFLAGS_VM | X86_EFLAGS_IOPL)) |
+		    X86_EFLAGS_IF;
+}
+
+/**
+ * pv_inject_exception() - deliver an exception to the guest's trap table
+ * @v:          the running vCPU
+ * @r:          its registers
+ * @vector:     0-255
+ * @error_code: used if the vector has one
+ */
+void pv_inject_exception(struct vcpu *v, struct cpu_regs *r,
+			 unsigned int vector, unsigned long error_code)
+{
+	const struct trap_info *t = &v->pv.trap_ctxt[vector & 255];
+	unsigned int flags = 0;
+
+	if (!t->address) {
+		gprintk(LOG_ERR, v, "vector %u (%s) at %#lx, error code %#lx, "
+			"and no handler for it", vector,
+			vector < 32 ? trap_name[vector] : "int",
+			(unsigned long)r->rip, error_code);
+		domain_crash(v->domain, "unhandled exception");
+	}
+	if (vector < 32 && vector_has_error_code(vector))
+		flags |= TBF_ERRCODE;
+	if (t->flags & 4)
+		flags |= TBF_MASK_EVENTS;
+	pv_bounce(v, r, t->address, flags, error_code);
+}
+
+/**
+ * pv_guest_trap() - an exception raised while the guest ran
+ * @r: the guest's registers, with vector and error code
+ */
+void pv_guest_trap(struct cpu_regs *r)
+{
+	struct vcpu *v = current_vcpu();
+	unsigned int vector = r->vector;
+	unsigned long err = r->error_code;
+
+	switch (vector) {
+	case 6:
+		if (pv_emulate_forced_cpuid(v, r))
+			return;
+		break;
+	case 7:
+		/* Virtual CR0.TS: clear it, as a native #NM handler would
+		 * with clts, and let the guest's handler run. */
+		if (v->pv.ts) {
+			v->pv.ts = false;
+			write_cr0(read_cr0() & ~X86_CR0_TS);
+		}
+		break;
+	case 13:
+		if (pv_emulate_gp(v, r))
+			return;
+		err = r->error_code;	/* int $n rewrites it */
+		vector = r->vector;
+		break;
+	case 14:
+		/* The hardware U bit is always set (the guest kernel runs
+		 * in ring 3): say whether the guest was in its kernel. */
+		v->vcpu_info->arch.cr2 = read_cr2();
+		if (v->pv.in_kernel)
+			err &= ~4UL;
+		break;
+	}
+	pv_inject_exception(v, r, vector, err);
+}
+
+/**
+ * pv_syscall() - the guest executed `syscall`
+ * @r: its registers; rcx and r11 hold what the instruction put there
+ *
+ * From guest kernel mode this is a hypercall.  From guest user mode it is
+ * a system call for the guest kernel: bounce to its syscall callback,
+ * with the user's rcx (return rip) and r11 (rflags) in the frame.
+ */
+void pv_syscall(struct cpu_regs *r)
+{
+	struct vcpu *v = current_vcpu();
+	bool compat = r->vector == SYSCALL32_VECTOR;
+	unsigned long cb;
+	bool mask;
+
+	if (!compat && v->pv.in_kernel) {
+		pv_hypercall(v, r);
+		return;
+	}
+	cb = compat ? v->pv.syscall32_callback : v->pv.syscall_callback;
+	mask = compat ? v->pv.syscall32_mask_events :
+			v->pv.syscall_mask_events;
+	if (!cb) {
+		/* Xen's answer: #UD at the syscall instruction. */
+		r->rip -= 2;
+		pv_inject_exception(v, r, 6, 0);
+		return;
+	}
+	pv_bounce(v, r, cb, mask ? TBF_MASK_EVENTS : 0, 0);
+}
+
+/**
+ * pv_return_to_guest() - last look before returning to the guest
+ * @r: the registers we are about to return with
+ *
+ * An event that became pending while events were masked is delivered as
+ * soon as the guest unmasks them (which it does either by iret or by
+ * clearing the mask and making any hypercall).
+ */
+void pv_return_to_guest(struct cpu_regs *r)
+{
+	struct vcpu *v = current_vcpu();
+	struct vcpu_info *vi;
+
+	if (!v)
+		return;
+	vi = v->vcpu_info;
+	if (READ_ONCE(vi->evtchn_upcall_pending) &&
+	    !READ_ONCE(vi->evtchn_upcall_mask) && v->pv.event_callback)
+		pv_bounce(v, r, v->pv.event_callback, TBF_MASK_EVENTS, 0);
+}
