@@ -32,6 +32,7 @@
 #include <hv/guest_access.h>
 #include <hv/log.h>
 #include <hv/pv.h>
+#include <hv/trace.h>
 
 #include <asm/desc.h>
 #include <asm/page.h>
@@ -116,6 +117,7 @@ void pv_bounce(struct vcpu *v, struct cpu_regs *r, unsigned long handler,
 	unsigned int n = 0;
 	unsigned long sp;
 
+	trace_event(TRACE_BOUNCE, r->vector, handler);
 	if (!was_kernel)
 		pv_toggle_guest_mode(v);
 	sp = (was_kernel ? r->rsp : v->pv.kernel_sp) & ~15UL;

@@ -19,8 +19,10 @@
  * and every return to ring 3 does it last.  An entry from ring 0 (an
  * interrupt inside the hypervisor) does neither.  The one ring-0 fault
  * that happens with the guest's GS still loaded would be the final
- * iretq to the guest; the iret hypercall validates the frame so that it
- * cannot fault (see pv/iret.c).
+ * iretq to the guest (guest_iretq): the iret hypercall validates the
+ * frame so that it should not fault (pv/iret.c), and if it does anyway,
+ * common_entry recognises the address, swaps GS back, and traps.c crashes
+ * the domain instead of the hypervisor.
  *
  * The `syscall` instruction (LSTAR, set up in traps.c) switches no stack:
  * syscall_entry saves the guest rsp in the per-CPU scratch word, moves to
@@ -62,8 +64,13 @@ entry_stubs:
 
 common_entry:
 	testb	$3, 24(%rsp)		/* cs: from the guest? */
-	jz	common_entry_saved
-	swapgs
+	jnz	1f
+	pushq	%rax			/* or our iretq to the guest faulted */
+	leaq	guest_iretq(%rip), %rax
+	cmpq	%rax, 24(%rsp)
+	popq	%rax
+	jne	common_entry_saved
+1:	swapgs
 common_entry_saved:
 	pushq	%rdi
 	pushq	%rsi
@@ -110,6 +117,8 @@ restore_all:
 	testb	$3, 8(%rsp)		/* back to the guest? */
 	jz	1f
 	swapgs
+	.globl	guest_iretq
+guest_iretq:
 1:	iretq
 
 /*

@@ -69,7 +69,7 @@ _Static_assert(__builtin_offsetof(struct percpu, scratch) == PERCPU_SCRATCH,
 _Static_assert(__builtin_offsetof(struct percpu, stack_hi) == PERCPU_STACK_HI,
 	       "entry.S per-CPU offsets");
 
-extern char syscall_entry[], syscall32_entry[];
+extern char syscall_entry[], syscall32_entry[], guest_iretq[];
 
 extern char entry_stubs[];
 static struct idt_gate idt[256] __aligned(16);
@@ -218,6 +218,14 @@ void do_entry(struct cpu_regs *r)
 			pv_guest_trap(r);
 			pv_return_to_guest(r);
 			return;
+		}
+		if (!from_guest && r->rip == (unsigned long)guest_iretq) {
+			struct vcpu *vc = current_vcpu();
+
+			log_err("iretq to the guest faulted: vector %lu, "
+				"error code %#lx", v, (unsigned long)r->error_code);
+			if (vc)
+				domain_crash(vc->domain, "bad return frame");
 		}
 		if (!from_guest && (v == 13 || v == 14)) {
 			unsigned long fixup = search_extable(r->rip);
