@@ -4,19 +4,24 @@
  * the FS/GS bases (set_segment_base).
  *
  * Each CPU's GDT is a 16-page window (arch/x86/desc.c): pages 0-13 hold
- * the running vCPU's own GDT frames, page 14 the hypervisor's selectors
- * (0xe000 and up, incl. the flat ring-3 ones).  A guest descriptor is
- * accepted only if it cannot give ring 3 more than ring 3 already has:
- * code and data segments have their DPL forced to 3 (Linux's GDT says
- * DPL 0 for __KERNEL_CS; the guest kernel runs in ring 3 anyway), and
- * system descriptors (call gates, TSS, LDT) are refused.  The accessed
+ * the running vCPU's GDT, page 14 the hypervisor's selectors (0xe000 and
+ * up, incl. the flat ring-3 ones).  A guest descriptor is accepted only
+ * if it cannot give ring 3 more than ring 3 already has: code and data
+ * segments have their DPL forced to 3 (Linux's GDT says DPL 0 for
+ * __KERNEL_CS; the guest kernel runs in ring 3 anyway), and system
+ * descriptors (call gates above all, TSS, LDT) are refused.  The accessed
  * bit is set up front so the CPU never needs to write it.
  *
- * Until the page-type module (issue 5) gives descriptor pages their own
- * type, nothing stops the guest from keeping a writable mapping of a GDT
- * frame; the checks here are then only as good as the guest's
- * cooperation.  The iret path (pv/iret.c) re-checks every selector it
- * loads, so a bad descriptor cannot fault our iretq.
+ * The hard part: a GDT descriptor is checked once but used forever, and
+ * a guest that could still write its GDT frame afterwards could plant a
+ * call gate into ring 0.  Xen prevents that with a page type (no writable
+ * mapping of a descriptor page).  Until the page-type module is in, we
+ * never let the CPU see the guest's frames at all: the window maps
+ * hypervisor-owned shadow pages holding the checked copies, and
+ * update_descriptor writes both.  The guest reads its own frame, which
+ * has the same contents unless it wrote it behind our back, and then
+ * only it is fooled.  The iret path (pv/iret.c) checks every selector it
+ * loads against the shadow, so a descriptor cannot fault our iretq.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -73,9 +78,8 @@ void pv_load_gdt(struct vcpu *v)
 
 	for (unsigned int i = 0; i < MAX_GDT_FRAMES; i++) {
 		if (i < n)
-			map_pages(win + i * PAGE_SIZE,
-				  v->pv.gdt_frames[i] << PAGE_SHIFT, 1,
-				  PAGE_HV_RW);
+			map_pages(win + i * PAGE_SIZE, __pa(v->pv.gdt_shadow[i]),
+				  1, PAGE_HV_RW);
 		else
 			unmap_pages(win + i * PAGE_SIZE, 1);
 		__asm__ __volatile__("invlpg (%0)" : :
@@ -130,21 +134,42 @@ long do_set_gdt(unsigned long frames, unsigned long entries)
 	if (copy_from_guest(mfns, frames, n * sizeof(mfns[0])))
 		return -EFAULT;
 	for (unsigned int i = 0; i < n; i++) {
-		u64 *page;
-
 		if (!frame_is_guest_page(v->domain, mfns[i])) {
 			gprintk(LOG_WARN, v, "set_gdt: frame %#lx is not "
 				"the guest's", mfns[i]);
 			return -EINVAL;
 		}
-		page = __va(mfns[i] << PAGE_SHIFT);
-		for (unsigned int j = 0; j < 512 && i * 512 + j < entries; j++)
-			if (!check_descriptor(&page[j])) {
+		if (!v->pv.gdt_shadow[i]) {
+			v->pv.gdt_shadow[i] = alloc_heap_pages(0);
+			if (!v->pv.gdt_shadow[i])
+				return -ENOMEM;
+		}
+	}
+	/* Check into a scratch page first: a refused GDT changes nothing. */
+	for (unsigned int i = 0; i < n; i++) {
+		const u64 *page = __va(mfns[i] << PAGE_SHIFT);
+
+		for (unsigned int j = 0; j < 512 && i * 512 + j < entries; j++) {
+			u64 d = page[j];
+
+			if (!check_descriptor(&d)) {
 				gprintk(LOG_WARN, v, "set_gdt: bad descriptor "
 					"%u: %#lx", i * 512 + j,
-					(unsigned long)page[j]);
+					(unsigned long)d);
 				return -EINVAL;
 			}
+		}
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		const u64 *page = __va(mfns[i] << PAGE_SHIFT);
+		u64 *shadow = v->pv.gdt_shadow[i];
+
+		for (unsigned int j = 0; j < 512; j++) {
+			u64 d = i * 512 + j < entries ? page[j] : 0;
+
+			/* Re-check: the guest may have changed it since. */
+			shadow[j] = check_descriptor(&d) ? d : 0;
+		}
 	}
 	memcpy(v->pv.gdt_frames, mfns, n * sizeof(mfns[0]));
 	v->pv.gdt_ents = entries;
@@ -170,6 +195,9 @@ long do_update_descriptor(unsigned long maddr, unsigned long desc)
 		return -EINVAL;
 	}
 	*(u64 *)__va(maddr) = d;
+	for (unsigned int i = 0; i * 512 < v->pv.gdt_ents; i++)
+		if (v->pv.gdt_frames[i] == maddr >> PAGE_SHIFT)
+			v->pv.gdt_shadow[i][(maddr & (PAGE_SIZE - 1)) >> 3] = d;
 	return 0;
 }
 

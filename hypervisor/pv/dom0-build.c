@@ -109,7 +109,6 @@ static void set_boot_state(struct vcpu *v, const struct vb_boot_state *b)
 	r->rflags = b->rflags;
 	r->cs = b->cs;
 	r->ss = b->ss;
-	v->pv.kernel_l4 = b->cr3_mfn;
 	v->pv.kernel_sp = b->kernel_sp;
 	v->pv.kernel_ss = b->kernel_ss;
 	v->pv.in_kernel = true;
@@ -182,6 +181,9 @@ void dom0_build(void)
 		panic("dom0: bootstrap L4 %#lx refused (%d)",
 		      (unsigned long)boot.cr3_mfn, rc);
 	set_boot_state(v, &boot);
+	rc = pv_new_baseptr(v, boot.cr3_mfn, false);
+	if (rc)
+		panic("dom0: bootstrap L4 not usable (%d)", rc);
 	log_info("dom0: '%s' %lu MiB, entry %#lx, start_info %#lx, "
 		 "L4 mfn %#lx, cmdline '%s'", img.guest_os,
 		 d->nr_pages >> (20 - PAGE_SHIFT), (unsigned long)boot.rip,

@@ -14,8 +14,11 @@
  *     guest L4 when it is pinned (whatever the guest put there is lost);
  *   - no superpages; every present entry gets _PAGE_USER (the guest
  *     kernel runs in ring 3, contract §0.5) and loses _PAGE_GLOBAL;
- *   - a pinned L4 (type PGT_l4_page_table in the frame table) cannot be
- *     mapped writable through update_va_mapping / mmu_update.
+ *   - an L4 in use (pinned, or a base pointer: type PGT_l4_page_table
+ *     with a type count in the frame table; a pin holds one type
+ *     reference and sets PGT_pinned, a base pointer holds another) cannot
+ *     be mapped writable through update_va_mapping / mmu_update, and its
+ *     hypervisor slots cannot be written through mmu_update.
  * What is NOT enforced yet, and is the page-type module's job: type
  * counts for L1-L3 (a guest can still keep, or later create, a writable
  * mapping of one of its own L1-L3 tables and write arbitrary entries),
@@ -29,6 +32,7 @@
 #include <hv/guest_access.h>
 #include <hv/log.h>
 #include <hv/mm.h>
+#include <hv/pagetype.h>	/* PGT_pinned */
 #include <hv/pv.h>
 
 #include <asm/page.h>
@@ -52,12 +56,18 @@ bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
 	       READ_ONCE(pg->owner) == d->id;
 }
 
-static bool is_pinned_l4(unsigned long mfn)
+/* An L4 in use: pinned, or a base pointer of some vCPU. */
+static bool is_live_l4(unsigned long mfn)
 {
 	struct page_info *pg = mfn_to_page(mfn);
 
-	return (pg->type_info & PGT_type_mask) == PGT_l4_page_table &&
-	       page_type_count(pg);
+	return (READ_ONCE(pg->type_info) & PGT_type_mask) ==
+	       PGT_l4_page_table && page_type_count(pg);
+}
+
+static bool is_pinned(unsigned long mfn)
+{
+	return READ_ONCE(mfn_to_page(mfn)->type_info) & PGT_pinned;
 }
 
 /* Check and adjust one leaf (L1) entry the guest wants to write. */
@@ -69,7 +79,7 @@ static int check_l1e(struct domain *d, u64 *e)
 		return 0;
 	if (mfn != d->shared_info_mfn && !pv_mfn_is_guest_page(d, mfn))
 		return -EPERM;
-	if ((*e & _PAGE_RW) && mfn < max_page && is_pinned_l4(mfn))
+	if ((*e & _PAGE_RW) && mfn < max_page && is_live_l4(mfn))
 		return -EPERM;
 	*e = (*e | _PAGE_USER) & ~_PAGE_GLOBAL;
 	return 0;
@@ -119,9 +129,7 @@ int pv_pin_l4(struct domain *d, unsigned long mfn)
 	u64 *t;
 	int rc;
 
-	if (!pv_mfn_is_guest_page(d, mfn))
-		return -EINVAL;
-	if (is_pinned_l4(mfn))
+	if (!pv_mfn_is_guest_page(d, mfn) || is_pinned(mfn))
 		return -EINVAL;
 	rc = validate_table(d, mfn, 4);
 	if (rc)
@@ -130,7 +138,51 @@ int pv_pin_l4(struct domain *d, unsigned long mfn)
 	for (unsigned int i = HV_FIRST_SLOT; i <= HV_LAST_SLOT; i++)
 		t[i] = idle_l4[i];
 	rc = get_page_type(mfn_to_page(mfn), PGT_l4_page_table);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	__atomic_or_fetch(&mfn_to_page(mfn)->type_info, PGT_pinned,
+			  __ATOMIC_ACQ_REL);
+	return 0;
+}
+
+static int unpin(struct domain *d, unsigned long mfn)
+{
+	struct page_info *pg = mfn_to_page(mfn);
+
+	if (!pv_mfn_is_guest_page(d, mfn) || !is_pinned(mfn))
+		return -EINVAL;
+	__atomic_and_fetch(&pg->type_info, ~PGT_pinned, __ATOMIC_ACQ_REL);
+	put_page_type(pg);
+	return 0;
+}
+
+/**
+ * pv_new_baseptr() - make a validated L4 the vCPU's kernel or user L4
+ * @v:    the vCPU
+ * @mfn:  the L4 (0 for "no user L4")
+ * @user: which one
+ *
+ * The base pointer holds its own type reference, so the guest may unpin
+ * a table it still runs on (Linux unpins the boot L4 before switching).
+ */
+int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
+{
+	unsigned long *slot = user ? &v->pv.user_l4 : &v->pv.kernel_l4;
+
+	if (mfn || !user) {
+		if (!pv_mfn_is_guest_page(v->domain, mfn) || !is_live_l4(mfn))
+			return -EINVAL;
+		if (get_page_type(mfn_to_page(mfn), PGT_l4_page_table) < 0)
+			return -EINVAL;
+	}
+	if (*slot)
+		put_page_type(mfn_to_page(*slot));
+	*slot = mfn;
+	if (user != !v->pv.in_kernel)
+		return 0;
+	if (v == current_vcpu())
+		pv_load_cr3(v);
+	return 0;
 }
 
 /* The L1 entry that maps @va in the vCPU's kernel page tables. */
@@ -229,6 +281,17 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 		switch (u.ptr & 3) {
 		case MMU_NORMAL_PT_UPDATE:
 		case MMU_PT_UPDATE_PRESERVE_AD:
+			/* The hypervisor's own slots of a live L4 are ours. */
+			if (is_live_l4(mfn) &&
+			    ((u.ptr & (PAGE_SIZE - 1)) >> 3) >= HV_FIRST_SLOT &&
+			    ((u.ptr & (PAGE_SIZE - 1)) >> 3) <= HV_LAST_SLOT) {
+				gprintk(LOG_WARN, v, "mmu_update: write to "
+					"hypervisor slot %lu of L4 %#lx refused",
+					(unsigned long)(u.ptr & (PAGE_SIZE - 1)) >> 3,
+					mfn);
+				rc = -EPERM;
+				break;
+			}
 			e = u.val;
 			rc = check_l1e(d, &e);
 			if (!rc)
@@ -258,23 +321,11 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_PIN_L4_TABLE:
 		return pv_pin_l4(d, mfn);
 	case MMUEXT_UNPIN_TABLE:
-		if (!pv_mfn_is_guest_page(d, mfn) || !is_pinned_l4(mfn))
-			return -EINVAL;
-		put_page_type(mfn_to_page(mfn));
-		return 0;
+		return unpin(d, mfn);
 	case MMUEXT_NEW_BASEPTR:
-		if (!pv_mfn_is_guest_page(d, mfn) || !is_pinned_l4(mfn))
-			return -EINVAL;
-		v->pv.kernel_l4 = mfn;
-		if (v->pv.in_kernel)
-			pv_load_cr3(v);
-		return 0;
+		return pv_new_baseptr(v, mfn, false);
 	case MMUEXT_NEW_USER_BASEPTR:
-		if (mfn && (!pv_mfn_is_guest_page(d, mfn) ||
-			    !is_pinned_l4(mfn)))
-			return -EINVAL;
-		v->pv.user_l4 = mfn;
-		return 0;
+		return pv_new_baseptr(v, mfn, true);
 	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_MULTI:
 	case MMUEXT_TLB_FLUSH_ALL:

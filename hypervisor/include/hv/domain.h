@@ -42,7 +42,8 @@ struct pv_vcpu {
 	bool sysenter_mask_events, failsafe_mask_events;
 	bool ts;			/* virtual CR0.TS (fpu_taskswitch) */
 	unsigned long vm_assist;	/* VMASST_TYPE_* bits enabled */
-	unsigned long gdt_frames[16];	/* set_gdt: guest GDT frames */
+	unsigned long gdt_frames[14];	/* set_gdt: guest GDT frames */
+	u64 *gdt_shadow[14];		/* checked copies the CPU uses */
 	unsigned int gdt_ents;
 };
 

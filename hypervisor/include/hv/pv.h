@@ -63,6 +63,7 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
 
 /* pv/mm-ops.c */
 int pv_pin_l4(struct domain *d, unsigned long mfn);
+int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
 bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
 
 /* arch/x86/fpu.c */
