@@ -94,9 +94,12 @@ test-unit: $(DEPS_STAMP) $(UNIT_TESTS)
 	scripts/run-unit-tests $(UNIT_TESTS)
 	$(PYTEST) -q tests/unit
 
-# pytest exits 5 when it collected nothing; that is a failure here too.
+# Every system test also has a hard limit (pytest-timeout), on top of the
+# timeouts of each wait, so that nothing can hang CI. pytest exits 5 when it
+# collected nothing; that is a failure here too.
+SYSTEM_TEST_TIMEOUT ?= 900
 test-system: $(DEPS_STAMP) $(SYSTEM_TEST_DEPS)
-	$(PYTEST) -v tests/system
+	$(PYTEST) -v --timeout=$(SYSTEM_TEST_TIMEOUT) tests/system
 
 run: $(DEPS_STAMP) $(RUN_DEPS)
 	scripts/run-qemu

@@ -250,6 +250,10 @@ def main():
                                      args.kvm_why))
     if args.scale is None:
         args.scale = 1.0 if args.kvm else 0.1
+    if args.icount and args.vcpus > 1:
+        # Seen here: Linux hangs bringing up its second CPU under -icount.
+        p.error("--icount supports 1 vCPU only (Linux's SMP bring-up "
+                "hangs under QEMU 7.2's -icount)")
     wanted = args.configs.split(",")
     for c in wanted:
         if c not in CONFIGS:

@@ -56,15 +56,19 @@ class Machine:
     def elapsed(self):
         return time.monotonic() - self.started
 
-    def expect(self, pattern, timeout=None):
+    def expect(self, pattern, timeout=-1):
         """Wait for a regex on the console; on timeout or exit, fail with
-        the tail of the console so the reason is in the test report."""
+        the tail of the console so the reason is in the test report.
+        timeout=-1 is the Machine's default (pexpect's None would mean
+        "forever", which no test may do)."""
+        if timeout is None:
+            raise ValueError("a system test must not wait forever")
         try:
             self.child.expect(pattern, timeout=timeout)
         except pexpect.TIMEOUT:
-            raise AssertionError("timed out after %.0fs waiting for %r; "
-                                 "console tail:\n%s" %
-                                 (self.elapsed(), pattern, self.tail()))
+            raise AssertionError("timed out waiting for %r (%.0fs since "
+                                 "boot); console tail:\n%s" %
+                                 (pattern, self.elapsed(), self.tail()))
         except pexpect.EOF:
             raise AssertionError("QEMU exited while waiting for %r; "
                                  "console tail:\n%s" %
