@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+"""`make run` (scripts/run-qemu) leaves the user at a working dom0 shell
+on the serial console, and Ctrl-A X quits QEMU, as the README says."""
+
+import os
+
+import pexpect
+
+import qemu
+
+RUN_QEMU = os.path.join(qemu.TOP, "scripts", "run-qemu")
+
+
+def test_run_gives_a_shell_and_ctrl_a_x_quits(guest_kernel, dom0_initramfs):
+    os.makedirs(qemu.LOG_DIR, exist_ok=True)
+    log = open(os.path.join(qemu.LOG_DIR, "make-run.log"), "w")
+    child = pexpect.spawn(RUN_QEMU, encoding="utf-8", timeout=300,
+                          logfile=log, env=dict(os.environ, VENEER_SMP="1"))
+    try:
+        child.expect(qemu.READY_MARKER)
+        child.expect("Quit QEMU with Ctrl-A X")
+        child.sendline("echo typed-$((2 + 3)) in $(hostname)")
+        child.expect("typed-5 in veneer-dom0", timeout=60)
+        child.sendcontrol("a")
+        child.send("x")
+        child.expect(pexpect.EOF, timeout=60)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+        log.close()
