@@ -74,7 +74,7 @@ SYSTEM_TEST_DEPS += guest-kernel
 # SRC files also listed in INITRAMFS_DEPS so they are built first.
 DOM0_INITRAMFS := $(BUILD)/dom0/initramfs.cpio.gz
 
-$(DOM0_INITRAMFS): dom0/mkinitramfs dom0/initramfs/init $(INITRAMFS_DEPS) \
+$(DOM0_INITRAMFS): dom0/mkinitramfs $(wildcard dom0/initramfs/*) $(INITRAMFS_DEPS) \
                    $(DEPS_STAMP) Makefile
 	dom0/mkinitramfs $@ $(INITRAMFS_FILES)
 

@@ -10,6 +10,7 @@ kills QEMU when the test ends, so no test can leave a VM behind or hang CI.
 import os
 import re
 import shlex
+import subprocess
 import time
 
 import pexpect
@@ -133,3 +134,31 @@ def run_exit_status(machine, timeout):
 
 def strip_ansi(text):
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def fetch_xen():
+    """Debian's Xen 4.17 hypervisor image (scripts/fetch-xen caches it)."""
+    script = os.path.join(TOP, "scripts", "fetch-xen")
+    return subprocess.run([script], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def fetch_debian_kernel():
+    """The stock Debian 12 kernel's vmlinuz (scripts/fetch-debian-kernel)."""
+    script = os.path.join(TOP, "scripts", "fetch-debian-kernel")
+    return subprocess.run([script], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def xen_dom0_args(kernel, cmdline, initrd=None, memory="1G",
+                  dom0_mem="512M", vcpus=1):
+    """Real Xen 4.17 booting `kernel` as its PV dom0. QEMU passes each
+    -initrd module as "file args"; Xen gives dom0 the args. Modules are
+    separated by commas, so a comma inside the command line is doubled."""
+    modules = "%s %s" % (kernel, cmdline.replace(",", ",,"))
+    if initrd:
+        modules += "," + initrd
+    return ["-m", memory, "-smp", str(vcpus), "-kernel", fetch_xen(),
+            "-append", "console=com1 com1=115200,8n1 dom0_mem=%s,max:%s "
+            "dom0_max_vcpus=%d noreboot" % (dom0_mem, dom0_mem, vcpus),
+            "-initrd", modules]
