@@ -3,8 +3,8 @@
 
 Real Xen is the oracle for our PV ABI: every test kernel must pass here
 before Veneer is asked to pass it (`make test-pv`, later).  The hypervisor
-comes from Debian's xen-hypervisor-4.17-amd64 package, fetched with
-`apt-get download` into $VENEER_CACHE/xen-4.17/<package version>/ and
+comes from Debian's xen-hypervisor-4.17-amd64 package, which scripts/fetch-xen
+fetches with `apt-get download` into $VENEER_CACHE/xen-4.17/<version>/ and
 unpacked there with `dpkg-deb -x`; nothing is installed into /boot.
 
 Each test kernel prints `Test result: SUCCESS` or `Test result: FAILURE
@@ -17,10 +17,6 @@ record so the same loop can boot the kernels on Veneer.
 
 import glob
 import os
-import re
-import subprocess
-import gzip
-import shutil
 
 import pytest
 
@@ -28,9 +24,6 @@ import qemu
 
 PV_SRC = os.path.join(qemu.TOP, "tests", "pv")
 PV_BUILD = os.path.join(qemu.BUILD, "tests", "pv")
-CACHE = os.environ.get("VENEER_CACHE",
-                       os.path.expanduser("~/.cache/veneer"))
-XEN_PACKAGE = "xen-hypervisor-4.17-amd64"
 
 BOOT_TIMEOUT = 180      # TCG on a shared 2-core machine: generous
 SHUTDOWN_TIMEOUT = 60   # from the result line to the hypervisor's message
@@ -62,52 +55,6 @@ XEN_KNOWN_FAILURES = {
 }
 
 
-def xen_version():
-    """The version of the Xen package apt would download, or None."""
-    try:
-        out = subprocess.run(["apt-cache", "show", "--no-all-versions",
-                              XEN_PACKAGE], capture_output=True, text=True,
-                             check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    m = re.search(r"^Version: (\S+)", out, re.M)
-    return m.group(1) if m else None
-
-
-def fetch_xen():
-    """Path of the gunzipped Xen 4.17 image (a 32-bit ELF for -kernel),
-    downloading and unpacking the package into the cache if needed.
-    scripts/fetch-xen does the same job for the benchmarks; use it when
-    it is there."""
-    script = os.path.join(qemu.TOP, "scripts", "fetch-xen")
-    if os.access(script, os.X_OK):
-        return subprocess.run([script], check=True, capture_output=True,
-                              text=True).stdout.strip()
-    base = os.path.join(CACHE, "xen-4.17")
-    version = xen_version()
-    if version is None:
-        cached = sorted(glob.glob(os.path.join(base, "*", "xen-4.17-amd64")))
-        if cached:
-            return cached[-1]
-        pytest.fail("apt-cache knows no %s and nothing is cached in %s: "
-                    "run 'apt-get update'" % (XEN_PACKAGE, base))
-    d = os.path.join(base, version)
-    image = os.path.join(d, "xen-4.17-amd64")
-    if os.path.exists(image):
-        return image
-    os.makedirs(d, exist_ok=True)
-    subprocess.run(["apt-get", "download", "%s=%s" % (XEN_PACKAGE, version)],
-                   cwd=d, check=True, capture_output=True)
-    deb = glob.glob(os.path.join(d, "*.deb"))[0]
-    root = os.path.join(d, "root")
-    subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
-    with gzip.open(os.path.join(root, "boot", "xen-4.17-amd64.gz")) as src, \
-            open(image + ".tmp", "wb") as dst:
-        shutil.copyfileobj(src, dst)
-    os.rename(image + ".tmp", image)
-    return image
-
-
 def xen_hypervisor():
     def args(kernel, cmdline):
         # QEMU's multiboot loader takes "file args" per module and passes
@@ -115,7 +62,7 @@ def xen_hypervisor():
         # word (the file name) and gives dom0 the rest.  Commas separate
         # modules, so neither part may contain one.
         assert "," not in kernel and "," not in cmdline
-        return ["-m", "1G", "-kernel", fetch_xen(),
+        return ["-m", "1G", "-kernel", qemu.fetch_xen(),
                 "-append", "console=com1 com1=115200,8n1 "
                            "dom0_mem=128M,max:128M loglvl=all "
                            "guest_loglvl=all",
