@@ -5,7 +5,7 @@ Real Xen is the oracle for our PV ABI: every test kernel must pass here
 before Veneer is asked to pass it (`make test-pv`, later).  The hypervisor
 comes from Debian's xen-hypervisor-4.17-amd64 package, which scripts/fetch-xen
 fetches with `apt-get download` into $VENEER_CACHE/xen-4.17/<version>/ and
-unpacked there with `dpkg-deb -x`; nothing is installed into /boot.
+unpacks there with `dpkg-deb -x`; nothing is installed into /boot.
 
 Each test kernel prints `Test result: SUCCESS` or `Test result: FAILURE
 <why>` and then shuts down: poweroff on success, crash on failure.  Xen
