@@ -16,6 +16,7 @@
 u64 opt_dom0_mem;
 unsigned int opt_dom0_max_vcpus;
 bool opt_noreboot;
+bool opt_noxsave;
 bool opt_selftest;
 char opt_selftest_list[128];
 
@@ -58,6 +59,7 @@ static const struct option options[] = {
 	{ "dom0_mem", OPT_SIZE, &opt_dom0_mem, 0, NULL },
 	{ "dom0_max_vcpus", OPT_UINT, &opt_dom0_max_vcpus, 0, NULL },
 	{ "noreboot", OPT_BOOL, &opt_noreboot, 0, NULL },
+	{ "noxsave", OPT_BOOL, &opt_noxsave, 0, NULL },
 	{ "selftest", OPT_CUSTOM, NULL, 0, parse_selftest },
 };
 

@@ -17,6 +17,7 @@
 #include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/mm.h>
+#include <hv/options.h>
 #include <hv/panic.h>
 #include <hv/pv.h>
 
@@ -52,8 +53,11 @@ void fpu_init_cpu(void)
 	 * present, and WAIT honours TS. */
 	write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE) & ~X86_CR0_EM);
 	cpuid(1, 0, &a, &b, &c, &d);
-	if (!(c & (1U << 26)))
+	if (!(c & (1U << 26)) || opt_noxsave) {
+		if (smp_processor_id() == 0)
+			log_info("fpu: fxsave");
 		return;
+	}
 	cpuid(0xd, 0, &a, &b, &c, &d);
 	write_cr4(read_cr4() | X86_CR4_OSXSAVE);
 	xcr0 = a & (XSTATE_X87 | XSTATE_SSE | XSTATE_AVX);
