@@ -228,6 +228,25 @@ void paging_init(void)
 }
 
 /**
+ * smep_init_cpu() - forbid ring 0 to execute user pages on this CPU
+ *
+ * Every guest mapping is a user mapping (the guest kernel runs in ring
+ * 3), so with SMEP a hypervisor bug that jumps into guest memory faults
+ * instead of running guest-supplied code with ring-0 rights.
+ */
+void smep_init_cpu(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a < 7)
+		return;
+	cpuid(7, 0, &a, &b, &c, &d);
+	if (b & (1U << 7))
+		write_cr4(read_cr4() | X86_CR4_SMEP);
+}
+
+/**
  * paging_drop_identity() - remove the low identity map used by bring-up
  *
  * The caller makes the other CPUs flush their TLBs.

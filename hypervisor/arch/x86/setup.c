@@ -136,6 +136,7 @@ void start_hypervisor(u32 magic, paddr_t info)
 	desc_init_cpu(0);
 	desc_load_cpu(0);
 	syscall_init_cpu();
+	smep_init_cpu();
 	fpu_init_cpu();
 	apic_init_cpu();
 	percpu[0].apic_id = apic_id();

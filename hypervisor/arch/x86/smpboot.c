@@ -150,6 +150,7 @@ void ap_main(unsigned int cpu)
 	desc_load_cpu(cpu);
 	idt_load();
 	syscall_init_cpu();
+	smep_init_cpu();
 	fpu_init_cpu();
 	percpu_init(cpu, percpu[cpu].apic_id);
 	apic_init_cpu();

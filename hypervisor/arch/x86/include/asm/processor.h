@@ -20,6 +20,7 @@
 #define X86_CR4_OSFXSR	(1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_OSXSAVE	(1UL << 18)
+#define X86_CR4_SMEP	(1UL << 20)
 
 #define X86_EFLAGS_IF	(1UL << 9)
 

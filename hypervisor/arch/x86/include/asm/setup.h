@@ -20,6 +20,7 @@ void paging_init(void);
 void map_pages(unsigned long va, paddr_t pa, unsigned long nr, u64 flags);
 void unmap_pages(unsigned long va, unsigned long nr);
 void paging_drop_identity(void);
+void smep_init_cpu(void);
 
 /* desc.c */
 void desc_init_cpu(unsigned int cpu);
