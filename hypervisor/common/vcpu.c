@@ -2,10 +2,10 @@
 /*
  * vCPUs: creation.
  *
- * A vCPU is born paused-free and runnable on one CPU, in guest kernel
- * mode, with events masked (shared_info says so) and an FPU in its reset
- * state.  The builder fills in its registers and page tables before the
- * scheduler first picks it (common/sched.c).
+ * A vCPU is born bound to one CPU, in guest kernel mode, with events
+ * masked (shared_info says so), an FPU in its reset state, and not yet
+ * runnable: the builder fills in its registers and page tables and then
+ * marks it runnable for the scheduler (common/sched.c).
  */
 #include <hv/domain.h>
 #include <hv/mm.h>
