@@ -40,6 +40,8 @@ void ring_server_free(struct ring_server *rs);
 /* Pre-arranged host ring for @domid, used when the domain is introduced. */
 int ring_server_host_ring(struct ring_server *rs, unsigned int domid,
 			  int page_fd, int kick_fd, int notify_fd);
+/* dom0's own kernel over /proc/xen/xsd_kva and /dev/xen/evtchn. */
+int ring_server_dom0_ring(struct ring_server *rs);
 void ring_poll_add(struct ring_server *rs, struct pollset *ps);
 void ring_handle(struct ring_server *rs, const struct pollset *ps);
 

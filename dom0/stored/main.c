@@ -2,12 +2,14 @@
 /*
  * main.c - the store daemon: options, start-up and the poll loop.
  *
- *	stored [--socket PATH] [--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD]...
+ *	stored [--socket PATH] [--dom0-ring]
+ *	       [--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD]...
  *	       [--quota-nodes N] [--quota-watches N] [--quota-txns N]
  *	       [--quota-value-size N] [--quota-perms N] [--verbose]
  *
  * The socket defaults to $XENSTORED_PATH, else /run/xenstored/socket,
- * where Xen's tools look.  The daemon runs in the foreground until
+ * where Xen's tools look. --dom0-ring also serves dom0's own kernel (run
+ * in dom0, the initial domain, with xenfs on /proc/xen).  The daemon runs in the foreground until
  * SIGTERM or SIGINT, then removes its socket.
  */
 #include <errno.h>
@@ -32,7 +34,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: stored [--socket PATH] "
+		"usage: stored [--socket PATH] [--dom0-ring] "
 		"[--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD]...\n"
 		"              [--quota-nodes N] [--quota-watches N] "
 		"[--quota-txns N]\n"
@@ -104,6 +106,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "host-ring", required_argument, NULL, 'r' },
+		{ "dom0-ring", no_argument, NULL, 'd' },
 		{ "quota-nodes", required_argument, NULL, 'N' },
 		{ "quota-watches", required_argument, NULL, 'W' },
 		{ "quota-txns", required_argument, NULL, 'T' },
@@ -117,6 +120,7 @@ int main(int argc, char **argv)
 	struct store_quota q;
 	struct ring_server *rs = NULL;
 	struct sock_server *ss = NULL;
+	bool dom0_ring = false;
 	struct store *s = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int opt, ret = 1;
@@ -159,6 +163,7 @@ int main(int argc, char **argv)
 			if (parse_uint("--quota-perms", optarg, &s->quota.perms))
 				goto out;
 			break;
+		case 'd': dom0_ring = true; break;
 		case 'v': s->verbose = true; break;
 		case 'h': usage(stdout); ret = 0; goto out;
 		default: usage(stderr); goto out;
@@ -172,6 +177,8 @@ int main(int argc, char **argv)
 	}
 	ss = sock_open(s, sock_path);
 	if (!ss)
+		goto out;
+	if (dom0_ring && ring_server_dom0_ring(rs) < 0)
 		goto out;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);

@@ -29,6 +29,19 @@ $(STORED_OUT)/%.o: $(STORED_DIR)/%.c $(STORED_HDRS) | $(DEPS_STAMP)
 $(STORED_BIN): $(STORED_CORE_OBJS) $(STORED_IO:%=$(STORED_OUT)/%.o)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
 
+# dom0 has no shared libraries: the initramfs gets a static build.
+$(STORED_BIN)-static: $(STORED_CORE_OBJS) $(STORED_IO:%=$(STORED_OUT)/%.o)
+	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $^
+
+# vstore: a small client (socket, or the kernel's xenbus device).
+VSTORE := $(STORED_OUT)/vstore
+$(VSTORE): $(STORED_DIR)/vstore.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $<
+
+INITRAMFS_FILES += $(STORED_BIN)-static=sbin/stored $(VSTORE)=bin/vstore
+INITRAMFS_DEPS  += $(STORED_BIN)-static $(VSTORE)
+
 # In-process tests link the transport-free core.
 $(BUILD)/tests/unit/test_store_wire: tests/unit/test_store_wire.c $(STORED_HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -57,5 +70,5 @@ $(STORED_FUZZ): $(STORED_DIR)/fuzz_store.c $(STORED_CORE:%=$(STORED_DIR)/%.c) $(
 stored-fuzz: $(STORED_FUZZ)
 
 UNIT_TESTS       += $(STORED_TESTS)
-ALL_TARGETS      += $(STORED_BIN) $(STORED_TESTS)
+ALL_TARGETS      += $(STORED_BIN) $(STORED_TESTS) $(VSTORE)
 SYSTEM_TEST_DEPS += $(STORED_BIN)

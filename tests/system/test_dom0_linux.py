@@ -121,3 +121,26 @@ def test_stock_debian_kernel_reaches_ready_marker(hv):
               kernel=kernel) as m:
         m.expect(qemu.READY_MARKER + r" kernel=6\.1\.0-\d+-amd64")
         assert qemu.run_exit_status(m, timeout=120) == 0
+
+
+def test_dom0_kernel_is_served_by_our_store_daemon(hv):
+    """init starts stored on dom0's own xenbus ring. A watch the kernel
+    registered over that ring (the balloon driver's memory/target) fires
+    when a client writes through the socket, and the kernel's xenbus
+    device reads the store back through the ring."""
+    run = ("vstore write memory/target 400000 && sleep 2 && "
+           "echo target_kb=$(cat /sys/devices/system/xen_memory/"
+           "xen_memory0/target_kb) && "
+           "echo via_kernel=$(vstore --kernel read "
+           "/local/domain/0/memory/target) && "
+           "echo dom0_nodes=$(vstore ls /local/domain/0)")
+    with dom0(hv, "store", 'veneer.run="%s"' % run) as m:
+        m.expect("init: store daemon started")
+        m.expect(qemu.READY_MARKER)
+        status = qemu.run_exit_status(m, timeout=120)
+        text = m.child.before
+        assert status == 0, text[-2000:]
+        assert "target_kb=400000" in text
+        assert "via_kernel=400000" in text
+        # the kernel itself wrote its nodes (e.g. control/) through the ring
+        assert re.search(r"dom0_nodes=.*control", text)
