@@ -84,8 +84,11 @@ started=$(date +%s)
 stage() { echo "guest-kernel: [$(( $(date +%s) - started ))s] $*"; }
 
 # Only the newest tree's sources are kept; older builds keep their outputs.
+# A tree whose build is running (its key's lock is held) is left alone.
 for old in "$cache"/linux-*/src; do
-	[ -d "$old" ] && [ "$old" != "$dest/src" ] && rm -rf "$old"
+	[ -d "$old" ] && [ "$old" != "$dest/src" ] || continue
+	oldkey=$(basename "$(dirname "$old")")
+	(flock -n 8 && rm -rf "$old") 8> "$cache/$oldkey.lock" || true
 done
 
 rm -rf "$dest"
