@@ -15,6 +15,7 @@
  * reboot 37, anything else 39.
  */
 #include <hv/domain.h>
+#include <hv/pv.h>
 #include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/mm.h>
@@ -80,6 +81,11 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	unsigned int code;
 
 	log_info("d%u shutdown: %s", d->id, shutdown_reason_name(reason));
+	if (opt_pt_audit && d->pt.mem) {
+		spin_lock(&d->pt_lock);
+		pv_mm_audit(d, "shutdown");
+		spin_unlock(&d->pt_lock);
+	}
 	d->is_dying = true;
 	d->shutdown_code = reason;
 	for (unsigned int i = 0; i < d->max_vcpus; i++)

@@ -12,6 +12,7 @@
 #include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/options.h>
+#include <hv/pv.h>
 
 u64 opt_dom0_mem;
 unsigned int opt_dom0_max_vcpus;
@@ -61,6 +62,7 @@ static const struct option options[] = {
 	{ "noreboot", OPT_BOOL, &opt_noreboot, 0, NULL },
 	{ "noxsave", OPT_BOOL, &opt_noxsave, 0, NULL },
 	{ "selftest", OPT_CUSTOM, NULL, 0, parse_selftest },
+	{ "pt_audit", OPT_BOOL, &opt_pt_audit, 0, NULL },
 };
 
 static void report(enum cmdline_problem what, const char *name,

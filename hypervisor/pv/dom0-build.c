@@ -176,7 +176,8 @@ void dom0_build(void)
 	v = vcpu_create(d, 0, 0);
 	if (!v)
 		panic("dom0: no memory for its vCPU");
-	rc = pv_pin_l4(d, boot.cr3_mfn);
+	pv_mm_init(d);
+	rc = pv_pin_table(d, boot.cr3_mfn, 4);
 	if (rc)
 		panic("dom0: bootstrap L4 %#lx refused (%d)",
 		      (unsigned long)boot.cr3_mfn, rc);

@@ -1,38 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The basic PV MMU calls: update_va_mapping, mmu_update, mmuext_op
- * (pin/unpin, base pointers, TLB flushes) — in a deliberately simple
- * form, to be replaced by the page-type model of issue 5
- * (mm/pagetype.c).
+ * The PV MMU hypercalls: mmu_update, mmuext_op, update_va_mapping.
  *
- * >>> SIMPLE MODEL, REPLACE WITH THE PAGE-TYPE MODULE (issue 5) <<<
- * What is enforced here:
- *   - ownership: every frame a guest page-table entry points at, at any
- *     level, must belong to the domain; the only exception is a leaf
- *     mapping of the domain's shared_info page.  The M2P is reached
- *     through the hypervisor's own L4 slots, which we copy into every
- *     guest L4 when it is pinned (whatever the guest put there is lost);
- *   - no superpages; every present entry gets _PAGE_USER (the guest
- *     kernel runs in ring 3, contract §0.5) and loses _PAGE_GLOBAL;
- *   - an L4 in use (pinned, or a base pointer: type PGT_l4_page_table
- *     with a type count in the frame table; a pin holds one type
- *     reference and sets PGT_pinned, a base pointer holds another) cannot
- *     be mapped writable through update_va_mapping / mmu_update, and its
- *     hypervisor slots cannot be written through mmu_update.
- * What is NOT enforced yet, and is the page-type module's job: type
- * counts for L1-L3 (a guest can still keep, or later create, a writable
- * mapping of one of its own L1-L3 tables and write arbitrary entries),
- * validation of entries written directly, reference counts that keep a
- * frame alive while it is mapped, and unpinning a table still in use.
- * Isolation is therefore only as strong as the guest's good behaviour
- * for L1-L3 contents; the test kernels and Linux's early boot behave.
+ * A PV guest writes machine frame numbers into its own page tables, and
+ * the page-type engine (mm/pagetype.c, docs/pv-memory.md) decides whether
+ * each table and each entry is safe.  This file is the glue between the
+ * guest's requests and that engine:
+ *
+ *   - pv_mm_init() gives a domain its struct pt_domain: the frame table
+ *     and the direct map as the engine's backend, the hypervisor's L4
+ *     slots, the shared_info frame the guest may map;
+ *   - the hypercall handlers copy each request in, check the arguments,
+ *     take the domain's page-table lock and call one pt_*() function;
+ *   - base pointers (NEW_BASEPTR, NEW_USER_BASEPTR) hold their own type
+ *     reference, apart from the pin, so a guest may unpin the table it
+ *     runs on (Linux unpins its boot L4 before switching away);
+ *   - pv_mm_audit() recounts every reference of a domain from scratch and
+ *     checks every invariant of pagetype.c (option pt_audit, and debug
+ *     builds after every pin and unpin).
+ *
+ * The TLB rule: the engine never flushes.  Removing a mapping leaves the
+ * old translation in TLBs until the guest asks for a flush (as on Xen),
+ * except when a frame stops being writable to become a table or a
+ * descriptor page: then leave_writable() flushes every CPU first.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
+#include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/mm.h>
-#include <hv/pagetype.h>	/* PGT_pinned */
+#include <hv/pagetype.h>
 #include <hv/pv.h>
 
 #include <asm/page.h>
@@ -40,6 +38,84 @@
 #include <asm/setup.h>
 
 #define M2P_RW		((unsigned long *)M2P_RW_VIRT)
+
+/* Set by the pt_audit option (common/options.c). */
+bool opt_pt_audit;
+
+#ifndef NDEBUG
+#define AUDIT_EVERY_PIN	1
+#else
+#define AUDIT_EVERY_PIN	0
+#endif
+
+/* --- the engine's backend: the frame table and the direct map --------- */
+
+static struct page_info *hv_page(unsigned long mfn)
+{
+	return mfn < max_page ? mfn_to_page(mfn) : NULL;
+}
+
+static u64 *hv_map(unsigned long mfn)
+{
+	return __va((paddr_t)mfn << PAGE_SHIFT);
+}
+
+static void hv_unmap(u64 *p)
+{
+	(void)p;	/* the direct map is always there */
+}
+
+static void flush_this_cpu(void *unused)
+{
+	(void)unused;
+	flush_tlb_local();
+}
+
+/*
+ * @mfn was writable and is becoming a table or descriptor page: any CPU
+ * may still hold a writable translation of it from a mapping that was
+ * removed without a flush.  Only one CPU runs guests today, but flush
+ * every online CPU so that stays true when that changes.
+ */
+static void hv_leave_writable(unsigned long mfn)
+{
+	(void)mfn;
+	flush_tlb_local();
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id())
+			smp_call(cpu, flush_this_cpu, NULL, true);
+}
+
+static const struct pt_mem_ops hv_pt_ops = {
+	.page = hv_page,
+	.map = hv_map,
+	.unmap = hv_unmap,
+	.leave_writable = hv_leave_writable,
+	/* No xen_ro: the M2P is reached through the hypervisor's slots.
+	 * No foreign: grants and privileged foreign maps come later. */
+};
+
+/**
+ * pv_mm_init() - give @d its page-type engine state
+ * @d: a new domain, before any of its tables is pinned
+ *
+ * The shared_info page is a hypervisor heap page the guest maps
+ * read-write (contract §3.2); the engine takes a general reference on it
+ * for each mapping, which needs it allocated to DOMID_XEN.
+ */
+void pv_mm_init(struct domain *d)
+{
+	struct page_info *pg = mfn_to_page(d->shared_info_mfn);
+
+	spin_lock_init(&d->pt_lock);
+	d->pt.id = d->id;
+	d->pt.mem = &hv_pt_ops;
+	d->pt.shared_info_mfn = d->shared_info_mfn;
+	for (unsigned int i = 0; i < PT_HV_NR_SLOTS; i++)
+		d->pt.hv_l4e[i] = idle_l4[PT_HV_FIRST_SLOT + i];
+	if (!(pg->count_info & PGC_allocated))
+		assign_page(pg, DOMID_XEN);
+}
 
 /**
  * pv_mfn_is_guest_page() - is @mfn an allocated frame owned by @d?
@@ -56,289 +132,437 @@ bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
 	       READ_ONCE(pg->owner) == d->id;
 }
 
-/* An L4 in use: pinned, or a base pointer of some vCPU. */
-static bool is_live_l4(unsigned long mfn)
+/* --- the audit --------------------------------------------------------- */
+
+static void audit_walk(struct domain *d, unsigned long mfn, unsigned int level,
+		       u32 *want)
 {
-	struct page_info *pg = mfn_to_page(mfn);
+	u64 *t = hv_map(mfn);
 
-	return (READ_ONCE(pg->type_info) & PGT_type_mask) ==
-	       PGT_l4_page_table && page_type_count(pg);
-}
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		u64 e = READ_ONCE(t[i]);
+		unsigned long m = (e & PTE_MFN_MASK) >> PAGE_SHIFT;
 
-static bool is_pinned(unsigned long mfn)
-{
-	return READ_ONCE(mfn_to_page(mfn)->type_info) & PGT_pinned;
-}
-
-/* Check and adjust one leaf (L1) entry the guest wants to write. */
-static int check_l1e(struct domain *d, u64 *e)
-{
-	unsigned long mfn = (*e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-
-	if (!(*e & _PAGE_PRESENT))
-		return 0;
-	if (mfn != d->shared_info_mfn && !pv_mfn_is_guest_page(d, mfn))
-		return -EPERM;
-	if ((*e & _PAGE_RW) && mfn < max_page && is_live_l4(mfn))
-		return -EPERM;
-	*e = (*e | _PAGE_USER) & ~_PAGE_GLOBAL;
-	return 0;
-}
-
-static int validate_table(struct domain *d, unsigned long mfn, int level)
-{
-	u64 *t = __va(mfn << PAGE_SHIFT);
-
-	for (unsigned int i = 0; i < 512; i++) {
-		u64 e = t[i];
-		unsigned long m = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-		int rc;
-
-		if (level == 4 && i >= HV_FIRST_SLOT && i <= HV_LAST_SLOT)
+		if (!(e & PTE_P) || m >= max_page)
 			continue;
-		if (!(e & _PAGE_PRESENT))
+		if (level == 4 && i >= PT_HV_FIRST_SLOT &&
+		    i < PT_HV_FIRST_SLOT + PT_HV_NR_SLOTS)
 			continue;
-		if (level == 1) {
-			rc = check_l1e(d, &e);
-		} else if ((e & _PAGE_PSE) || !pv_mfn_is_guest_page(d, m)) {
-			rc = -EPERM;
-		} else {
-			rc = validate_table(d, m, level - 1);
-			e = (e | _PAGE_USER) & ~_PAGE_GLOBAL;
-		}
-		if (rc) {
-			log_warn("(d%u) L%d table %#lx entry %u = %#lx "
-				 "refused", d->id, level, mfn, i,
-				 (unsigned long)t[i]);
-			return rc;
-		}
-		t[i] = e;
+		if (level > 1 && m == mfn)
+			continue;	/* linear entry: holds nothing */
+		if (level > 1 || (e & PTE_RW))
+			want[m]++;
 	}
-	return 0;
+	(void)d;
 }
 
 /**
- * pv_pin_l4() - validate @mfn as an L4 of @d and pin it
+ * pv_mm_audit() - dump @d's page-type counts and check every invariant
  * @d:   the domain
- * @mfn: the table
+ * @why: what triggered the audit, for the log
  *
- * Also installs the hypervisor's slots 256-271.
+ * Every live table must pass pt_check_table() (I2, I3, I5-I9), and every
+ * type count of the domain's frames must equal what the pins, the base
+ * pointers and the entries of live tables account for (I4), recounted
+ * here from scratch.  Caller holds d->pt_lock.
+ *
+ * Return: the number of broken invariants (0 = all kept).
  */
-int pv_pin_l4(struct domain *d, unsigned long mfn)
+int pv_mm_audit(struct domain *d, const char *why)
 {
-	u64 *t;
+	unsigned long nr[8] = { 0 }, pinned = 0;
+	unsigned int order = 0;
+	int bad = 0;
+	u32 *want;
+
+	while ((PAGE_SIZE << order) < max_page * sizeof(u32))
+		order++;
+	want = alloc_heap_pages(order);
+	if (!want) {
+		log_warn("(d%u) pt_audit: no memory", d->id);
+		return 0;
+	}
+	/* Pass 1: what the pins, base pointers and live tables hold. */
+	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
+		struct page_info *pg = mfn_to_page(mfn);
+		u64 ti = READ_ONCE(pg->type_info);
+		unsigned int level = pt_table_level(&d->pt, mfn);
+
+		if (READ_ONCE(pg->owner) != d->id ||
+		    !(READ_ONCE(pg->count_info) & PGC_allocated))
+			continue;
+		if (ti & PGT_pinned)
+			want[mfn]++;
+		if (level)
+			audit_walk(d, mfn, level, want);
+	}
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		if (v->pv.kernel_l4)
+			want[v->pv.kernel_l4]++;
+		if (v->pv.user_l4)
+			want[v->pv.user_l4]++;
+	}
+	/* Pass 2: compare, and check each live table's entries. */
+	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
+		struct page_info *pg = mfn_to_page(mfn);
+		u64 ti = READ_ONCE(pg->type_info);
+		unsigned long count = ti & PGT_count_mask;
+		u64 type = ti & PGT_type_mask;
+
+		if (READ_ONCE(pg->owner) != d->id ||
+		    !(READ_ONCE(pg->count_info) & PGC_allocated))
+			continue;
+		if (count)
+			nr[type >> PGT_type_shift]++;
+		if (ti & PGT_pinned)
+			pinned++;
+		if (type == PGT_seg_desc_page)
+			continue;	/* descriptor uses are not counted here */
+		if (count != want[mfn]) {
+			log_err("(d%u) pt_audit: frame %#lx type %lu count %lu, "
+				"expected %u", d->id, mfn,
+				(unsigned long)(type >> PGT_type_shift), count,
+				want[mfn]);
+			bad++;
+		}
+		if (count && type >= PGT_l1_page_table &&
+		    type <= PGT_l4_page_table && !(ti & PGT_validated)) {
+			log_err("(d%u) pt_audit: live table %#lx not "
+				"validated", d->id, mfn);
+			bad++;
+		}
+		if (pt_check_table(&d->pt, mfn)) {
+			log_err("(d%u) pt_audit: table %#lx: %s", d->id, mfn,
+				d->pt.why);
+			bad++;
+		}
+	}
+	free_heap_pages(want, order);
+	log_info("(d%u) pt_audit (%s): L1 %lu L2 %lu L3 %lu L4 %lu "
+		 "writable %lu desc %lu pinned %lu: %s", d->id, why, nr[1],
+		 nr[2], nr[3], nr[4], nr[6], nr[5], pinned,
+		 bad ? "INVARIANTS BROKEN" : "ok");
+	return bad;
+}
+
+static void audit_if_asked(struct domain *d, const char *why)
+{
+	if (opt_pt_audit && AUDIT_EVERY_PIN)
+		pv_mm_audit(d, why);
+}
+
+/* --- pins and base pointers -------------------------------------------- */
+
+/**
+ * pv_pin_table() - validate @mfn as a level-@level table of @d and pin it
+ */
+int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level)
+{
 	int rc;
 
-	if (!pv_mfn_is_guest_page(d, mfn) || is_pinned(mfn))
-		return -EINVAL;
-	rc = validate_table(d, mfn, 4);
+	spin_lock(&d->pt_lock);
+	rc = pt_pin(&d->pt, mfn, level);
 	if (rc)
-		return rc;
-	t = __va(mfn << PAGE_SHIFT);
-	for (unsigned int i = HV_FIRST_SLOT; i <= HV_LAST_SLOT; i++)
-		t[i] = idle_l4[i];
-	rc = get_page_type(mfn_to_page(mfn), PGT_l4_page_table);
-	if (rc < 0)
-		return rc;
-	__atomic_or_fetch(&mfn_to_page(mfn)->type_info, PGT_pinned,
-			  __ATOMIC_ACQ_REL);
-	return 0;
+		log_warn("(d%u) pin L%u %#lx refused: %s", d->id, level, mfn,
+			 d->pt.why);
+	else
+		audit_if_asked(d, "pin");
+	spin_unlock(&d->pt_lock);
+	return rc;
 }
 
-static int unpin(struct domain *d, unsigned long mfn)
+static int unpin_table(struct domain *d, unsigned long mfn)
 {
-	struct page_info *pg = mfn_to_page(mfn);
+	int rc;
 
-	if (!pv_mfn_is_guest_page(d, mfn) || !is_pinned(mfn))
-		return -EINVAL;
-	__atomic_and_fetch(&pg->type_info, ~PGT_pinned, __ATOMIC_ACQ_REL);
-	put_page_type(pg);
-	return 0;
+	spin_lock(&d->pt_lock);
+	rc = pt_unpin(&d->pt, mfn);
+	if (rc)
+		log_warn("(d%u) unpin %#lx refused: %s", d->id, mfn, d->pt.why);
+	else
+		audit_if_asked(d, "unpin");
+	spin_unlock(&d->pt_lock);
+	return rc;
 }
 
 /**
- * pv_new_baseptr() - make a validated L4 the vCPU's kernel or user L4
+ * pv_new_baseptr() - make an L4 the vCPU's kernel or user top-level table
  * @v:    the vCPU
- * @mfn:  the L4 (0 for "no user L4")
+ * @mfn:  the L4 (0: no user L4)
  * @user: which one
  *
- * The base pointer holds its own type reference, so the guest may unpin
- * a table it still runs on (Linux unpins the boot L4 before switching).
+ * The base pointer holds its own L4 type reference (validating the table
+ * if nobody holds one yet), taken before the old one is dropped and the
+ * old one dropped only once CR3 no longer points at it.
  */
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
 {
-	unsigned long *slot = user ? &v->pv.user_l4 : &v->pv.kernel_l4;
-
-	if (mfn || !user) {
-		if (!pv_mfn_is_guest_page(v->domain, mfn) || !is_live_l4(mfn))
-			return -EINVAL;
-		if (get_page_type(mfn_to_page(mfn), PGT_l4_page_table) < 0)
-			return -EINVAL;
-	}
-	if (*slot)
-		put_page_type(mfn_to_page(*slot));
-	*slot = mfn;
-	if (user != !v->pv.in_kernel)
-		return 0;
-	if (v == current_vcpu())
-		pv_load_cr3(v);
-	return 0;
-}
-
-/* The L1 entry that maps @va in the vCPU's kernel page tables. */
-static u64 *l1e_of(struct vcpu *v, unsigned long va)
-{
 	struct domain *d = v->domain;
-	unsigned long mfn = v->pv.kernel_l4;
-	int shift;
+	unsigned long *slot = user ? &v->pv.user_l4 : &v->pv.kernel_l4;
+	unsigned long old;
+	int rc = 0;
 
-	for (shift = 39; shift > 12; shift -= 9) {
-		u64 e = ((u64 *)__va(mfn << PAGE_SHIFT))[(va >> shift) & 511];
-
-		if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
-			return NULL;
-		mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-		if (!pv_mfn_is_guest_page(d, mfn))
-			return NULL;
+	if (!mfn && !user)
+		return -EINVAL;
+	spin_lock(&d->pt_lock);
+	if (mfn) {
+		rc = pt_get_page_and_type(&d->pt, mfn, PGT_l4_page_table);
+		if (rc) {
+			gprintk(LOG_WARN, v, "%sbase pointer %#lx refused: %s",
+				user ? "user " : "", mfn, d->pt.why);
+			goto out;
+		}
 	}
-	return &((u64 *)__va(mfn << PAGE_SHIFT))[(va >> 12) & 511];
+	old = *slot;
+	*slot = mfn;
+	if (v == current_vcpu() && user == !v->pv.in_kernel)
+		pv_load_cr3(v);
+	if (old)
+		pt_put_page_and_type(&d->pt, old);
+out:
+	spin_unlock(&d->pt_lock);
+	return rc;
 }
 
-static void flush_va(unsigned long va, unsigned long flags)
+/* --- argument checks shared by the batched calls ----------------------- */
+
+/*
+ * The domain whose frames the requests name.  Only DOMID_SELF for now;
+ * like Xen, naming oneself explicitly or a domain that does not exist is
+ * -ESRCH, and the special domains (DOMID_IO, DOMID_XEN) are refused.
+ */
+static long check_foreign(struct domain *d, unsigned long domid)
 {
-	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
-		flush_tlb_local();
-	else
+	domid_t id = (domid_t)domid;
+
+	if (id == DOMID_SELF)
+		return 0;
+	if (id == DOMID_IO || id == DOMID_XEN)
+		return -EPERM;
+	return -ESRCH;
+}
+
+static bool is_canonical(u64 va)
+{
+	return (u64)((s64)(va << 16) >> 16) == va;
+}
+
+static void invlpg(unsigned long va)
+{
+	if (is_canonical(va))
 		__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+/*
+ * A guest vCPU bitmap for the *_MULTI flushes.  Every vCPU of a domain
+ * runs on this CPU today, so any bit means "flush here".
+ */
+static long read_vcpumask(unsigned long ptr, bool *any)
+{
+	unsigned long mask;
+
+	if (copy_from_guest(&mask, ptr, sizeof(mask)))
+		return -EFAULT;
+	*any = mask != 0;
+	return 0;
+}
+
+/* --- update_va_mapping --------------------------------------------------- */
+
+static long flush_after_uvm(unsigned long va, unsigned long flags)
+{
+	unsigned long which = flags & ~UVMF_FLUSHTYPE_MASK;
+	bool any = true;
+	long rc;
+
+	switch (which) {
+	case UVMF_LOCAL:
+	case UVMF_ALL:
+		/* ALL: every vCPU of the domain, all on this CPU today. */
+		break;
+	default:
+		/* UVMF_MULTI: the rest of flags is a guest vcpumask pointer. */
+		rc = read_vcpumask(which, &any);
+		if (rc)
+			return rc;
+	}
+	if (!any)
+		return 0;
+	switch (flags & UVMF_FLUSHTYPE_MASK) {
+	case UVMF_NONE:
+		break;
+	case UVMF_INVLPG:
+		invlpg(va);
+		break;
+	default:
+		flush_tlb_local();
+	}
+	return 0;
+}
+
 /**
- * do_update_va_mapping() - set the L1 entry for @va
- * @va:    guest virtual address (kernel page tables)
- * @val:   new entry
- * @flags: UVMF_*
+ * do_update_va_mapping() - set the L1 entry that maps @va
+ * @va:    guest virtual address, looked up in the kernel page tables
+ * @val:   new entry (machine frame numbers)
+ * @flags: UVMF_NONE / UVMF_INVLPG / UVMF_TLB_FLUSH, with UVMF_LOCAL,
+ *         UVMF_ALL or a vcpumask pointer (UVMF_MULTI)
  */
 long do_update_va_mapping(unsigned long va, unsigned long val,
 			  unsigned long flags)
 {
 	struct vcpu *v = current_vcpu();
-	u64 e = val;
-	u64 *l1e;
-	int rc;
+	struct domain *d = v->domain;
+	u64 maddr;
+	long rc;
 
-	if (!guest_range_ok(va, 1))
-		return -EINVAL;
-	l1e = l1e_of(v, va);
-	if (!l1e) {
-		gprintk(LOG_WARN, v, "update_va_mapping %#lx: no L1 table",
-			va);
-		return -EINVAL;
-	}
-	rc = check_l1e(v->domain, &e);
-	if (rc) {
-		gprintk(LOG_WARN, v, "update_va_mapping %#lx = %#lx refused "
-			"(%d)", va, val, rc);
+	spin_lock(&d->pt_lock);
+	rc = pt_find_l1e(&d->pt, v->pv.kernel_l4, va, &maddr);
+	if (!rc)
+		rc = pt_update_entry(&d->pt, maddr, val, 0, NULL);
+	if (rc)
+		gprintk(LOG_WARN, v, "update_va_mapping %#lx = %#lx refused: %s",
+			va, val, d->pt.why);
+	spin_unlock(&d->pt_lock);
+	if (rc)
 		return rc;
+	return flush_after_uvm(va, flags);
+}
+
+/* --- mmu_update ----------------------------------------------------------- */
+
+static long mmu_update_one(struct vcpu *v, const struct mmu_update *u)
+{
+	struct domain *d = v->domain;
+	unsigned long mfn = u->ptr >> PAGE_SHIFT;
+	long rc;
+
+	switch (u->ptr & 7) {
+	case MMU_NORMAL_PT_UPDATE:
+	case MMU_PT_UPDATE_PRESERVE_AD:
+		spin_lock(&d->pt_lock);
+		rc = pt_mmu_update(&d->pt, u->ptr, u->val);
+		if (rc)
+			gprintk(LOG_WARN, v, "mmu_update %#lx = %#lx refused: "
+				"%s", (unsigned long)u->ptr,
+				(unsigned long)u->val, d->pt.why);
+		spin_unlock(&d->pt_lock);
+		return rc;
+	case MMU_MACHPHYS_UPDATE:
+		/* The M2P entry of a frame the domain owns; -EINVAL as Xen. */
+		if (!pv_mfn_is_guest_page(d, mfn)) {
+			gprintk(LOG_WARN, v, "machphys update of frame %#lx "
+				"refused: not the domain's", mfn);
+			return -EINVAL;
+		}
+		WRITE_ONCE(M2P_RW[mfn], u->val);
+		return 0;
+	default:
+		return -ENOSYS;
 	}
-	WRITE_ONCE(*l1e, e);
-	flush_va(va, flags);
-	return 0;
 }
 
 /**
  * do_mmu_update() - a batch of page-table and M2P updates
  * @reqs:  guest array of struct mmu_update
  * @count: its length
- * @done:  guest counter of completed requests, or 0
- * @domid: DOMID_SELF only
+ * @done:  guest counter of requests completed, or 0
+ * @domid: DOMID_SELF (foreign domains are not supported yet)
+ *
+ * Stops at the first failure and returns its error; *@done then says how
+ * many requests succeeded before it.
  */
 long do_mmu_update(unsigned long reqs, unsigned long count,
 		   unsigned long done, unsigned long domid)
 {
 	struct vcpu *v = current_vcpu();
-	struct domain *d = v->domain;
-	unsigned int i;
-	long rc = 0;
+	unsigned int i = 0;
+	long rc;
 
-	if ((domid_t)domid != DOMID_SELF && (domid_t)domid != d->id)
-		return -ESRCH;
+	rc = check_foreign(v->domain, domid);
+	if (rc)
+		return rc;
 	for (i = 0; i < (unsigned int)count; i++) {
 		struct mmu_update u;
-		unsigned long mfn;
-		u64 e;
 
 		if (copy_from_guest(&u, reqs + i * sizeof(u), sizeof(u))) {
 			rc = -EFAULT;
 			break;
 		}
-		mfn = u.ptr >> PAGE_SHIFT;
-		if (!pv_mfn_is_guest_page(d, mfn)) {
-			gprintk(LOG_WARN, v, "mmu_update: frame %#lx is not "
-				"the guest's", mfn);
-			rc = -EPERM;
-			break;
-		}
-		switch (u.ptr & 3) {
-		case MMU_NORMAL_PT_UPDATE:
-		case MMU_PT_UPDATE_PRESERVE_AD:
-			/* The hypervisor's own slots of a live L4 are ours. */
-			if (is_live_l4(mfn) &&
-			    ((u.ptr & (PAGE_SIZE - 1)) >> 3) >= HV_FIRST_SLOT &&
-			    ((u.ptr & (PAGE_SIZE - 1)) >> 3) <= HV_LAST_SLOT) {
-				gprintk(LOG_WARN, v, "mmu_update: write to "
-					"hypervisor slot %lu of L4 %#lx refused",
-					(unsigned long)(u.ptr & (PAGE_SIZE - 1)) >> 3,
-					mfn);
-				rc = -EPERM;
-				break;
-			}
-			e = u.val;
-			rc = check_l1e(d, &e);
-			if (!rc)
-				WRITE_ONCE(*(u64 *)__va(u.ptr & ~7UL), e);
-			break;
-		case MMU_MACHPHYS_UPDATE:
-			M2P_RW[mfn] = u.val;
-			break;
-		default:
-			rc = -ENOSYS;
-		}
+		rc = mmu_update_one(v, &u);
 		if (rc)
 			break;
 	}
+	/* Cheap insurance: an update may have removed a mapping. */
 	flush_tlb_local();
 	if (done && copy_to_guest(done, &i, sizeof(i)))
 		return -EFAULT;
 	return rc;
 }
 
+/* --- mmuext_op ------------------------------------------------------------ */
+
+/* MMUEXT_SET_LDT, with Xen's checks: page aligned, a guest address, at
+ * most 8192 entries.  The LDT itself is not loaded yet (see pv-memory.md). */
+static long set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+{
+	if (!ents)
+		base = 0;
+	if ((base & (PAGE_SIZE - 1)) || ents > 8192 ||
+	    (ents && !guest_range_ok(base, ents * 8UL))) {
+		gprintk(LOG_WARN, v, "set_ldt %#lx, %u entries refused", base,
+			ents);
+		return -EINVAL;
+	}
+	v->pv.ldt_base = base;
+	v->pv.ldt_ents = ents;
+	return 0;
+}
+
 static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
 	struct domain *d = v->domain;
 	unsigned long mfn = op->arg1.mfn;
+	bool any = true;
+	long rc;
 
 	switch (op->cmd) {
+	case MMUEXT_PIN_L1_TABLE:
+	case MMUEXT_PIN_L2_TABLE:
+	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
-		return pv_pin_l4(d, mfn);
+		return pv_pin_table(d, mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
 	case MMUEXT_UNPIN_TABLE:
-		return unpin(d, mfn);
+		return unpin_table(d, mfn);
 	case MMUEXT_NEW_BASEPTR:
 		return pv_new_baseptr(v, mfn, false);
 	case MMUEXT_NEW_USER_BASEPTR:
 		return pv_new_baseptr(v, mfn, true);
-	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_MULTI:
+		rc = read_vcpumask(op->arg2.vcpumask, &any);
+		if (rc)
+			return rc;
+		/* fall through */
+	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_ALL:
-		flush_tlb_local();
+		if (any)
+			flush_tlb_local();
 		return 0;
-	case MMUEXT_INVLPG_LOCAL:
 	case MMUEXT_INVLPG_MULTI:
+		rc = read_vcpumask(op->arg2.vcpumask, &any);
+		if (rc)
+			return rc;
+		/* fall through */
+	case MMUEXT_INVLPG_LOCAL:
 	case MMUEXT_INVLPG_ALL:
-		if (!guest_range_ok(op->arg1.linear_addr, 1))
-			return -EINVAL;
-		__asm__ __volatile__("invlpg (%0)" : :
-				     "r"(op->arg1.linear_addr) : "memory");
+		if (any)
+			invlpg(op->arg1.linear_addr);
 		return 0;
+	case MMUEXT_SET_LDT:
+		return set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
 	}
 	return -ENOSYS;
 }
@@ -347,18 +571,19 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
  * do_mmuext_op() - a batch of extended MMU operations
  * @ops:   guest array of struct mmuext_op
  * @count: its length
- * @done:  guest counter of completed operations, or 0
- * @domid: DOMID_SELF only
+ * @done:  guest counter of operations completed, or 0
+ * @domid: DOMID_SELF
  */
 long do_mmuext_op(unsigned long ops, unsigned long count,
 		  unsigned long done, unsigned long domid)
 {
 	struct vcpu *v = current_vcpu();
-	unsigned int i;
-	long rc = 0;
+	unsigned int i = 0;
+	long rc;
 
-	if ((domid_t)domid != DOMID_SELF && (domid_t)domid != v->domain->id)
-		return -ESRCH;
+	rc = check_foreign(v->domain, domid);
+	if (rc)
+		return rc;
 	for (i = 0; i < (unsigned int)count; i++) {
 		struct mmuext_op op;
 
@@ -367,11 +592,8 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 			break;
 		}
 		rc = mmuext_one(v, &op);
-		if (rc) {
-			gprintk(LOG_WARN, v, "mmuext_op %u on %#lx: %ld",
-				op.cmd, (unsigned long)op.arg1.mfn, rc);
+		if (rc)
 			break;
-		}
 	}
 	if (done && copy_to_guest(done, &i, sizeof(i)))
 		return -EFAULT;

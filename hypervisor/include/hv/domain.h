@@ -14,6 +14,7 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include <hv/pagetype.h>
 #include <hv/spinlock.h>
 #include <hv/types.h>
 
@@ -45,6 +46,8 @@ struct pv_vcpu {
 	unsigned long gdt_frames[14];	/* set_gdt: guest GDT frames */
 	u64 *gdt_shadow[14];		/* checked copies the CPU uses */
 	unsigned int gdt_ents;
+	unsigned long ldt_base;		/* MMUEXT_SET_LDT */
+	unsigned int ldt_ents;
 };
 
 struct vcpu {
@@ -72,6 +75,8 @@ struct domain {
 	struct vcpu *vcpu[MAX_VIRT_CPUS];
 	unsigned int max_vcpus;
 	u64 unknown_hypercall_logged[1]; /* bitmap, one log line per number */
+	struct pt_domain pt;		/* page-type engine view (pv/mm-ops.c) */
+	spinlock_t pt_lock;		/* held around every pt_*() call */
 };
 
 /* common/domain.c */

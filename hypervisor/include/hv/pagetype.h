@@ -117,8 +117,8 @@ struct pt_domain {
 
 /*
  * mmu_update commands handled by pt_mmu_update(), the values of the ABI's
- * MMU_NORMAL_PT_UPDATE and MMU_PT_UPDATE_PRESERVE_AD (veneer/xen.h, which
- * cannot be included beside hv/page.h: both define DOMID_*).
+ * MMU_NORMAL_PT_UPDATE and MMU_PT_UPDATE_PRESERVE_AD (veneer/xen.h),
+ * spelled out so the engine's unit tests need nothing but this header.
  */
 #define PT_MMU_NORMAL_PT_UPDATE		0
 #define PT_MMU_PT_UPDATE_PRESERVE_AD	2

@@ -62,7 +62,10 @@ bool pv_selector_ok(struct vcpu *v, u16 sel, bool code);
 void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
 
 /* pv/mm-ops.c */
-int pv_pin_l4(struct domain *d, unsigned long mfn);
+extern bool opt_pt_audit;
+void pv_mm_init(struct domain *d);
+int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level);
+int pv_mm_audit(struct domain *d, const char *why);
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
 bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
 
