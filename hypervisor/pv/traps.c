@@ -221,6 +221,9 @@ void pv_guest_trap(struct cpu_regs *r)
 		/* The hardware U bit is always set (the guest kernel runs
 		 * in ring 3): say whether the guest was in its kernel. */
 		v->vcpu_info->arch.cr2 = read_cr2();
+		/* A write to a pinned L1 table: emulate and validate it. */
+		if (pv_ptwr_emulate(v, r, v->vcpu_info->arch.cr2, err))
+			return;
 		if (v->pv.in_kernel)
 			err &= ~4UL;
 		break;

@@ -69,6 +69,10 @@ int pv_mm_audit(struct domain *d, const char *why);
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
 bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
 
+/* pv/ro-page-fault.c */
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *r, unsigned long cr2,
+		     unsigned long err);
+
 /* arch/x86/fpu.c */
 void fpu_init_cpu(void);
 void *fpu_alloc_area(void);
