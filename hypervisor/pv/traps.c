@@ -217,16 +217,21 @@ void pv_guest_trap(struct cpu_regs *r)
 		err = r->error_code;	/* int $n rewrites it */
 		vector = r->vector;
 		break;
-	case 14:
+	case 14: {
+		/* Read cr2 first: emulation may fault on guest memory. */
+		unsigned long cr2 = read_cr2();
+
+		/* A write to a pinned L1 table: emulate and validate it;
+		 * the guest sees nothing of the fault, not even cr2. */
+		if (pv_ptwr_emulate(v, r, cr2, err))
+			return;
+		v->vcpu_info->arch.cr2 = cr2;
 		/* The hardware U bit is always set (the guest kernel runs
 		 * in ring 3): say whether the guest was in its kernel. */
-		v->vcpu_info->arch.cr2 = read_cr2();
-		/* A write to a pinned L1 table: emulate and validate it. */
-		if (pv_ptwr_emulate(v, r, v->vcpu_info->arch.cr2, err))
-			return;
 		if (v->pv.in_kernel)
 			err &= ~4UL;
 		break;
+	}
 	}
 	pv_inject_exception(v, r, vector, err);
 }
