@@ -3,9 +3,9 @@
  * ptwr_emulation: with VMASST_TYPE_writable_pagetables, a guest kernel
  * may write a pinned L1 table directly.  The write faults (the table is
  * read-only) and the hypervisor emulates it, validating the new entry
- * as mmu_update would: mov, xchg (old entry returned), lock cmpxchg
- * (ZF), lock btr (CF = old bit), lock andb / lock orb on one byte of an
- * entry.  An entry that would be refused through mmu_update -- the table
+ * as mmu_update would: mov (register and immediate), xchg (old entry
+ * returned), lock cmpxchg (ZF), lock btr / bts / btc (CF = old bit), lock
+ * andb / orb / xorb on one byte of an entry.  An entry that would be refused through mmu_update -- the table
  * mapping itself writable, a hypervisor frame -- is refused here too:
  * the #PF reaches the guest and the entry is unchanged.
  *
@@ -90,6 +90,26 @@ void test_main(void)
 	asm volatile("lock orb $2, %0" : "+m"(*(volatile uint8_t *)slot(2))
 		     : : "memory");
 	check_eq(*slot(2) & CMP_MASK, a & CMP_MASK);
+
+	printk("lock bts / lock btc, lock xorb\n");
+	asm volatile("lock btsq $5, %0; setc %1"
+		     : "+m"(*slot(2)), "=q"(flag) : : "memory");
+	check_eq(flag, 0);
+	check(*slot(2) & _PAGE_ACCESSED);
+	asm volatile("lock btcq $5, %0; setc %1"
+		     : "+m"(*slot(2)), "=q"(flag) : : "memory");
+	check_eq(flag, 1);
+	check_eq(*slot(2) & _PAGE_ACCESSED, 0);
+	asm volatile("lock xorb $2, %0" : "+m"(*(volatile uint8_t *)slot(2))
+		     : : "memory");
+	check_eq(*slot(2) & _PAGE_RW, 0);
+	asm volatile("lock xorb $2, %0" : "+m"(*(volatile uint8_t *)slot(2))
+		     : : "memory");
+	check_eq(*slot(2) & CMP_MASK, a & CMP_MASK);
+
+	printk("mov of an immediate\n");
+	asm volatile("movq $0, %0" : "=m"(*slot(2)) : : "memory");
+	check_eq(*slot(2), 0);
 
 	printk("refused: the table mapping itself writable\n");
 	refused_mov(3, self);
