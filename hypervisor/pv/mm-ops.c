@@ -15,9 +15,8 @@
  *   - base pointers (NEW_BASEPTR, NEW_USER_BASEPTR) hold their own type
  *     reference, apart from the pin, so a guest may unpin the table it
  *     runs on (Linux unpins its boot L4 before switching away);
- *   - pv_mm_audit() recounts every reference of a domain from scratch and
- *     checks every invariant of pagetype.c (option pt_audit, and debug
- *     builds after every pin and unpin).
+ *   - with the pt_audit option, pv_mm_audit() (pv/mm-audit.c) checks the
+ *     domain after every pin and unpin in debug builds.
  *
  * The TLB rule: the engine never flushes.  Removing a mapping leaves the
  * old translation in TLBs until the guest asks for a flush (as on Xen),
@@ -38,9 +37,6 @@
 #include <asm/setup.h>
 
 #define M2P_RW		((unsigned long *)M2P_RW_VIRT)
-
-/* Set by the pt_audit option (common/options.c). */
-bool opt_pt_audit;
 
 #ifndef NDEBUG
 #define AUDIT_EVERY_PIN	1
@@ -130,123 +126,6 @@ bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
 	return (READ_ONCE(pg->count_info) & PGC_allocated) &&
 	       !(READ_ONCE(pg->count_info) & (PGC_free | PGC_reserved)) &&
 	       READ_ONCE(pg->owner) == d->id;
-}
-
-/* --- the audit --------------------------------------------------------- */
-
-static void audit_walk(struct domain *d, unsigned long mfn, unsigned int level,
-		       u32 *want)
-{
-	u64 *t = hv_map(mfn);
-
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-		u64 e = READ_ONCE(t[i]);
-		unsigned long m = (e & PTE_MFN_MASK) >> PAGE_SHIFT;
-
-		if (!(e & PTE_P) || m >= max_page)
-			continue;
-		if (level == 4 && i >= PT_HV_FIRST_SLOT &&
-		    i < PT_HV_FIRST_SLOT + PT_HV_NR_SLOTS)
-			continue;
-		if (level > 1 && m == mfn)
-			continue;	/* linear entry: holds nothing */
-		if (level > 1 || (e & PTE_RW))
-			want[m]++;
-	}
-	(void)d;
-}
-
-/**
- * pv_mm_audit() - dump @d's page-type counts and check every invariant
- * @d:   the domain
- * @why: what triggered the audit, for the log
- *
- * Every live table must pass pt_check_table() (I2, I3, I5-I9), and every
- * type count of the domain's frames must equal what the pins, the base
- * pointers and the entries of live tables account for (I4), recounted
- * here from scratch.  Caller holds d->pt_lock.
- *
- * Return: the number of broken invariants (0 = all kept).
- */
-int pv_mm_audit(struct domain *d, const char *why)
-{
-	unsigned long nr[8] = { 0 }, pinned = 0;
-	unsigned int order = 0;
-	int bad = 0;
-	u32 *want;
-
-	while ((PAGE_SIZE << order) < max_page * sizeof(u32))
-		order++;
-	want = alloc_heap_pages(order);
-	if (!want) {
-		log_warn("(d%u) pt_audit: no memory", d->id);
-		return 0;
-	}
-	/* Pass 1: what the pins, base pointers and live tables hold. */
-	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
-		struct page_info *pg = mfn_to_page(mfn);
-		u64 ti = READ_ONCE(pg->type_info);
-		unsigned int level = pt_table_level(&d->pt, mfn);
-
-		if (READ_ONCE(pg->owner) != d->id ||
-		    !(READ_ONCE(pg->count_info) & PGC_allocated))
-			continue;
-		if (ti & PGT_pinned)
-			want[mfn]++;
-		if (level)
-			audit_walk(d, mfn, level, want);
-	}
-	for (unsigned int i = 0; i < d->max_vcpus; i++) {
-		struct vcpu *v = d->vcpu[i];
-
-		if (!v)
-			continue;
-		if (v->pv.kernel_l4)
-			want[v->pv.kernel_l4]++;
-		if (v->pv.user_l4)
-			want[v->pv.user_l4]++;
-	}
-	/* Pass 2: compare, and check each live table's entries. */
-	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
-		struct page_info *pg = mfn_to_page(mfn);
-		u64 ti = READ_ONCE(pg->type_info);
-		unsigned long count = ti & PGT_count_mask;
-		u64 type = ti & PGT_type_mask;
-
-		if (READ_ONCE(pg->owner) != d->id ||
-		    !(READ_ONCE(pg->count_info) & PGC_allocated))
-			continue;
-		if (count)
-			nr[type >> PGT_type_shift]++;
-		if (ti & PGT_pinned)
-			pinned++;
-		if (type == PGT_seg_desc_page)
-			continue;	/* descriptor uses are not counted here */
-		if (count != want[mfn]) {
-			log_err("(d%u) pt_audit: frame %#lx type %lu count %lu, "
-				"expected %u", d->id, mfn,
-				(unsigned long)(type >> PGT_type_shift), count,
-				want[mfn]);
-			bad++;
-		}
-		if (count && type >= PGT_l1_page_table &&
-		    type <= PGT_l4_page_table && !(ti & PGT_validated)) {
-			log_err("(d%u) pt_audit: live table %#lx not "
-				"validated", d->id, mfn);
-			bad++;
-		}
-		if (pt_check_table(&d->pt, mfn)) {
-			log_err("(d%u) pt_audit: table %#lx: %s", d->id, mfn,
-				d->pt.why);
-			bad++;
-		}
-	}
-	free_heap_pages(want, order);
-	log_info("(d%u) pt_audit (%s): L1 %lu L2 %lu L3 %lu L4 %lu "
-		 "writable %lu desc %lu pinned %lu: %s", d->id, why, nr[1],
-		 nr[2], nr[3], nr[4], nr[6], nr[5], pinned,
-		 bad ? "INVARIANTS BROKEN" : "ok");
-	return bad;
 }
 
 static void audit_if_asked(struct domain *d, const char *why)

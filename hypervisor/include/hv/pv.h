@@ -62,12 +62,14 @@ bool pv_selector_ok(struct vcpu *v, u16 sel, bool code);
 void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
 
 /* pv/mm-ops.c */
-extern bool opt_pt_audit;
 void pv_mm_init(struct domain *d);
 int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level);
-int pv_mm_audit(struct domain *d, const char *why);
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
 bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
+
+/* pv/mm-audit.c */
+extern bool opt_pt_audit;
+int pv_mm_audit(struct domain *d, const char *why);
 
 /* pv/ro-page-fault.c */
 bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *r, unsigned long cr2,
