@@ -8,6 +8,8 @@
  * marks it runnable for the scheduler (common/sched.c).
  */
 #include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/log.h>
 #include <hv/mm.h>
 #include <hv/pv.h>
 #include <hv/sched.h>
@@ -45,6 +47,11 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 	d->vcpu[id] = v;
 	if (d->max_vcpus <= id)
 		d->max_vcpus = id + 1;
+	/* Events and time: the domain's port table and wallclock come with
+	 * its first vCPU; every vCPU gets a live pvclock record. */
+	if (id == 0 && evtchn_domain_init(d))
+		log_warn("d%u: no event channels", d->id);
+	pv_time_init_vcpu(v);
 	sched_add_vcpu(v);
 	return v;
 }

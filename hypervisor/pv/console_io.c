@@ -8,14 +8,81 @@
  * unsigned int in the ABI; there is no length limit: the buffer is copied
  * in small chunks until it is used up or a chunk cannot be read, which
  * gives -EFAULT after whatever came before it was written.
+ *
+ * Input goes to the initial domain only.  Once it binds VIRQ_CONSOLE (its
+ * hvc driver does, contract §15.2) a timer on CPU0 polls the serial port
+ * every 10 ms, moves what arrived into a small ring and raises
+ * VIRQ_CONSOLE; CONSOLEIO_read then empties the ring.  Polling keeps the
+ * UART's interrupt out of the picture: a person typing does not notice
+ * 10 ms.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
+#include <hv/event.h>
 #include <hv/pv.h>
+#include <hv/spinlock.h>
+#include <hv/time.h>
+#include <hv/timer.h>
 
 #define CHUNK	128
+#define RING	1024		/* power of two */
+#define POLL_NS	MILLISECS(10)
+
+int serial_getc(void);
+
+static char in_ring[RING];
+static unsigned int in_prod, in_cons;	/* free running */
+static spinlock_t in_lock = SPINLOCK_INIT;
+static struct timer poll_timer;
+static struct domain *input_domain;
+
+static void poll_serial(void *data)
+{
+	unsigned long flags = spin_lock_irqsave(&in_lock);
+	bool got = false;
+	int c;
+
+	while ((c = serial_getc()) >= 0) {
+		if (in_prod - in_cons < RING)
+			in_ring[in_prod++ % RING] = (char)c;
+		got = true;
+	}
+	spin_unlock_irqrestore(&in_lock, flags);
+	if (got)
+		send_global_virq(data, VIRQ_CONSOLE);
+	set_timer(&poll_timer, NOW() + POLL_NS);
+}
+
+/**
+ * console_input_start() - serial input goes to @d from now on
+ * @d: the initial domain, which just bound VIRQ_CONSOLE
+ */
+void console_input_start(struct domain *d)
+{
+	if (input_domain || !d->is_privileged)
+		return;
+	input_domain = d;
+	init_timer(&poll_timer, poll_serial, d, 0);
+	set_timer(&poll_timer, NOW() + POLL_NS);
+}
+
+/* CONSOLEIO_read: up to @count bytes of input to @buf. */
+static long console_read(unsigned int count, unsigned long buf)
+{
+	char chunk[CHUNK];
+	unsigned long flags;
+	unsigned int n = 0;
+
+	flags = spin_lock_irqsave(&in_lock);
+	while (n < count && n < CHUNK && in_cons != in_prod)
+		chunk[n++] = in_ring[in_cons++ % RING];
+	spin_unlock_irqrestore(&in_lock, flags);
+	if (n && copy_to_guest(buf, chunk, n))
+		return -EFAULT;
+	return n;
+}
 
 /**
  * do_console_io() - write to (or read from) the hypervisor console
@@ -44,10 +111,9 @@ long do_console_io(unsigned long cmd, unsigned long count, unsigned long buf)
 		}
 		return 0;
 	case CONSOLEIO_read:
-		/* No console input yet: nothing to read. */
 		if (!v->domain->is_privileged)
 			return -EPERM;
-		return 0;
+		return console_read(left, buf);
 	}
 	return -ENOSYS;
 }

@@ -22,6 +22,7 @@
  * Everything else goes back to pv_guest_trap() to be bounced unchanged.
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <hv/log.h>
@@ -257,10 +258,10 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *r)
 	if ((r->error_code & 3) == 2 && insn[0] == 0xcd)
 		return emulate_int_n(v, r, insn[1]);
 	if (r->error_code || insn[0] != 0x0f)
-		return false;
+		return pv_emulate_cr_io(v, r);	/* pv/emul-cr-io.c */
 	if (insn[1] == 0x30)
 		return emulate_msr(v, r, true);
 	if (insn[1] == 0x32)
 		return emulate_msr(v, r, false);
-	return false;
+	return pv_emulate_cr_io(v, r);
 }

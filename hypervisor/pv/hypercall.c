@@ -20,6 +20,7 @@
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/log.h>
 #include <hv/pv.h>
@@ -52,6 +53,12 @@ static const hypercall_fn_t hypercall_table[] = {
 	HC(mmuext_op, do_mmuext_op),
 	HC(sched_op, do_sched_op),
 	HC(callback_op, do_callback_op),
+	HC(platform_op, do_platform_op),
+	HC(set_timer_op, do_set_timer_op),
+	HC(grant_table_op, do_grant_table_op),
+	HC(vcpu_op, do_vcpu_op),
+	HC(event_channel_op, do_event_channel_op),
+	HC(physdev_op, do_physdev_op),
 };
 
 /* Numbers >= 64 that were already logged (a few are enough). */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sched_op: the guest gives up the CPU (yield), sleeps until an event
- * (block), or ends (shutdown).
+ * (block) or until one of a few ports fires (poll, common/event_channel.c),
+ * or ends (shutdown).
  *
  * Shutdown carries a reason (poweroff, reboot, crash, ...).  It is the
  * last thing a PV test kernel does, with poweroff for success and crash
@@ -10,6 +11,7 @@
  * status.  SHUTDOWN_code only records the reason for a later shutdown.
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
 #include <hv/log.h>
@@ -35,8 +37,14 @@ long do_sched_op(unsigned long cmd, unsigned long arg)
 		return 0;
 	case SCHEDOP_block:
 		guest_regs()->rax = 0;
+		/* No timer interrupt between "nothing pending" and sleeping,
+		 * or its wake-up would be lost. */
+		local_irq_disable();
 		vcpu_block(v);
 		return 0;
+	case SCHEDOP_poll:
+		guest_regs()->rax = 0;
+		return evtchn_poll(v, arg);
 	case SCHEDOP_shutdown:
 	case SCHEDOP_shutdown_code:
 		if (copy_from_guest(&s, arg, sizeof(s)))

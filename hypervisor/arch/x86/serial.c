@@ -13,6 +13,7 @@
 
 #define COM1		0x3f8
 #define UART_THR	0	/* transmit holding (DLAB=0) */
+#define UART_RBR	0	/* receive buffer (DLAB=0) */
 #define UART_DLL	0	/* divisor low (DLAB=1) */
 #define UART_IER	1	/* interrupt enable (DLAB=0) */
 #define UART_DLM	1	/* divisor high (DLAB=1) */
@@ -47,4 +48,17 @@ void serial_putc(char c)
 	while (!(inb(COM1 + UART_LSR) & LSR_THRE))
 		cpu_relax();
 	outb(COM1 + UART_THR, (u8)c);
+}
+
+/**
+ * serial_getc() - take one received byte if there is one
+ *
+ * Return: the byte, or -1 when nothing is waiting.  Polled: the UART's
+ * interrupt stays off (pv/console_io.c polls from a timer).
+ */
+int serial_getc(void)
+{
+	if (!(inb(COM1 + UART_LSR) & 0x01))	/* LSR.DR: data ready */
+		return -1;
+	return inb(COM1 + UART_RBR);
 }

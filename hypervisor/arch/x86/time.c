@@ -136,3 +136,16 @@ void arch_timer_program(s_time_t deadline)
 	apic_write(APIC_LVTT, TIMER_VECTOR);	/* one-shot, unmasked */
 	apic_write(APIC_TMICT, (u32)count);
 }
+
+/**
+ * tsc_to_s_time() - the system time a TSC value stands for
+ * @tsc: a TSC reading taken on any CPU (they are in step)
+ *
+ * The same scaling as NOW(), for callers that need the TSC and the time
+ * of one instant (the guests' pvclock records, common/time-pv.c).
+ */
+s_time_t tsc_to_s_time(u64 tsc)
+{
+	return (s_time_t)(((unsigned __int128)(tsc - tsc_boot) *
+			   ns_per_tsc_32) >> 32);
+}

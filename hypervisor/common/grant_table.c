@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Grant tables, version 1: the frames a domain writes its grant entries
+ * into.
+ *
+ * Linux sets its grant table up at boot whether or not it has PV devices
+ * (contract §16.1): query_size for how many frames it may have,
+ * set_version to stay on v1, setup_table for the frames' MFNs, which it
+ * then maps into its own address space with mmu_update.  So the frames
+ * are ordinary frames owned by the domain (not in its P2M), which every
+ * mapping check accepts as the domain's own; we keep the list so that a
+ * later, larger setup_table returns the same frames first, as Linux
+ * requires.  Nobody maps or copies grants yet (no backends): map, unmap,
+ * copy and the v2 calls answer -ENOSYS, logged once.
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/event.h>
+#include <hv/guest_access.h>
+#include <hv/log.h>
+#include <hv/mm.h>
+#include <hv/page.h>
+#include <hv/spinlock.h>
+#include <hv/lib.h>
+
+#include <asm/page.h>
+
+#include <veneer/grant_table.h>
+
+#define MAX_GNT_FRAMES	4
+
+struct gnttab {
+	unsigned int nr_frames;
+	unsigned long mfn[MAX_GNT_FRAMES];
+};
+
+static struct gnttab gnttabs[EVT_MAX_DOMAINS];
+static spinlock_t gnttab_lock = SPINLOCK_INIT;
+
+/* Grow @d's table to @nr frames; 0 or -ENOMEM.  Lock held. */
+static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
+{
+	while (gt->nr_frames < nr) {
+		struct page_info *pg = alloc_pages(0);
+
+		if (!pg)
+			return -ENOMEM;
+		memset(__va(page_to_mfn(pg) << PAGE_SHIFT), 0, PAGE_SIZE);
+		assign_page(pg, d->id);
+		gt->mfn[gt->nr_frames++] = page_to_mfn(pg);
+	}
+	return 0;
+}
+
+static long setup_table(struct domain *d, unsigned long uop)
+{
+	struct gnttab *gt = &gnttabs[d->id];
+	struct gnttab_setup_table op;
+	unsigned int i;
+	long rc = 0;
+
+	if (copy_from_guest(&op, uop, sizeof(op)))
+		return -EFAULT;
+	if (op.dom != DOMID_SELF && op.dom != d->id)
+		op.status = GNTST_permission_denied;
+	else if (op.nr_frames > MAX_GNT_FRAMES)
+		op.status = GNTST_general_error;
+	else {
+		spin_lock(&gnttab_lock);
+		rc = grow(d, gt, op.nr_frames);
+		spin_unlock(&gnttab_lock);
+		op.status = rc ? GNTST_no_space : GNTST_okay;
+		for (i = 0; !rc && i < op.nr_frames; i++) {
+			xen_pfn_t f = gt->mfn[i];
+
+			if (copy_to_guest(op.frame_list + i * sizeof(f), &f,
+					  sizeof(f)))
+				return -EFAULT;
+		}
+	}
+	return copy_to_guest(uop, &op, sizeof(op));
+}
+
+/**
+ * do_grant_table_op() - GNTTABOP_*
+ * @cmd:   the sub-op
+ * @uop:   guest array of its argument structures
+ * @count: how many (Linux passes 1 for the calls handled here)
+ */
+long do_grant_table_op(unsigned long cmd, unsigned long uop,
+		       unsigned long count)
+{
+	struct domain *d = current_vcpu()->domain;
+	struct gnttab_query_size qs;
+	struct gnttab_set_version sv;
+	struct gnttab_get_version gv;
+
+	if (d->id >= EVT_MAX_DOMAINS)
+		return -ENOSYS;
+	if (count != 1)
+		return count ? -EINVAL : 0;
+	switch (cmd) {
+	case GNTTABOP_setup_table:
+		return setup_table(d, uop);
+	case GNTTABOP_query_size:
+		if (copy_from_guest(&qs, uop, sizeof(qs)))
+			return -EFAULT;
+		qs.nr_frames = gnttabs[d->id].nr_frames;
+		qs.max_nr_frames = MAX_GNT_FRAMES;
+		qs.status = (qs.dom == DOMID_SELF || qs.dom == d->id) ?
+			    GNTST_okay : GNTST_permission_denied;
+		return copy_to_guest(uop, &qs, sizeof(qs));
+	case GNTTABOP_set_version:
+		if (copy_from_guest(&sv, uop, sizeof(sv)))
+			return -EFAULT;
+		if (sv.version != 1) {
+			sv.version = 1;
+			copy_to_guest(uop, &sv, sizeof(sv));
+			return -EINVAL;	/* only v1; Linux stays on it */
+		}
+		return 0;
+	case GNTTABOP_get_version:
+		if (copy_from_guest(&gv, uop, sizeof(gv)))
+			return -EFAULT;
+		gv.version = 1;
+		return copy_to_guest(uop, &gv, sizeof(gv));
+	}
+	return pv_enosys_once("grant_table_op", 20, cmd);
+}

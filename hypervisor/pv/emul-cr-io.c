@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control-register and port-I/O instructions of a PV guest kernel.
+ *
+ * The guest kernel runs in ring 3, so `mov %cr4,%rax` or `in` raise #GP,
+ * which pv_emulate_gp() (pv/emul-priv-op.c) hands here once it has ruled
+ * out int $n and the MSRs.  Linux reads CR0 and CR4 natively early in
+ * boot (cr4_init_shadow, contract §5 step 15) and writes CR4 after
+ * removing the bits a PV guest may not have.  It sees virtual values: CR0
+ * with PE, MP, ET, NE, WP, AM, PG and its own TS (fpu_taskswitch); CR4
+ * with PAE and the SSE bits, consistent with the CPUID we show (no
+ * XSAVE, no PGE).  CR2 reads give the address of the last page fault we
+ * bounced (the value also in vcpu_info.arch.cr2): Linux's early page
+ * fault handler reads %cr2 natively before its exception-table fixup.  Writes to CR4 change nothing; writes to CR0 set TS.
+ *
+ * Port I/O from the guest kernel is allowed once it raised its virtual
+ * IOPL (PHYSDEVOP_set_iopl, pv/physdev.c), and behaves as on Xen for a
+ * domain without devices: reads return all ones, writes are dropped, so
+ * probes simply find nothing (contract §9.4).  Anything else is not ours
+ * and the caller bounces the #GP.
+ */
+#include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/guest_access.h>
+#include <hv/log.h>
+#include <hv/pv.h>
+
+#define VCR0	0x80050033UL	/* PG AM WP NE ET MP PE */
+#define CR0_TS	0x8UL
+#define VCR4	0x620UL		/* OSXMMEXCPT OSFXSR PAE */
+
+static u64 *gpr(struct cpu_regs *r, unsigned int n)
+{
+	u64 *map[16] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
+		&r->r12, &r->r13, &r->r14, &r->r15,
+	};
+	return map[n & 15];
+}
+
+static bool emulate_mov_cr(struct vcpu *v, struct cpu_regs *r, u8 rex,
+			   bool to_cr, u8 modrm, unsigned int len)
+{
+	unsigned int cr = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
+	u64 *reg = gpr(r, (modrm & 7) | (rex & 1 ? 8 : 0));
+
+	if ((modrm >> 6) != 3)
+		return false;
+	if (!to_cr && cr == 0)
+		*reg = VCR0 | (v->pv.ts ? CR0_TS : 0);
+	else if (!to_cr && cr == 2)	/* Linux's early #PF handler */
+		*reg = v->vcpu_info->arch.cr2;
+	else if (!to_cr && cr == 3)
+		*reg = v->pv.kernel_l4 << 12;
+	else if (!to_cr && cr == 4)
+		*reg = VCR4;
+	else if (to_cr && cr == 0)
+		v->pv.ts = *reg & CR0_TS;
+	else if (to_cr && cr == 4) {
+		if ((*reg & ~VCR4) & ~0x80UL)	/* PGE is stripped anyway */
+			gprintk(LOG_DEBUG, v, "mov to cr4 %#lx ignored", *reg);
+	} else
+		return false;
+	r->rip += len;
+	return true;
+}
+
+static bool emulate_io(struct vcpu *v, struct cpu_regs *r, bool opsize16,
+		       u8 op, unsigned int len)
+{
+	bool in = !(op & 2);
+	unsigned int size = (op & 1) ? (opsize16 ? 2 : 4) : 1;
+
+	if (!v->pv.in_kernel || vcpu_evt(v)->iopl < 1)
+		return false;
+	if (in) {
+		if (size == 4)
+			r->rax = 0xffffffffUL;	/* 32-bit writes zero-extend */
+		else if (size == 2)
+			r->rax |= 0xffff;
+		else
+			r->rax |= 0xff;
+	}
+	r->rip += len;
+	return true;
+}
+
+/**
+ * pv_emulate_cr_io() - emulate a CR access or port I/O that raised #GP
+ * @v: the running vCPU
+ * @r: its registers; rip moves past the instruction when emulated
+ *
+ * Return: true if emulated; false to let the caller bounce the #GP.
+ */
+bool pv_emulate_cr_io(struct vcpu *v, struct cpu_regs *r)
+{
+	u8 b[6];
+	unsigned int i = 0;
+	bool opsize16 = false;
+	u8 rex = 0;
+
+	if (r->error_code || copy_from_guest(b, r->rip, sizeof(b)))
+		return false;
+	if (b[i] == 0x66) {
+		opsize16 = true;
+		i++;
+	}
+	if ((b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	switch (b[i]) {
+	case 0x0f:
+		if (b[i + 1] == 0x20 || b[i + 1] == 0x22)
+			return v->pv.in_kernel &&
+			       emulate_mov_cr(v, r, rex, b[i + 1] == 0x22,
+					      b[i + 2], i + 3);
+		if (b[i + 1] == 0x09 && v->pv.in_kernel) {	/* wbinvd */
+			r->rip += i + 2;
+			return true;
+		}
+		return false;
+	case 0xe4: case 0xe5: case 0xe6: case 0xe7:	/* in/out imm8 */
+		return emulate_io(v, r, opsize16, b[i], i + 2);
+	case 0xec: case 0xed: case 0xee: case 0xef:	/* in/out dx */
+		return emulate_io(v, r, opsize16, b[i], i + 1);
+	}
+	return false;
+}
