@@ -5,7 +5,8 @@
  * TLB_FLUSH, on LOCAL, ALL or a vcpumask naming vCPU 0) a read through
  * the window must see the new page.  UVMF_NONE flushes nothing, so the
  * read after it is only checked once we flush ourselves.  No L1 maps an
- * address in the empty low half: -EINVAL.
+ * address in the empty low half, the hypervisor's range or a
+ * non-canonical address: -EINVAL.
  */
 #include "pvmm.h"
 
@@ -83,6 +84,10 @@ void test_main(void)
 	check_rc(mmuext1(MMUEXT_TLB_FLUSH_ALL, 0), 0);
 	check_eq(window[0], 0xaaaa);
 
-	printk("no L1 maps the address\n");
+	printk("no L1 maps the address; hypervisor range; non-canonical\n");
 	check_rc(hyp_update_va_mapping(0x1000, 0, UVMF_INVLPG), -EINVAL);
+	check_rc(hyp_update_va_mapping(0xffff830000000000UL, 0, UVMF_INVLPG),
+		 -EINVAL);
+	check_rc(hyp_update_va_mapping(0x0000800000000000UL, 0, UVMF_INVLPG),
+		 -EINVAL);
 }
