@@ -162,3 +162,20 @@ def xen_dom0_args(kernel, cmdline, initrd=None, memory="1G",
             "-append", "console=com1 com1=115200,8n1 dom0_mem=%s,max:%s "
             "dom0_max_vcpus=%d noreboot" % (dom0_mem, dom0_mem, vcpus),
             "-initrd", modules]
+
+
+def veneer_dom0_args(kernel, cmdline, initrd=None, memory="1G",
+                     dom0_mem="512M", vcpus=1):
+    """Veneer booting `kernel` as its PV dom0, modules as for Xen. The
+    isa-debug-exit device carries Veneer's exit status: 33 when dom0
+    powers off, 35 when it crashes."""
+    if not os.path.exists(VENEER_ELF):
+        raise FileNotFoundError("build/veneer.elf is missing: run "
+                                "'make hypervisor'")
+    modules = "%s %s" % (kernel, cmdline.replace(",", ",,"))
+    if initrd:
+        modules += "," + initrd
+    return ["-m", memory, "-smp", str(vcpus), "-kernel", VENEER_ELF,
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-append", "dom0_mem=%s dom0_max_vcpus=%d" % (dom0_mem, vcpus),
+            "-initrd", modules]

@@ -27,7 +27,7 @@ struct mem_range {
 
 struct boot_module {
 	paddr_t start, end;	/* [start, end), page aligned start */
-	char cmdline[256];
+	char cmdline[MAX_CMDLINE];	/* a dom0 command line can be long */
 };
 
 struct bootinfo {
