@@ -83,6 +83,7 @@ $(HV_ELF): $(HV_OBJS) $(HV_BUILD)/ksyms.o $(HV_BUILD)/veneer.lds
 
 ALL_TARGETS      += hypervisor
 SYSTEM_TEST_DEPS += hypervisor
+RUN_DEPS         += hypervisor
 
 # --- host unit tests ---------------------------------------------------------
 HV_UNIT_DIR    := $(BUILD)/tests/unit

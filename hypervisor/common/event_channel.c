@@ -354,7 +354,7 @@ static long evtchn_op_locked(struct domain *d, unsigned long cmd,
 		return 0;
 	case EVTCHNOP_close:
 		if (!evtchn_port_in_use(t, op->u.close.port))
-			return op->u.close.port < EVTCHN_NR_PORTS ? 0 : -EINVAL;
+			return -EINVAL;	/* as Xen: closing a free port */
 		close_port_locked(d, op->u.close.port);
 		return 0;
 	case EVTCHNOP_send:

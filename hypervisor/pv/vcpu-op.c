@@ -135,9 +135,8 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 			return -EINVAL;
 		if (copy_from_guest(&sst, arg, sizeof(sst)))
 			return -EFAULT;
-		if ((sst.flags & VCPU_SSHOTTMR_future) &&
-		    (s_time_t)sst.timeout_abs_ns < NOW())
-			return -ETIME;
+		/* VCPU_SSHOTTMR_future is ignored, as by Xen 4.17: a past
+		 * deadline always fires at once. */
 		pv_time_update(v);
 		return pv_set_singleshot(v, (s_time_t)sst.timeout_abs_ns);
 	case VCPUOP_stop_singleshot_timer:

@@ -1,21 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
 """`make run` (scripts/run-qemu) leaves the user at a working dom0 shell
-on the serial console, and Ctrl-A X quits QEMU, as the README says."""
+on the serial console, and Ctrl-A X quits QEMU, as the README says: by
+default on Veneer (our kernel as its dom0), and with VENEER_RUN=native
+with the same kernel booted natively."""
 
 import os
 
 import pexpect
+import pytest
 
 import qemu
 
 RUN_QEMU = os.path.join(qemu.TOP, "scripts", "run-qemu")
 
 
-def test_run_gives_a_shell_and_ctrl_a_x_quits(guest_kernel, dom0_initramfs):
+@pytest.mark.parametrize("mode", ["veneer", "native"])
+def test_run_gives_a_shell_and_ctrl_a_x_quits(mode, guest_kernel,
+                                              dom0_initramfs):
+    if mode == "veneer" and not os.path.exists(qemu.VENEER_ELF):
+        pytest.fail("build/veneer.elf is missing: run 'make hypervisor'")
     os.makedirs(qemu.LOG_DIR, exist_ok=True)
-    log = open(os.path.join(qemu.LOG_DIR, "make-run.log"), "w")
+    log = open(os.path.join(qemu.LOG_DIR, "make-run-%s.log" % mode), "w")
     child = pexpect.spawn(RUN_QEMU, encoding="utf-8", timeout=300,
-                          logfile=log, env=dict(os.environ, VENEER_SMP="1"))
+                          logfile=log, env=dict(os.environ, VENEER_SMP="1",
+                                                VENEER_RUN=mode))
     try:
         child.expect(qemu.READY_MARKER)
         child.expect("Quit QEMU with Ctrl-A X")
