@@ -10,8 +10,16 @@
  * are ordinary frames owned by the domain (not in its P2M), which every
  * mapping check accepts as the domain's own; we keep the list so that a
  * later, larger setup_table returns the same frames first, as Linux
- * requires.  Nobody maps or copies grants yet (no backends): map, unmap,
- * copy and the v2 calls answer -ENOSYS, logged once.
+ * requires.
+ *
+ * GNTTABOP_copy copies bytes between two frames, each named either
+ * directly (a frame of the caller's own) or through a grant: the entry
+ * must permit access to the copying domain, and not be read-only for a
+ * destination.  While the copy runs the entry carries GTF_reading or
+ * GTF_writing, so a guest revoking it (cmpxchg on the flags) cannot win
+ * in the middle.  Only grants of the caller's own domain exist so far
+ * (dom0 alone).  Mapping grants, unmapping and the v2 calls answer
+ * -ENOSYS, logged once.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -81,6 +89,122 @@ static long setup_table(struct domain *d, unsigned long uop)
 	return copy_to_guest(uop, &op, sizeof(op));
 }
 
+#define ENTRIES_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
+
+/* One side of a copy, resolved: the frame and, for a grant, its entry. */
+struct copy_side {
+	unsigned long mfn;
+	struct grant_entry_v1 *entry;	/* NULL for a direct frame */
+	u16 busy;			/* GTF_reading or GTF_writing */
+};
+
+static bool owns_frame(struct domain *d, unsigned long mfn)
+{
+	struct page_info *pg;
+
+	if (mfn >= max_page)
+		return false;
+	pg = mfn_to_page(mfn);
+	return READ_ONCE(pg->owner) == d->id &&
+	       (READ_ONCE(pg->count_info) & PGC_allocated);
+}
+
+/* Resolve @p for domain @d; a GNTST_* status. */
+static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
+		   bool by_ref, bool write, struct copy_side *side)
+{
+	struct gnttab *gt = &gnttabs[d->id];
+	struct grant_entry_v1 *e;
+	u16 flags, want;
+
+	side->entry = NULL;
+	if (!by_ref) {
+		if (p->domid != DOMID_SELF && p->domid != d->id)
+			return GNTST_permission_denied;
+		if (!owns_frame(d, p->u.gmfn))
+			return GNTST_bad_page;
+		side->mfn = p->u.gmfn;
+		return GNTST_okay;
+	}
+	/* The granting domain: only our own exists among guests. */
+	if (p->domid != DOMID_SELF && p->domid != d->id)
+		return GNTST_bad_domain;
+	if (p->u.ref >= gt->nr_frames * ENTRIES_PER_FRAME)
+		return GNTST_bad_gntref;
+	e = (struct grant_entry_v1 *)__va(gt->mfn[p->u.ref / ENTRIES_PER_FRAME]
+					  << PAGE_SHIFT) +
+	    p->u.ref % ENTRIES_PER_FRAME;
+	want = write ? GTF_writing : GTF_reading;
+	flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
+	do {
+		if ((flags & GTF_type_mask) != GTF_permit_access ||
+		    READ_ONCE(e->domid) != d->id ||
+		    (write && (flags & GTF_readonly)))
+			return GNTST_general_error;
+	} while (!__atomic_compare_exchange_n(&e->flags, &flags, flags | want,
+					      false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	if (!owns_frame(d, READ_ONCE(e->frame))) {
+		__atomic_fetch_and(&e->flags, (u16)~want, __ATOMIC_RELEASE);
+		return GNTST_general_error;
+	}
+	side->mfn = e->frame;
+	side->entry = e;
+	side->busy = want;
+	return GNTST_okay;
+}
+
+static void release(struct copy_side *side)
+{
+	if (side->entry)
+		__atomic_fetch_and(&side->entry->flags, (u16)~side->busy,
+				   __ATOMIC_RELEASE);
+}
+
+static int copy_one(struct domain *d, struct gnttab_copy *op)
+{
+	struct copy_side src, dst;
+	int st;
+
+	if (op->source.offset + op->len > PAGE_SIZE ||
+	    op->dest.offset + op->len > PAGE_SIZE)
+		return GNTST_bad_copy_arg;
+	st = resolve(d, &op->source, op->flags & GNTCOPY_source_gref, false,
+		     &src);
+	if (st != GNTST_okay)
+		return st;
+	st = resolve(d, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+	if (st == GNTST_okay) {
+		memmove((char *)__va(dst.mfn << PAGE_SHIFT) + op->dest.offset,
+			(char *)__va(src.mfn << PAGE_SHIFT) + op->source.offset,
+			op->len);
+		release(&dst);
+	}
+	release(&src);
+	return st;
+}
+
+static long grant_copy(struct domain *d, unsigned long uop,
+		       unsigned long count)
+{
+	struct gnttab_copy op;
+	unsigned long i;
+
+	for (i = 0; i < count; i++) {
+		unsigned long a = uop + i * sizeof(op);
+
+		if (copy_from_guest(&op, a, sizeof(op)))
+			return -EFAULT;
+		spin_lock(&gnttab_lock);
+		op.status = copy_one(d, &op);
+		spin_unlock(&gnttab_lock);
+		if (copy_to_guest(a + offsetof(struct gnttab_copy, status),
+				  &op.status, sizeof(op.status)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
 /**
  * do_grant_table_op() - GNTTABOP_*
  * @cmd:   the sub-op
@@ -97,6 +221,8 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop,
 
 	if (d->id >= EVT_MAX_DOMAINS)
 		return -ENOSYS;
+	if (cmd == GNTTABOP_copy)
+		return count > 512 ? -EINVAL : grant_copy(d, uop, count);
 	if (count != 1)
 		return count ? -EINVAL : 0;
 	switch (cmd) {

@@ -95,8 +95,8 @@ XEN = Hypervisor("xen", xen_args, START_TIMEOUT)
 VENEER = Hypervisor("veneer", veneer_args, 60,
                     xfail="on Veneer xen_pv_version, _multicall, _evtchn and "
                           "_time pass; xen_pv_mmu wants -EBUSY for "
-                          "refused mappings, xen_pv_grant needs grant copy "
-                          "and map")
+                          "refused mappings, xen_pv_grant needs "
+                          "GNTTABOP_map_grant_ref")
 
 
 def run_suites(hv, kernel):
