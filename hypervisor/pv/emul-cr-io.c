@@ -16,7 +16,11 @@
  * Port I/O from the guest kernel is allowed once it raised its virtual
  * IOPL (PHYSDEVOP_set_iopl, pv/physdev.c), and behaves as on Xen for a
  * domain without devices: reads return all ones, writes are dropped, so
- * probes simply find nothing (contract §9.4).  Anything else is not ours
+ * probes simply find nothing (contract §9.4).  With that IOPL `cli` and
+ * `sti` are accepted and do nothing, as on Xen: a guest could not undo
+ * them with `popf` (which never traps), so they must not mask events.
+ * The stock Debian kernel runs `pushf; cli; ...; popf` in its cmpxchg16b
+ * emulation before alternatives are patched.  Anything else is not ours
  * and the caller bounces the #GP.
  */
 #include <hv/domain.h>
@@ -119,6 +123,11 @@ bool pv_emulate_cr_io(struct vcpu *v, struct cpu_regs *r)
 			return true;
 		}
 		return false;
+	case 0xfa: case 0xfb:		/* cli, sti: no-ops, as on Xen */
+		if (!v->pv.in_kernel || vcpu_evt(v)->iopl < 1)
+			return false;
+		r->rip += i + 1;
+		return true;
 	case 0xe4: case 0xe5: case 0xe6: case 0xe7:	/* in/out imm8 */
 		return emulate_io(v, r, opsize16, b[i], i + 2);
 	case 0xec: case 0xed: case 0xee: case 0xef:	/* in/out dx */

@@ -164,6 +164,36 @@ def xen_dom0_args(kernel, cmdline, initrd=None, memory="1G",
             "-initrd", modules]
 
 
+def elf_kernel(kernel):
+    """`kernel` itself if it is an ELF; for a bzImage (the stock Debian
+    vmlinuz, whose payload is XZ) the ELF inside it, extracted once with
+    the xz tools into build/kernels/. Veneer's builder loads ELF only."""
+    with open(kernel, "rb") as f:
+        data = f.read()
+    if data[:4] == b"\x7fELF":
+        return kernel
+    out = os.path.join(BUILD, "kernels",
+                       os.path.basename(os.path.dirname(kernel)) + "-" +
+                       os.path.basename(kernel) + ".elf")
+    if os.path.exists(out):
+        return out
+    start = data.find(b"\xfd7zXZ\x00")
+    if start < 0:
+        raise ValueError("%s: neither an ELF nor a bzImage with an XZ "
+                         "payload" % kernel)
+    # xz stops with an error at the bzImage's trailing data; the stream
+    # before it is whole, so judge by what came out.
+    elf = subprocess.run(["xz", "-dc"], input=data[start:],
+                         capture_output=True).stdout
+    if elf[:4] != b"\x7fELF":
+        raise ValueError("%s: the XZ payload is not an ELF" % kernel)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out + ".tmp", "wb") as f:
+        f.write(elf)
+    os.rename(out + ".tmp", out)
+    return out
+
+
 def veneer_dom0_args(kernel, cmdline, initrd=None, memory="1G",
                      dom0_mem="512M", vcpus=1):
     """Veneer booting `kernel` as its PV dom0, modules as for Xen. The
@@ -172,7 +202,7 @@ def veneer_dom0_args(kernel, cmdline, initrd=None, memory="1G",
     if not os.path.exists(VENEER_ELF):
         raise FileNotFoundError("build/veneer.elf is missing: run "
                                 "'make hypervisor'")
-    modules = "%s %s" % (kernel, cmdline.replace(",", ",,"))
+    modules = "%s %s" % (elf_kernel(kernel), cmdline.replace(",", ",,"))
     if initrd:
         modules += "," + initrd
     return ["-m", memory, "-smp", str(vcpus), "-kernel", VENEER_ELF,

@@ -35,9 +35,6 @@ HYPERVISORS = [
     Hypervisor("veneer", qemu.veneer_dom0_args, poweroff_exit=33, skip={
         "test_dom0_two_workloads_at_once_on_two_vcpus":
             "one vCPU per domain (VCPUOP_initialise/up not implemented)",
-        "test_stock_debian_kernel_reaches_ready_marker":
-            "the domain builder takes an ELF, not a bzImage with an XZ "
-            "payload",
     }),
 ]
 
