@@ -21,18 +21,24 @@ TMPFS_BYTES = 256 << 20
 
 
 class Hypervisor:
-    def __init__(self, name, args, poweroff_exit, skip=None):
+    def __init__(self, name, args, poweroff_exit, crash, skip=None):
         self.name = name
         self.args = args                    # (kernel, cmdline, **kw) -> args
         self.poweroff_exit = poweroff_exit  # QEMU status after poweroff
+        # after a dom0 panic: (what the hypervisor prints, QEMU's exit
+        # status, or None if the machine stays up halted)
+        self.crash = crash
         self.skip = skip or {}              # test name -> why it cannot pass
 
 
 HYPERVISORS = [
     # Xen powers the machine off through ACPI S5: QEMU exits with 0.
-    Hypervisor("xen", qemu.xen_dom0_args, poweroff_exit=0),
+    Hypervisor("xen", qemu.xen_dom0_args, poweroff_exit=0,
+               crash=(r"Hardware Dom0 crashed", None)),
     # Veneer's isa-debug-exit status for a dom0 poweroff is 33.
-    Hypervisor("veneer", qemu.veneer_dom0_args, poweroff_exit=33, skip={
+    # Veneer's isa-debug-exit status for a dom0 crash is 35.
+    Hypervisor("veneer", qemu.veneer_dom0_args, poweroff_exit=33,
+               crash=(r"d0 shutdown: crash", 35), skip={
         "test_dom0_two_workloads_at_once_on_two_vcpus":
             "one vCPU per domain (VCPUOP_initialise/up not implemented)",
     }),
@@ -122,6 +128,21 @@ def test_dom0_poweroff_shuts_the_machine_down(hv):
         m.expect("Quit QEMU with Ctrl-A X")
         m.sendline("poweroff")
         assert m.wait_exit(timeout=120) == hv.poweroff_exit
+
+
+def test_dom0_panic_is_reported_and_ends_the_machine(hv):
+    """`echo c > /proc/sysrq-trigger` panics dom0; the hypervisor says so
+    and (Veneer) QEMU exits with the failure status. The stock Debian
+    kernel is used because ours is built without magic SysRq."""
+    kernel = qemu.fetch_debian_kernel()
+    pattern, status = hv.crash
+    with dom0(hv, "panic", 'veneer.run="echo c > /proc/sysrq-trigger"',
+              kernel=kernel) as m:
+        m.expect(qemu.READY_MARKER)
+        m.expect(r"Kernel panic - not syncing", timeout=120)
+        m.expect(pattern, timeout=120)
+        if status is not None:
+            assert m.wait_exit(timeout=120) == status
 
 
 def test_stock_debian_kernel_reaches_ready_marker(hv):
