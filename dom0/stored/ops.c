@@ -502,7 +502,8 @@ static int do_write(struct req *r)
 	return err ? err : reply_ok(r->x, r->h);
 }
 
-static int do_mkdir(struct req *r)
+/* A request whose only argument is a path and whose reply is "OK". */
+static int path_op(struct req *r, int (*op)(struct ctx *, const char *))
 {
 	char path[PATH_BUF];
 	const char *a;
@@ -510,20 +511,18 @@ static int do_mkdir(struct req *r)
 
 	if (!args(r->body, r->h->len, &a, 1) || canon(r->x->c, a, path) < 0)
 		return -EINVAL;
-	err = ops_mkdir(r->x, path);
+	err = op(r->x, path);
 	return err ? err : reply_ok(r->x, r->h);
+}
+
+static int do_mkdir(struct req *r)
+{
+	return path_op(r, ops_mkdir);
 }
 
 static int do_rm(struct req *r)
 {
-	char path[PATH_BUF];
-	const char *a;
-	int err;
-
-	if (!args(r->body, r->h->len, &a, 1) || canon(r->x->c, a, path) < 0)
-		return -EINVAL;
-	err = ops_rm(r->x, path);
-	return err ? err : reply_ok(r->x, r->h);
+	return path_op(r, ops_rm);
 }
 
 static int do_set_perms(struct req *r)
