@@ -15,6 +15,7 @@
  * reboot 37, anything else 39.
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/pv.h>
 #include <hv/lib.h>
 #include <hv/log.h>
@@ -36,6 +37,16 @@ static const char *const reason_name[] = {
 	[SHUTDOWN_soft_reset] = "soft_reset",
 };
 
+struct domain *domain_list[MAX_DOMAINS];
+
+/**
+ * domain_by_id() - the domain with id @id, or NULL
+ */
+struct domain *domain_by_id(domid_t id)
+{
+	return id < MAX_DOMAINS ? READ_ONCE(domain_list[id]) : NULL;
+}
+
 const char *shutdown_reason_name(unsigned int reason)
 {
 	return reason < ARRAY_SIZE(reason_name) ? reason_name[reason] : "?";
@@ -46,13 +57,16 @@ const char *shutdown_reason_name(unsigned int reason)
  * @id:         its domain id
  * @privileged: dom0: may use privileged operations
  *
- * Returns NULL when out of memory.
+ * Returns NULL when out of memory or @id is taken or too large.
  */
 struct domain *domain_create(domid_t id, bool privileged)
 {
-	struct domain *d = alloc_heap_pages(0);
+	struct domain *d;
 
 	_Static_assert(sizeof(*d) <= PAGE_SIZE, "struct domain");
+	if (id >= MAX_DOMAINS || domain_list[id])
+		return NULL;
+	d = alloc_heap_pages(0);
 	if (!d)
 		return NULL;
 	d->id = id;
@@ -66,6 +80,12 @@ struct domain *domain_create(domid_t id, bool privileged)
 	d->shared_info_mfn = __pa(d->shared_info) >> PAGE_SHIFT;
 	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 		d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+	d->sched.weight = SCHED_DEFAULT_WEIGHT;
+	if (evtchn_domain_init(d) || gnttab_domain_init(d)) {
+		log_err("d%u: no memory for its event channels or grants", id);
+		return NULL;	/* the pages stay allocated: boot is failing */
+	}
+	WRITE_ONCE(domain_list[id], d);
 	return d;
 }
 

@@ -38,22 +38,10 @@
 #define TABLE_ORDER	4	/* 16 pages hold 4096 struct evtchn */
 
 static spinlock_t evtchn_lock = SPINLOCK_INIT;
-static struct domain *domains[EVT_MAX_DOMAINS];
-static struct evtchn_table *tables[EVT_MAX_DOMAINS];
-static struct vcpu_evt vcpu_state[EVT_MAX_DOMAINS][EVT_MAX_VCPUS];
 
 static struct evtchn_table *table_of(struct domain *d)
 {
-	return d->id < EVT_MAX_DOMAINS ? tables[d->id] : NULL;
-}
-
-/**
- * vcpu_evt() - the event/time state this file family keeps for @v
- */
-struct vcpu_evt *vcpu_evt(struct vcpu *v)
-{
-	return &vcpu_state[v->domain->id % EVT_MAX_DOMAINS]
-			  [v->id % EVT_MAX_VCPUS];
+	return d->evtchn;
 }
 
 /**
@@ -66,24 +54,22 @@ int evtchn_domain_init(struct domain *d)
 {
 	struct evtchn_table *t;
 
-	if (d->id >= EVT_MAX_DOMAINS)
-		return -EINVAL;
 	t = alloc_heap_pages(TABLE_ORDER);
 	if (!t)
 		return -ENOMEM;
-	tables[d->id] = t;
-	domains[d->id] = d;
+	d->evtchn = t;
 	pv_wallclock_init(d);
 	return 0;
 }
 
 static struct domain *lookup_domain(struct domain *self, domid_t id)
 {
+	struct domain *d;
+
 	if (id == DOMID_SELF)
 		return self;
-	if (id < EVT_MAX_DOMAINS && domains[id] && !domains[id]->is_dying)
-		return domains[id];
-	return NULL;
+	d = domain_by_id(id);
+	return d && !d->is_dying ? d : NULL;
 }
 
 static struct vcpu *port_vcpu(struct domain *d, const struct evtchn *c)

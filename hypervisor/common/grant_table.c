@@ -42,8 +42,23 @@ struct gnttab {
 	unsigned long mfn[MAX_GNT_FRAMES];
 };
 
-static struct gnttab gnttabs[EVT_MAX_DOMAINS];
 static spinlock_t gnttab_lock = SPINLOCK_INIT;
+
+/**
+ * gnttab_domain_init() - give a new domain its (empty) grant table
+ * @d: the domain, from domain_create()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int gnttab_domain_init(struct domain *d)
+{
+	_Static_assert(sizeof(struct gnttab) <= PAGE_SIZE, "struct gnttab");
+	d->gnttab = alloc_heap_pages(0);
+	if (!d->gnttab)
+		return -ENOMEM;
+	memset(d->gnttab, 0, sizeof(*d->gnttab));
+	return 0;
+}
 
 /* Grow @d's table to @nr frames; 0 or -ENOMEM.  Lock held. */
 static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
@@ -62,7 +77,7 @@ static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
 
 static long setup_table(struct domain *d, unsigned long uop)
 {
-	struct gnttab *gt = &gnttabs[d->id];
+	struct gnttab *gt = d->gnttab;
 	struct gnttab_setup_table op;
 	unsigned int i;
 	long rc = 0;
@@ -113,7 +128,7 @@ static bool owns_frame(struct domain *d, unsigned long mfn)
 static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 		   bool by_ref, bool write, struct copy_side *side)
 {
-	struct gnttab *gt = &gnttabs[d->id];
+	struct gnttab *gt = d->gnttab;
 	struct grant_entry_v1 *e;
 	u16 flags, want;
 
@@ -219,7 +234,7 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop,
 	struct gnttab_set_version sv;
 	struct gnttab_get_version gv;
 
-	if (d->id >= EVT_MAX_DOMAINS)
+	if (!d->gnttab)
 		return -ENOSYS;
 	if (cmd == GNTTABOP_copy)
 		return count > 512 ? -EINVAL : grant_copy(d, uop, count);
@@ -231,7 +246,7 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop,
 	case GNTTABOP_query_size:
 		if (copy_from_guest(&qs, uop, sizeof(qs)))
 			return -EFAULT;
-		qs.nr_frames = gnttabs[d->id].nr_frames;
+		qs.nr_frames = d->gnttab->nr_frames;
 		qs.max_nr_frames = MAX_GNT_FRAMES;
 		qs.status = (qs.dom == DOMID_SELF || qs.dom == d->id) ?
 			    GNTST_okay : GNTST_permission_denied;

@@ -75,8 +75,6 @@ static long put_map(unsigned long arg, const struct e820_entry *e,
 #define M2P_INVALID	(~0UL)
 #define MAX_EXTENT_ORDER 9	/* 2 MiB: what Linux's balloon asks for at most */
 
-/* Pages each domain gave back with decrease_reservation, by domain id. */
-static unsigned long ballooned[EVT_MAX_DOMAINS];
 static spinlock_t balloon_lock = SPINLOCK_INIT;
 
 /* Give one frame of @d back to the heap, if nothing else holds it. */
@@ -119,7 +117,7 @@ static long decrease_reservation(struct domain *d,
 		for (j = 0; j < (1UL << r->extent_order); j++)
 			if (!release_frame(d, mfn + j))
 				break;
-		ballooned[d->id] += j;
+		d->ballooned += j;
 		spin_unlock(&balloon_lock);
 		if (j != (1UL << r->extent_order))
 			break;
@@ -143,9 +141,9 @@ static long populate_physmap(struct domain *d,
 		if (pfn + n > d->nr_pages)
 			break;		/* beyond the P2M we keep */
 		spin_lock(&balloon_lock);
-		pg = ballooned[d->id] >= n ? alloc_pages(r->extent_order) : NULL;
+		pg = d->ballooned >= n ? alloc_pages(r->extent_order) : NULL;
 		if (pg)
-			ballooned[d->id] -= n;
+			d->ballooned -= n;
 		spin_unlock(&balloon_lock);
 		if (!pg)
 			break;
@@ -191,9 +189,9 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 		ram.size = (u64)d->nr_pages << PAGE_SHIFT;
 		return put_map(arg, &ram, 1);
 	case XENMEM_current_reservation:
-		if (!query_domain(d, arg) || d->id >= EVT_MAX_DOMAINS)
+		if (!query_domain(d, arg))
 			return -ESRCH;
-		return (long)(d->nr_pages - ballooned[d->id]);
+		return (long)(d->nr_pages - d->ballooned);
 	case XENMEM_maximum_reservation:
 		if (!query_domain(d, arg))
 			return -ESRCH;
@@ -202,8 +200,7 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 	case XENMEM_populate_physmap:
 		if (copy_from_guest(&r, arg, sizeof(r)))
 			return -EFAULT;
-		if ((r.domid != DOMID_SELF && r.domid != d->id) ||
-		    d->id >= EVT_MAX_DOMAINS)
+		if ((r.domid != DOMID_SELF && r.domid != d->id))
 			return -ESRCH;
 		if ((cmd & 0x3f) == XENMEM_decrease_reservation)
 			return decrease_reservation(d, &r);

@@ -47,10 +47,8 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 	d->vcpu[id] = v;
 	if (d->max_vcpus <= id)
 		d->max_vcpus = id + 1;
-	/* Events and time: the domain's port table and wallclock come with
-	 * its first vCPU; every vCPU gets a live pvclock record. */
-	if (id == 0 && evtchn_domain_init(d))
-		log_warn("d%u: no event channels", d->id);
+	v->down = id != 0;	/* vCPU 0 starts up, the rest wait for VCPUOP_up */
+	spin_lock_init(&v->ctx_lock);
 	pv_time_init_vcpu(v);
 	sched_add_vcpu(v);
 	return v;

@@ -105,6 +105,8 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
 	unsigned long nr = r->rax;
 
 	trace_event(TRACE_HYPERCALL, nr, a[0]);
+	if (nr < NR_HYPERCALL_COUNTERS)
+		v->stats.hypercalls[nr]++;
 	if (nr == __HYPERVISOR_iret) {
 		do_iret();
 		return;

@@ -15,16 +15,39 @@
 #define HV_DOMAIN_H
 
 #include <hv/pagetype.h>
+#include <hv/sched-types.h>
 #include <hv/spinlock.h>
+#include <hv/timer.h>
 #include <hv/types.h>
 
 #include <asm/regs.h>
 
 #include <veneer/xen.h>
 
-#define MAX_VIRT_CPUS	1	/* one vCPU per domain is enough for now */
+#define MAX_VIRT_CPUS	8	/* vCPUs per domain */
+#define MAX_DOMAINS	16	/* domain ids 0..MAX_DOMAINS-1 */
+#define NR_HYPERCALL_COUNTERS	64
 
 struct domain;
+struct evtchn_table;
+struct gnttab;
+
+/* Event, time and vCPU-op state of a vCPU (common/event_channel.c,
+ * common/time-pv.c, pv/vcpu-op.c). */
+struct vcpu_evt {
+	struct timer singleshot;	/* VCPUOP_set_singleshot_timer */
+	bool timer_ready;
+	unsigned long runstate_va;	/* register_runstate_memory_area */
+	bool vcpu_info_registered;	/* register_vcpu_info done */
+	bool polling;			/* SCHEDOP_poll in progress */
+	unsigned int iopl;		/* PHYSDEVOP_set_iopl */
+	u16 virq_to_port[NR_VIRQS];
+};
+
+/* What a vCPU did, for the debug keys and the management interface. */
+struct vcpu_stats {
+	u64 hypercalls[NR_HYPERCALL_COUNTERS];	/* by hypercall number */
+};
 
 /* The PV-specific half of a vCPU (pv/). */
 struct pv_vcpu {
@@ -54,12 +77,18 @@ struct vcpu {
 	unsigned int id;
 	struct domain *domain;
 	unsigned int processor;		/* the CPU it runs on */
-	bool runnable;			/* not blocked, not paused */
+	bool runnable;			/* may run: see vcpu_update_runnable() */
 	bool blocked;			/* SCHEDOP_block */
+	bool down;			/* not up (VCPUOP_up/down) */
+	bool initialised;		/* has a context (VCPUOP_initialise) */
+	spinlock_t ctx_lock;		/* initialise/up/down of this vCPU */
 	struct cpu_regs regs;		/* guest registers while not running */
 	void *fpu_area;			/* xsave/fxsave image, 64-byte aligned */
 	struct pv_vcpu pv;
 	struct vcpu_info *vcpu_info;	/* in shared_info */
+	struct vcpu_evt evt;
+	struct sched_vcpu sched;	/* the scheduler's (hv/sched-types.h) */
+	struct vcpu_stats stats;
 };
 
 struct domain {
@@ -77,13 +106,21 @@ struct domain {
 	u64 unknown_hypercall_logged[1]; /* bitmap, one log line per number */
 	struct pt_domain pt;		/* page-type engine view (pv/mm-ops.c) */
 	spinlock_t pt_lock;		/* held around every pt_*() call */
+	struct evtchn_table *evtchn;	/* ports (common/event_channel.c) */
+	struct gnttab *gnttab;		/* grant table (common/grant_table.c) */
+	unsigned long ballooned;	/* pages given back (common/memory.c) */
+	struct sched_domain sched;	/* the scheduler's (hv/sched-types.h) */
 };
+
+/* Every domain that exists, by id (common/domain.c). */
+extern struct domain *domain_list[MAX_DOMAINS];
 
 /* common/domain.c */
 struct domain *domain_create(domid_t id, bool privileged);
 void __noreturn domain_crash(struct domain *d, const char *why);
 void domain_shutdown(struct domain *d, unsigned int reason);
 const char *shutdown_reason_name(unsigned int reason);
+struct domain *domain_by_id(domid_t id);
 
 /* common/vcpu.c */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id,

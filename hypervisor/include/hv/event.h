@@ -24,25 +24,14 @@
 
 #include <hv/evtchn-2l.h>
 
-/* ---- per-vCPU state kept by these files ---- */
-
-#define EVT_MAX_DOMAINS		4
-#define EVT_MAX_VCPUS		8
-
-struct vcpu_evt {
-	struct timer singleshot;	/* VCPUOP_set_singleshot_timer */
-	bool timer_ready;
-	unsigned long runstate_va;	/* register_runstate_memory_area */
-	bool vcpu_info_registered;	/* register_vcpu_info done */
-	bool polling;			/* SCHEDOP_poll in progress */
-	unsigned int iopl;		/* PHYSDEVOP_set_iopl */
-	u16 virq_to_port[NR_VIRQS];
-};
-
-struct vcpu_evt *vcpu_evt(struct vcpu *v);
+static inline struct vcpu_evt *vcpu_evt(struct vcpu *v)
+{
+	return &v->evt;
+}
 
 /* ---- common/event_channel.c ---- */
 int evtchn_domain_init(struct domain *d);
+int gnttab_domain_init(struct domain *d);
 void send_guest_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
 long evtchn_poll(struct vcpu *v, unsigned long arg);
