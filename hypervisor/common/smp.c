@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU data, cross-CPU function calls and the idle loop.
+ * Per-CPU data, cross-CPU function calls.
  *
  * percpu_init() runs on each CPU as it comes up (the boot CPU from
  * start_hypervisor(), the others from ap_main()).  smp_call() is the
  * one cross-CPU primitive for now: it posts a function in the target's
  * mailbox and sends it an IPI; the target runs the function in its IPI
- * handler.  Once a CPU has nothing left to do it sits in idle_loop(),
- * halted until an interrupt arrives.
+ * handler.  A CPU with nothing to do halts in the scheduler's idle loop
+ * (common/sched.c) until an interrupt arrives.
  */
 #include <hv/errno.h>
 #include <hv/log.h>
@@ -95,17 +95,4 @@ void smp_call_interrupt(void)
 	fn(data);
 	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->pending, false, __ATOMIC_RELEASE);
-}
-
-/**
- * idle_loop() - what a CPU does when there is nothing to do
- *
- * Halts with interrupts enabled; every interrupt (timer, IPI) wakes it,
- * its handler does the work, and the CPU halts again.  The scheduler will
- * take over from here later.
- */
-void idle_loop(void)
-{
-	for (;;)
-		safe_halt();
 }

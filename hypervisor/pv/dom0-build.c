@@ -26,6 +26,7 @@
 #include <hv/options.h>
 #include <hv/panic.h>
 #include <hv/pv.h>
+#include <hv/smp.h>
 
 #include <asm/page.h>
 
@@ -87,6 +88,18 @@ static void populate(struct domain *d, unsigned long nr_pages)
 			M2P_RW[mfn] = pfn;
 		}
 	}
+}
+
+/* dom0_max_vcpus, or 1; at most MAX_VIRT_CPUS. */
+static unsigned int dom0_vcpus(void)
+{
+	unsigned int n = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : 1;
+
+	if (n > MAX_VIRT_CPUS) {
+		log_warn("dom0_max_vcpus=%u: using %u", n, MAX_VIRT_CPUS);
+		n = MAX_VIRT_CPUS;
+	}
+	return n;
 }
 
 static const char *skip_first_word(const char *s)
@@ -176,6 +189,11 @@ void dom0_build(void)
 	v = vcpu_create(d, 0, 0);
 	if (!v)
 		panic("dom0: no memory for its vCPU");
+	/* The others start down, each meant for its own CPU while there
+	 * are enough; the guest brings them up with VCPUOP_initialise/up. */
+	for (unsigned int i = 1; i < dom0_vcpus(); i++)
+		if (!vcpu_create(d, i, i % nr_cpus_online))
+			panic("dom0: no memory for vCPU %u", i);
 	pv_mm_init(d);
 	rc = pv_pin_table(d, boot.cr3_mfn, 4);
 	if (rc)

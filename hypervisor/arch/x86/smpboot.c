@@ -21,6 +21,7 @@
 #include <hv/mm.h>
 #include <hv/panic.h>
 #include <hv/pv.h>
+#include <hv/sched.h>
 #include <hv/smp.h>
 #include <hv/time.h>
 
@@ -161,5 +162,6 @@ void ap_main(unsigned int cpu)
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
 	log_info("CPU%u online (APIC id %u)", cpu, apic_id());
 	__atomic_store_n(&percpu[cpu].online, true, __ATOMIC_RELEASE);
-	idle_loop();
+	local_irq_enable();
+	sched_start();
 }

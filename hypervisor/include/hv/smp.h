@@ -63,7 +63,6 @@ static inline unsigned int smp_processor_id(void)
 void percpu_init(unsigned int cpu, u32 apic_id);
 int smp_call(unsigned int cpu, void (*fn)(void *), void *data, bool wait);
 void smp_call_interrupt(void);
-void __noreturn idle_loop(void);
 
 /* Provided by the architecture. */
 void arch_send_call_ipi(unsigned int cpu);
