@@ -17,11 +17,13 @@
  * idle; the structure is what more domains and vCPUs will use.
  */
 #include <hv/domain.h>
+#include <hv/errno.h>
 #include <hv/log.h>
 #include <hv/panic.h>
 #include <hv/pv.h>
 #include <hv/sched.h>
 #include <hv/smp.h>
+#include <hv/time.h>
 
 #include <asm/processor.h>
 
@@ -50,6 +52,22 @@ void sched_add_vcpu(struct vcpu *v)
 	if (rl->nr == MAX_VCPUS_PER_CPU)
 		panic("too many vCPUs on CPU%u", v->processor);
 	rl->vcpu[rl->nr++] = v;
+}
+
+/* Move a vCPU that has never run to @cpu's run list. */
+static void sched_move_new_vcpu(struct vcpu *v, unsigned int cpu)
+{
+	struct runlist *rl = &runlists[v->processor];
+
+	for (unsigned int i = 0; i < rl->nr; i++) {
+		if (rl->vcpu[i] != v)
+			continue;
+		rl->vcpu[i] = rl->vcpu[--rl->nr];
+		rl->next = 0;
+		break;
+	}
+	v->processor = cpu;
+	sched_add_vcpu(v);
 }
 
 static struct vcpu *pick_next(unsigned int cpu)
@@ -92,6 +110,14 @@ void schedule(void)
 	if (prev && prev != next)
 		prev->regs = *frame;
 	if (prev != next) {
+		s_time_t now = NOW();
+
+		if (prev)
+			prev->sched.run_ns += now - prev->sched.last_start;
+		if (next) {
+			next->sched.nr_runs++;
+			next->sched.last_start = now;
+		}
 		arch_context_switch(prev, next);
 		p->curr = next;
 		if (next)
@@ -141,6 +167,7 @@ void vcpu_block(struct vcpu *v)
 		return;
 	v->blocked = true;
 	v->runnable = false;
+	v->sched.nr_blocks++;
 	schedule();
 }
 
@@ -152,4 +179,83 @@ void vcpu_yield(struct vcpu *v)
 {
 	if (runlists[v->processor].nr > 1)
 		schedule();
+}
+
+/**
+ * sched_set_params() - a domain's weight and cap
+ * @d:      the domain
+ * @weight: its share relative to other domains, 1..65535
+ * @cap:    the most CPU it may use, in percent of one CPU; 0 for none
+ *
+ * Return: 0, or -EINVAL for a value out of range.
+ */
+int sched_set_params(struct domain *d, unsigned int weight, unsigned int cap)
+{
+	if (weight < 1 || weight > 65535 || cap > 100 * MAX_VIRT_CPUS)
+		return -EINVAL;
+	d->sched.weight = weight;
+	d->sched.cap = cap;
+	return 0;
+}
+
+/**
+ * sched_set_affinity() - the CPUs a vCPU may run on
+ * @v:       a vCPU that has not run yet
+ * @cpumask: bit n for CPU n; must include an online CPU
+ *
+ * Return: 0, or -EINVAL for a mask without an online CPU.
+ */
+int sched_set_affinity(struct vcpu *v, u64 cpumask)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpus && cpu < 64; cpu++) {
+		if (!(cpumask & (1ULL << cpu)) || !percpu[cpu].online)
+			continue;
+		v->sched.affinity = cpumask;
+		if (!(cpumask & (1ULL << v->processor)))
+			sched_move_new_vcpu(v, cpu);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * sched_dump() - every domain's vCPUs, where they are and what they did
+ */
+void sched_dump(void)
+{
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
+		struct vcpu *c = percpu[cpu].curr;
+
+		if (c)
+			log_info("CPU%u: running d%uv%u", cpu, c->domain->id,
+				 c->id);
+		else
+			log_info("CPU%u: idle", cpu);
+	}
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (!d)
+			continue;
+		log_info("d%u: weight %u cap %u%s", d->id, d->sched.weight,
+			 d->sched.cap, d->is_dying ? " dying" : "");
+		for (unsigned int i = 0; i < d->max_vcpus; i++) {
+			struct vcpu *v = d->vcpu[i];
+			u64 hc = 0;
+
+			if (!v)
+				continue;
+			for (unsigned int n = 0; n < NR_HYPERCALL_COUNTERS; n++)
+				hc += v->stats.hypercalls[n];
+			log_info("  d%uv%u: CPU%u %s, ran %lu ms in %lu runs, "
+				 "blocked %lu times, %lu hypercalls", d->id,
+				 v->id, v->processor,
+				 v->down ? "down" : v->blocked ? "blocked" :
+				 v->runnable ? "runnable" : "paused",
+				 (unsigned long)(v->sched.run_ns / 1000000),
+				 (unsigned long)v->sched.nr_runs,
+				 (unsigned long)v->sched.nr_blocks,
+				 (unsigned long)hc);
+		}
+	}
 }

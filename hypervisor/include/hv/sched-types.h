@@ -14,6 +14,7 @@ struct sched_vcpu {
 	u64 nr_runs;			/* times switched in */
 	u64 nr_blocks;			/* times blocked */
 	s64 last_start;			/* NOW() when switched in */
+	u64 affinity;			/* hard affinity: CPU mask, 0 = any */
 };
 
 struct sched_domain {

@@ -14,5 +14,8 @@ void __noreturn sched_start(void);
 void vcpu_wake(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
+int sched_set_params(struct domain *d, unsigned int weight, unsigned int cap);
+int sched_set_affinity(struct vcpu *v, u64 cpumask);
+void sched_dump(void);
 
 #endif /* HV_SCHED_H */
