@@ -17,6 +17,7 @@
 u64 opt_dom0_mem;
 unsigned int opt_dom0_max_vcpus;
 bool opt_noreboot;
+bool opt_domu_console;
 bool opt_noxsave;
 bool opt_selftest;
 char opt_selftest_list[128];
@@ -63,6 +64,7 @@ static const struct option options[] = {
 	{ "noxsave", OPT_BOOL, &opt_noxsave, 0, NULL },
 	{ "selftest", OPT_CUSTOM, NULL, 0, parse_selftest },
 	{ "pt_audit", OPT_BOOL, &opt_pt_audit, 0, NULL },
+	{ "domu_console", OPT_BOOL, &opt_domu_console, 0, NULL },
 };
 
 static void report(enum cmdline_problem what, const char *name,

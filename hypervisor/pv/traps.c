@@ -32,6 +32,7 @@
 #include <hv/guest_access.h>
 #include <hv/log.h>
 #include <hv/pv.h>
+#include <hv/sched.h>
 #include <hv/trace.h>
 
 #include <asm/desc.h>
@@ -282,6 +283,10 @@ void pv_return_to_guest(struct cpu_regs *r)
 
 	if (!v)
 		return;
+	/* A dying domain's vCPU never re-enters the guest: the CPU moves
+	 * on, and domain_shutdown() (waiting on another CPU) sees it. */
+	if (READ_ONCE(v->domain->is_dying))
+		schedule();
 	vi = v->vcpu_info;
 	if (READ_ONCE(vi->evtchn_upcall_pending) &&
 	    !READ_ONCE(vi->evtchn_upcall_mask) && v->pv.event_callback)
