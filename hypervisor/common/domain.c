@@ -112,6 +112,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		if (d->vcpu[i])
 			d->vcpu[i]->runnable = false;
 	if (d->id == 0) {
+		sched_report();
 		switch (reason) {
 		case SHUTDOWN_poweroff:
 			code = EXIT_SUCCESS_CODE;
