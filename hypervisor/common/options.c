@@ -17,6 +17,7 @@
 u64 opt_dom0_mem;
 unsigned int opt_dom0_max_vcpus;
 bool opt_noreboot;
+bool opt_domu_console;
 bool opt_noxsave;
 bool opt_selftest;
 char opt_selftest_list[128];
@@ -76,6 +77,7 @@ static const struct option options[] = {
 	{ "selftest", OPT_CUSTOM, NULL, 0, parse_selftest },
 	{ "pt_audit", OPT_BOOL, &opt_pt_audit, 0, NULL },
 	{ "sched_timeslice_ms", OPT_CUSTOM, NULL, 0, parse_timeslice },
+	{ "domu_console", OPT_BOOL, &opt_domu_console, 0, NULL },
 };
 
 static void report(enum cmdline_problem what, const char *name,

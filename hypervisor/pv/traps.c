@@ -289,6 +289,10 @@ void pv_return_to_guest(struct cpu_regs *r)
 		schedule();
 	if (!v)
 		return;
+	/* A dying domain's vCPU never re-enters the guest: the CPU moves
+	 * on, and domain_shutdown() (waiting on another CPU) sees it. */
+	if (READ_ONCE(v->domain->is_dying))
+		schedule();
 	vi = v->vcpu_info;
 	if (READ_ONCE(vi->evtchn_upcall_pending) &&
 	    !READ_ONCE(vi->evtchn_upcall_mask) && v->pv.event_callback)

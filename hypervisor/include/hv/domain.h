@@ -99,6 +99,7 @@ struct domain {
 	struct shared_info *shared_info; /* hypervisor (direct-map) address */
 	unsigned long shared_info_mfn;
 	unsigned long *p2m;		/* p2m[pfn] = mfn; hypervisor copy */
+	unsigned int p2m_order;		/* its allocation */
 	unsigned long nr_pages;
 	spinlock_t lock;
 	struct vcpu *vcpu[MAX_VIRT_CPUS];
@@ -119,6 +120,7 @@ extern struct domain *domain_list[MAX_DOMAINS];
 struct domain *domain_create(domid_t id, bool privileged);
 void __noreturn domain_crash(struct domain *d, const char *why);
 void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_destroy(struct domain *d);
 const char *shutdown_reason_name(unsigned int reason);
 struct domain *domain_by_id(domid_t id);
 

@@ -86,8 +86,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next);
 u64 read_guest_gs_base(void);
 void write_guest_gs_base(u64 base);
 
-/* pv/dom0-build.c */
-void dom0_build(void);
+/* pv/domain-build.c */
+void build_boot_domains(void);
 
 /* Handlers, one per hypercall (see pv/hypercall.c for the table). */
 long do_set_trap_table(unsigned long table);
