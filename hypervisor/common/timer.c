@@ -11,7 +11,8 @@
  * reprograms its own hardware: a CPU only ever touches its own timer.
  *
  * Callbacks run in interrupt context with the queue unlocked, so they may
- * set timers, including their own.
+ * set timers, including their own.  migrate_timer() moves a timer to
+ * another CPU (the scheduler moves a vCPU's one-shot timer with it).
  */
 #include <hv/panic.h>
 #include <hv/smp.h>
