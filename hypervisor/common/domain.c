@@ -176,6 +176,16 @@ static void release_vcpu_refs(struct domain *d)
 	}
 }
 
+/* Nothing of a dead domain may show through in the next owner's frames.
+ * Word stores: the byte loop of memset() is slow under emulation. */
+static void scrub_page(void *va)
+{
+	u64 *p = va;
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		WRITE_ONCE(p[i], 0);
+}
+
 /* Is @pg a guest frame of @d (not a hypervisor page, not free)? */
 static bool owned_by(const struct page_info *pg, domid_t id)
 {
@@ -216,7 +226,7 @@ static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 			(*held)++;
 			continue;
 		}
-		memset(__va((paddr_t)mfn << PAGE_SHIFT), 0, PAGE_SIZE);
+		scrub_page(__va((paddr_t)mfn << PAGE_SHIFT));
 		pg->owner = DOMID_NONE;
 		free_pages(pg, 0);
 		freed++;
@@ -241,8 +251,6 @@ void domain_destroy(struct domain *d)
 	struct domain *d0;
 
 	WRITE_ONCE(d->is_dying, true);
-	WRITE_ONCE(domain_list[d->id], NULL);
-	evtchn_domain_destroy(d);
 	freed = relinquish_memory(d, &held);
 	if (held)
 		log_warn("d%u destroyed: %lu pages freed, %lu still "
@@ -250,6 +258,10 @@ void domain_destroy(struct domain *d)
 			 d->id, freed, held);
 	else
 		log_info("d%u destroyed: %lu pages freed", d->id, freed);
+	/* Last what others can see: a peer whose channel went unbound, or
+	 * dom0 woken by VIRQ_DOM_EXC, finds the domain all gone. */
+	evtchn_domain_destroy(d);
+	WRITE_ONCE(domain_list[d->id], NULL);
 	d0 = domain_by_id(0);
 	if (d0 && d0 != d)
 		send_global_virq(d0, VIRQ_DOM_EXC);

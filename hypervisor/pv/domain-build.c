@@ -369,4 +369,10 @@ void build_boot_domains(void)
 			built++;
 	if (n > 1)
 		log_info("domUs: %u of %u built", built, n - 1);
+	/* The other CPUs went idle before there was anything to run. */
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id() && percpu[cpu].online) {
+			WRITE_ONCE(percpu[cpu].need_resched, true);
+			arch_send_call_ipi(cpu);
+		}
 }
