@@ -120,6 +120,34 @@ def test_weights_share_two_cpus_256_256_512():
     assert vcpus[0]["run_ms"] < BLOCKED_MAX_MS
 
 
+def test_four_domus_on_two_cpus_share_by_weight_while_migrating():
+    """Weights 256, 256, 256 and 128 on 2 CPUs: 4/7, 4/7, 4/7 and 2/7 of
+    a CPU, each within 10 %.  No placement gives that without moving
+    vCPUs between CPUs, so every domU must have migrated."""
+    domus = [("spin", "veneer.mem=16M")] * 3 + \
+            [("spin", "veneer.mem=16M veneer.weight=128")]
+    _, vcpus, _ = boot("migrate", domus, sleep_ms=12000)
+    for dom, want in ((1, 4 / 7), (2, 4 / 7), (3, 4 / 7), (4, 2 / 7)):
+        c = vcpus[dom]
+        assert abs(c["share"] - want) <= SHARE_TOLERANCE * want, \
+            "d%d (weight %d) got %.3f CPU, want %.3f +-10%%" % (
+                dom, c["weight"], c["share"], want)
+        assert c["migrations"] > 0, "d%d never moved" % dom
+
+
+def test_hard_affinity_is_honoured():
+    """Two domUs pinned to CPU1 share it (0.5 each) while an unpinned one
+    has CPU0 to itself (1.0); without the pinning, equal weights would
+    give each 2/3 of a CPU."""
+    domus = [("spin", "veneer.mem=16M veneer.affinity=1")] * 2 + \
+            [("spin", "veneer.mem=16M")]
+    _, vcpus, _ = boot("affinity", domus, sleep_ms=12000)
+    for dom, want in ((1, 0.5), (2, 0.5), (3, 1.0)):
+        c = vcpus[dom]
+        assert abs(c["share"] - want) <= SHARE_TOLERANCE * want, \
+            "d%d got %.3f CPU, want %.2f +-10%%" % (dom, c["share"], want)
+
+
 def test_cap_holds_and_blocked_domain_uses_nothing():
     """A CPU-bound domU capped at 20 % gets 20 % (+-5 points) although a
     CPU is free; a blocked domU uses no CPU; an uncapped spinner next to
