@@ -294,6 +294,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	}
 	d->shutdown_code = reason;
 	if (d->id == 0) {
+		sched_report();
 		for (unsigned int i = 0; i < d->max_vcpus; i++)
 			if (d->vcpu[i])
 				d->vcpu[i]->runnable = false;

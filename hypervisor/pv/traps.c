@@ -33,6 +33,7 @@
 #include <hv/log.h>
 #include <hv/pv.h>
 #include <hv/sched.h>
+#include <hv/smp.h>
 #include <hv/trace.h>
 
 #include <asm/desc.h>
@@ -272,15 +273,20 @@ void pv_syscall(struct cpu_regs *r)
  * pv_return_to_guest() - last look before returning to the guest
  * @r: the registers we are about to return with
  *
- * An event that became pending while events were masked is delivered as
- * soon as the guest unmasks them (which it does either by iret or by
- * clearing the mask and making any hypercall).
+ * The scheduler gets its turn first (need_resched).  An event that
+ * became pending while events were masked is delivered as soon as the
+ * guest unmasks them (which it does either by iret or by clearing the
+ * mask and making any hypercall).
  */
 void pv_return_to_guest(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 	struct vcpu_info *vi;
 
+	/* A tick or a wake-up asked for the scheduler: it does not return,
+	 * and comes back here for whichever vCPU runs next. */
+	if (this_cpu()->need_resched)
+		schedule();
 	if (!v)
 		return;
 	/* A dying domain's vCPU never re-enters the guest: the CPU moves

@@ -44,6 +44,7 @@ void pv_time_update(struct vcpu *v);
 void pv_wallclock_init(struct domain *d);
 int pv_set_singleshot(struct vcpu *v, s_time_t deadline);
 void pv_stop_singleshot(struct vcpu *v);
+void pv_time_migrate(struct vcpu *v);
 
 /* ---- pv/ handlers ---- */
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);
