@@ -121,6 +121,30 @@ def test_domu_console_is_refused_without_domu_console():
     assert "d1 destroyed: %d pages freed" % pages(8) in log
 
 
+def test_segment_selectors_stay_with_their_vcpu():
+    """Two domUs share CPU0 and spin through many time slices, one with
+    %fs = the flat data selector, one with null selectors: neither may
+    see the other's (arch_context_switch() saves and loads them)."""
+    domains = [
+        (domu_kernel("dom0_waiter"), "domus=1,2"),
+        (domu_kernel("domu_selectors"),
+         "sel=set veneer.mem=8M veneer.affinity=0"),
+        (domu_kernel("domu_selectors"),
+         "sel=null veneer.mem=8M veneer.affinity=0"),
+    ]
+    with qemu.Machine("domu-pv-selectors", veneer_domains_args(domains),
+                      timeout=120) as m:
+        m.expect(r"all 2 domUs gone")
+        status = m.wait_exit(timeout=60)
+        log = read_log(m)
+    assert status == EXIT_POWEROFF, log[-3000:]
+    for d, what in ((1, "flat %fs"), (2, "null %fs/%gs")):
+        assert re.search(r"\(d%d\) domu_selectors: %s kept for 1500 ms, "
+                         r"\d+ checks, \d+ slices away" % (d, what), log), \
+            log[-3000:]
+        assert "d%d shutdown: poweroff" % d in log
+
+
 # --- Linux ------------------------------------------------------------------
 #
 # One machine for both Linux tests (each Linux boot costs a minute of

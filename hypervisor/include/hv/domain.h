@@ -58,6 +58,7 @@ struct pv_vcpu {
 	unsigned long kernel_ss;
 	u64 fs_base, gs_base_kernel, gs_base_user;
 	u16 gs_sel_user;
+	u16 ds_sel, es_sel, fs_sel, gs_sel; /* data selectors while off CPU */
 	struct trap_info trap_ctxt[256];
 	unsigned long event_callback, failsafe_callback;
 	unsigned long syscall_callback, syscall32_callback;
