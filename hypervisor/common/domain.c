@@ -139,10 +139,13 @@ static void stop_vcpus(struct domain *d)
 		if (!v)
 			continue;
 		WRITE_ONCE(v->runnable, false);
-		pv_stop_singleshot(v);
 		if (v != curr)
 			vcpu_sleep_sync(v);
 	}
+	/* Only now: a vCPU that was running could still set its timer. */
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			pv_stop_singleshot(d->vcpu[i]);
 	local_irq_restore(flags);
 }
 
