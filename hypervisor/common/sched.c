@@ -159,11 +159,12 @@ static bool can_run_on(const struct vcpu *v, unsigned int cpu)
 
 /*
  * Does @a go before @b?  Priority first; then a vCPU whose slice is not
- * over (@front); then the one with more credit, which is the one furthest
- * behind its share; then the one waiting longest.
+ * over (@front) before, and one that yielded (@back) after, its equals;
+ * then the one with more credit, which is the one furthest behind its
+ * share; then the one waiting longest.
  */
 static bool ranks_before(const struct vcpu *a, const struct vcpu *b,
-			 const struct vcpu *front)
+			 const struct vcpu *front, const struct vcpu *back)
 {
 	int pa = prio(a), pb = prio(b);
 
@@ -171,6 +172,8 @@ static bool ranks_before(const struct vcpu *a, const struct vcpu *b,
 		return pa > pb;
 	if (a == front || b == front)
 		return a == front;
+	if (a == back || b == back)
+		return b == back;
 	if (a->sched.credit != b->sched.credit)
 		return a->sched.credit > b->sched.credit;
 	return a->sched.queued_seq < b->sched.queued_seq;
@@ -404,12 +407,16 @@ static void move_vcpu(struct vcpu *v, unsigned int from, unsigned int to)
 	pv_time_migrate(v);
 }
 
-/* The best vCPU on @cpu's list to run there, claimed; lock not held. */
+/*
+ * The best vCPU on @cpu's list to run there, claimed; lock not held.
+ * @prev keeps its slice (@keep_prev), or yielded (@yielded), or neither.
+ */
 static struct vcpu *pick_local(unsigned int cpu, struct vcpu *prev,
-			       bool keep_prev)
+			       bool keep_prev, bool yielded)
 {
 	struct sched_cpu *sc = &sched_cpus[cpu];
 	struct vcpu *v, *best = NULL, *front = keep_prev ? prev : NULL;
+	struct vcpu *back = yielded ? prev : NULL;
 
 	spin_lock(&sc->lock);
 	for_each_vcpu_on(v, sc) {
@@ -417,7 +424,7 @@ static struct vcpu *pick_local(unsigned int cpu, struct vcpu *prev,
 			continue;
 		if (!can_run_on(v, cpu))
 			continue;
-		if (!best || ranks_before(v, best, front))
+		if (!best || ranks_before(v, best, front, back))
 			best = v;
 	}
 	if (best)
@@ -462,7 +469,7 @@ static struct vcpu *steal(unsigned int cpu, const struct vcpu *than,
 			    !can_run_on(v, cpu) ||
 			    !worth_stealing(v, than, than_keeps_slice))
 				continue;
-			if (!best || ranks_before(v, best, NULL))
+			if (!best || ranks_before(v, best, NULL, NULL))
 				best = v;
 		}
 		if (best)
@@ -477,9 +484,10 @@ static struct vcpu *steal(unsigned int cpu, const struct vcpu *than,
 }
 
 static struct vcpu *pick_next(unsigned int cpu, struct vcpu *prev,
-			      bool keep_prev)
+			      bool keep_prev, bool yielded)
 {
-	struct vcpu *best = pick_local(cpu, prev, keep_prev), *stolen;
+	struct vcpu *best = pick_local(cpu, prev, keep_prev, yielded);
+	struct vcpu *stolen;
 
 	stolen = steal(cpu, best, keep_prev && best == prev);
 	if (!stolen)
@@ -532,7 +540,7 @@ void schedule(void)
 	struct sched_cpu *sc = &sched_cpus[cpu];
 	struct vcpu *prev = p->curr, *next;
 	struct cpu_regs *frame = guest_regs();
-	bool keep_prev = false;
+	bool keep_prev = false, yielded = false;
 	s_time_t now;
 
 	local_irq_disable();
@@ -542,12 +550,13 @@ void schedule(void)
 	now = NOW();
 	if (prev) {
 		charge(prev, now);
-		keep_prev = now < sc->slice_end && !prev->sched.yield;
+		yielded = prev->sched.yield;
+		keep_prev = now < sc->slice_end && !yielded;
 		prev->sched.yield = false;
 		if (!keep_prev || !vcpu_runnable(prev))
 			prev->sched.queued_seq = next_seq();
 	}
-	next = pick_next(cpu, prev, keep_prev);
+	next = pick_next(cpu, prev, keep_prev, yielded);
 
 	if (next != prev) {
 		if (prev)
@@ -598,6 +607,11 @@ void sched_start(void)
 	init_timer(&sched_cpus[cpu].tick, tick, NULL, cpu);
 	sched_cpus[cpu].idle_since = NOW();
 	if (cpu == 0) {
+		/* The others idle since bring-up: the domains built since
+		 * may have vCPUs for them. */
+		for (unsigned int i = 1; i < nr_cpus; i++)
+			if (percpu[i].online)
+				kick(i);
 		init_timer(&acct_timer, account, NULL, 0);
 		last_acct = NOW();
 		set_timer(&acct_timer, last_acct + PERIOD_NS);

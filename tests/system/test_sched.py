@@ -4,8 +4,8 @@ measured by its own counters on a 2-CPU QEMU machine.
 
 Each test boots Veneer with the scheduler test kernels of tests/pv/sched/:
 `sleeper` as dom0, which sleeps (timer + SCHEDOP_block) for sleep_ms of
-system time and powers off, and CPU-bound `spin` or never-waking `block`
-kernels as boot-time domUs (extra Multiboot modules with veneer.weight= /
+system time and powers off, and CPU-bound `spin`, never-waking `block`
+or always-yielding `yield` kernels as boot-time domUs (extra Multiboot modules with veneer.weight= /
 veneer.cap= on their command line).  When dom0 powers off, Veneer prints
 one line per vCPU (sched_report()):
 
@@ -158,6 +158,23 @@ def test_hard_affinity_is_honoured():
         c = vcpus[dom]
         assert abs(c["share"] - want) <= SHARE_TOLERANCE * want, \
             "d%d got %.3f CPU, want %.2f +-10%%" % (dom, c["share"], want)
+
+
+def test_yield_gives_the_cpu_away():
+    """A domU that loops on SCHEDOP_yield, pinned to CPU1 with a spinner,
+    gets under 10 % of what CPU1 gives the two (without yield they would
+    get half each)."""
+    domus = [("spin", "veneer.mem=16M veneer.affinity=1"),
+             ("yield", "veneer.mem=16M veneer.affinity=1")]
+    _, vcpus, _ = boot("yield", domus, sleep_ms=6000)
+    spinner, yielder = vcpus[1], vcpus[2]
+    # Of the time CPU1 gave these two (CPU0 idles, so a busy host stalls
+    # the two CPUs unevenly and a share of "one CPU" means little here).
+    part = yielder["run_ms"] / (spinner["run_ms"] + yielder["run_ms"])
+    print("  the yielder had %.3f of CPU1's time for these two" % part)
+    assert part < 0.1, "the yielder used %.3f of CPU1" % part
+    # It did yield (at least once a run), it was not just left out.
+    assert yielder["hypercalls"] >= yielder["runs"] > 10
 
 
 def test_cap_holds_and_blocked_domain_uses_nothing():
