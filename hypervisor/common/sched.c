@@ -576,10 +576,14 @@ void schedule(void)
 		if (next)
 			*frame = next->regs;
 		if (prev) {
+			/* Looked at before release(): a vCPU that cannot
+			 * run may be freed as soon as it is released. */
+			bool waits = vcpu_runnable(prev);
+
 			if (!allowed_on(prev, cpu))
 				move_vcpu(prev, cpu, first_allowed(prev));
 			release(prev);
-			if (vcpu_runnable(prev))
+			if (waits)
 				tickle(prev);
 		}
 	}
