@@ -139,14 +139,31 @@ void sched_start(void)
 }
 
 /**
- * vcpu_wake() - make a blocked vCPU runnable again
+ * vcpu_sleep() - @v must stop running (it went down or its domain died)
+ * @v: the vCPU; the caller set the flag that keeps it off the CPU
+ *
+ * If it is running on another CPU, that CPU reschedules on its next way
+ * back to the guest.
+ */
+void vcpu_sleep(struct vcpu *v)
+{
+	v->runnable = false;
+	if (v->processor != smp_processor_id()) {
+		percpu[v->processor].need_resched = true;
+		arch_send_call_ipi(v->processor);
+	}
+}
+
+/**
+ * vcpu_wake() - a condition that kept @v off the CPU was cleared
+ * (block ended, VCPUOP_up): make it runnable if nothing else holds it
  * @v: the vCPU
  */
 void vcpu_wake(struct vcpu *v)
 {
-	if (!v->blocked)
-		return;
 	v->blocked = false;
+	if (v->runnable || v->down || v->domain->is_dying)
+		return;
 	v->runnable = true;
 	percpu[v->processor].need_resched = true;
 	if (v->processor != smp_processor_id())
@@ -163,10 +180,17 @@ void vcpu_wake(struct vcpu *v)
 void vcpu_block(struct vcpu *v)
 {
 	v->vcpu_info->evtchn_upcall_mask = 0;
-	if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
-		return;
+	/* Say we sleep before looking for events: a waker on another CPU
+	 * sets the event first and then looks at v->blocked (kick_vcpu()),
+	 * so one of us sees the other. */
 	v->blocked = true;
 	v->runnable = false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending)) {
+		v->blocked = false;
+		v->runnable = true;
+		return;
+	}
 	v->sched.nr_blocks++;
 	schedule();
 }

@@ -12,6 +12,7 @@ void sched_add_vcpu(struct vcpu *v);
 void __noreturn schedule(void);
 void __noreturn sched_start(void);
 void vcpu_wake(struct vcpu *v);
+void vcpu_sleep(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 int sched_set_params(struct domain *d, unsigned int weight, unsigned int cap);
