@@ -666,18 +666,16 @@ void sched_remove_vcpu(struct vcpu *v)
  * vcpu_wake() - something that kept @v off the CPU has changed: look again
  * @v: the vCPU
  *
- * An event for a blocked (or polling) vCPU ends the block; VCPUOP_up and
- * unpause clear their own flag and call this.  Callable from interrupt
- * context.
+ * An event for a blocked (or polling) vCPU ends the block; VCPUOP_up
+ * clears down and calls this.  @v becomes runnable unless it is down or
+ * its domain is dying.  Callable from interrupt context.
  */
 void vcpu_wake(struct vcpu *v)
 {
-	if (READ_ONCE(v->blocked)) {
-		WRITE_ONCE(v->blocked, false);
-		WRITE_ONCE(v->runnable, true);
-	}
-	if (!vcpu_runnable(v))
+	WRITE_ONCE(v->blocked, false);
+	if (READ_ONCE(v->down) || READ_ONCE(v->domain->is_dying))
 		return;
+	WRITE_ONCE(v->runnable, true);
 	if (READ_ONCE(v->sched.is_running)) {
 		/* Still on (or leaving) its CPU: that CPU looks again. */
 		kick(READ_ONCE(v->processor));
@@ -689,13 +687,15 @@ void vcpu_wake(struct vcpu *v)
 
 /**
  * vcpu_sleep() - @v must stop running soon (VCPUOP_down, pause, destroy)
- * @v: the vCPU; the caller has already made vcpu_runnable(@v) false
+ * @v: the vCPU; the caller has set the flag that keeps it off the CPUs
+ *      (down, is_dying); runnable is cleared here too
  *
  * If @v is on a CPU, that CPU reschedules on its next way back to the
  * guest (an IPI makes that immediate for another CPU).
  */
 void vcpu_sleep(struct vcpu *v)
 {
+	WRITE_ONCE(v->runnable, false);
 	if (READ_ONCE(v->sched.is_running))
 		kick(READ_ONCE(v->processor));
 }
@@ -731,16 +731,22 @@ void vcpu_sleep_sync(struct vcpu *v)
  * @v: the running vCPU; its hypercall result must already be set
  *
  * Blocking enables event delivery, as in Xen, so that the event that
- * wakes the vCPU is delivered at once.  Interrupts are off, so no wake-up
- * can come between the check and the sleep.
+ * wakes the vCPU is delivered at once.
  */
 void vcpu_block(struct vcpu *v)
 {
 	v->vcpu_info->evtchn_upcall_mask = 0;
-	if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
-		return;
+	/* Say we sleep before looking for events: a waker on another CPU
+	 * sets the event first and then looks at v->blocked (kick_vcpu()),
+	 * so one of us sees the other. */
 	v->blocked = true;
 	v->runnable = false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending)) {
+		v->blocked = false;
+		v->runnable = true;
+		return;
+	}
 	v->sched.nr_blocks++;
 	schedule();
 }
