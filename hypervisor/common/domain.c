@@ -28,10 +28,12 @@
  * freed frame is scrubbed and leaves the M2P, so nothing of the domain
  * can be seen or reached afterwards.
  *
- * What is not freed yet is the domain's shell: struct domain, its vCPUs,
- * shared_info and grant table header, a few pages per domain.  The
- * scheduler's run lists still point at the vCPUs (it skips dying ones)
- * and has no call to take a vCPU off them.
+ * Last goes the domain's shell: struct domain, its vCPUs, shared_info
+ * and grant table header.  The vCPU that asked for the shutdown is still
+ * running on its way out when domain_destroy() returns, so the shell
+ * waits in a graveyard that a timer on CPU0 visits until every vCPU's
+ * state is saved (sched.is_running false); then they leave the scheduler
+ * and everything is freed.
  */
 #include <hv/domain.h>
 #include <hv/event.h>
@@ -43,6 +45,8 @@
 #include <hv/sched.h>
 #include <hv/shutdown.h>
 #include <hv/smp.h>
+#include <hv/time.h>
+#include <hv/timer.h>
 
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -115,36 +119,29 @@ struct domain *domain_create(domid_t id, bool privileged)
 }
 
 /*
- * Stop every vCPU of @d that runs on another CPU.  A vCPU of a dying
- * domain never goes back to the guest (pv_return_to_guest()), so an IPI
- * that brings its CPU into the hypervisor is enough; one already inside
- * (a hypercall) leaves at its end.  Waits with interrupts on: the other
- * CPU may be waiting for this one (smp_call()).
+ * Stop every vCPU of @d, wherever it runs.  is_dying already keeps them
+ * off the CPUs (vcpu_runnable()); vcpu_sleep_sync() makes a CPU running
+ * one reschedule (an IPI) and waits until its state is saved.  The
+ * caller's own vCPU, if it is one of @d's, stops when the caller calls
+ * schedule().  Waits with interrupts on: the other CPU may be waiting
+ * for this one (smp_call()).
  */
 static void stop_vcpus(struct domain *d)
 {
-	unsigned int self = smp_processor_id();
+	struct vcpu *curr = current_vcpu();
 	unsigned long flags;
 
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i]) {
-			WRITE_ONCE(d->vcpu[i]->runnable, false);
-			pv_stop_singleshot(d->vcpu[i]);
-		}
 	flags = local_irq_save();
 	local_irq_enable();
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
-		struct vcpu *c;
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
 
-		if (cpu == self || !percpu[cpu].online)
+		if (!v)
 			continue;
-		while ((c = READ_ONCE(percpu[cpu].curr)) && c->domain == d) {
-			WRITE_ONCE(percpu[cpu].need_resched, true);
-			arch_send_call_ipi(cpu);
-			for (unsigned int spin = 0; spin < 1000 &&
-			     READ_ONCE(percpu[cpu].curr) == c; spin++)
-				cpu_relax();
-		}
+		WRITE_ONCE(v->runnable, false);
+		pv_stop_singleshot(v);
+		if (v != curr)
+			vcpu_sleep_sync(v);
 	}
 	local_irq_restore(flags);
 }
@@ -238,6 +235,77 @@ static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 	return freed;
 }
 
+/* Domains destroyed whose shell is not freed yet. */
+static struct domain *graveyard[MAX_DOMAINS];
+static spinlock_t graveyard_lock = SPINLOCK_INIT;
+static struct timer reaper;
+static bool reaper_ready;
+
+#define REAP_NS	MILLISECS(20)
+
+static bool shell_in_use(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] &&
+		    __atomic_load_n(&d->vcpu[i]->sched.is_running,
+				    __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+static void free_shell(struct domain *d)
+{
+	struct page_info *si = mfn_to_page(d->shared_info_mfn);
+
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_free(d->vcpu[i]);
+	/* pv_mm_init() gave shared_info an owner's reference; a mapping
+	 * left anywhere would keep it (and the page stays out). */
+	if (!(si->count_info & PGC_allocated) || put_page(si))
+		free_heap_pages(d->shared_info, 0);
+	if (d->gnttab)
+		free_heap_pages(d->gnttab, 0);
+	free_heap_pages(d, 0);
+}
+
+/* Timer on CPU0: free the shells nothing runs on any more. */
+static void reap(void *unused)
+{
+	unsigned long flags = spin_lock_irqsave(&graveyard_lock);
+	bool again = false;
+
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = graveyard[id];
+
+		if (!d)
+			continue;
+		if (shell_in_use(d)) {
+			again = true;
+			continue;
+		}
+		graveyard[id] = NULL;
+		free_shell(d);
+		log_info("d%u: domain and vCPU structures freed", id);
+	}
+	spin_unlock_irqrestore(&graveyard_lock, flags);
+	if (again)
+		set_timer(&reaper, NOW() + REAP_NS);
+}
+
+static void bury(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&graveyard_lock);
+
+	if (!reaper_ready) {
+		init_timer(&reaper, reap, NULL, 0);
+		reaper_ready = true;
+	}
+	graveyard[d->id] = d;
+	spin_unlock_irqrestore(&graveyard_lock, flags);
+	set_timer(&reaper, NOW() + REAP_NS);
+}
+
 /**
  * domain_destroy() - take a domU apart
  * @d: a domU that is dying (or was never started: a failed build)
@@ -265,6 +333,7 @@ void domain_destroy(struct domain *d)
 	d0 = domain_by_id(0);
 	if (d0 && d0 != d)
 		send_global_virq(d0, VIRQ_DOM_EXC);
+	bury(d);
 }
 
 /**

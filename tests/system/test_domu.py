@@ -93,6 +93,9 @@ def test_pv_domus_shut_down_and_crash_while_dom0_waits():
     assert "d2 shutdown: crash" in log
     assert "d1 destroyed: %d pages freed" % pages(32) in log
     assert "d2 destroyed: %d pages freed" % pages(16) in log
+    # and then their struct domain and vCPUs
+    assert "d1: domain and vCPU structures freed" in log
+    assert "d2: domain and vCPU structures freed" in log
     # dom0 outlived them
     assert log.index("d2 destroyed") < log.index("d0 shutdown: poweroff")
     assert log.index("d1 destroyed") < log.index("d0 shutdown: poweroff")
@@ -116,3 +119,145 @@ def test_domu_console_is_refused_without_domu_console():
     # domu_hello checks its write and crashes when refused
     assert "d1 shutdown: crash" in log
     assert "d1 destroyed: %d pages freed" % pages(8) in log
+
+
+# --- Linux ------------------------------------------------------------------
+#
+# One machine for both Linux tests (each Linux boot costs a minute of
+# emulation): dom0 and two domUs run the dom0 workload at once, a third
+# domU panics. dom0 then waits on its console until the test has seen
+# every domU destroyed, and powers off.
+
+LINUX_TIMEOUT = 900
+DOMU_MEM_MIB = 448      # the workload keeps a 256 MiB file in tmpfs
+PANIC_MEM_MIB = 192
+DOMU_APPEND = "earlyprintk=xen keep_bootcon"
+
+# What Linux domains may be refused (each logged once): the calls Linux
+# makes, tolerates failing, and Veneer does not implement
+# (test_dom0_linux.py's list, for any domain).
+EXPECTED_REFUSALS = [
+    r"\(d\d+v\d+\) (platform_op|memory_op|event_channel_op|physdev_op) "
+    r"\d+: not implemented: -ENOSYS",
+    r"\(d\d+v\d+\) unknown hypercall (8|9|40): -ENOSYS",
+    # the panicking domU
+    r"d3 crashed: .*",
+]
+
+
+def unexpected_refusals(log):
+    out = []
+    for line in log.splitlines():
+        m = re.search(r"\(veneer\) (?:WARNING|ERROR): (.*?)\r?$", line)
+        if m and not any(re.fullmatch(p, m.group(1))
+                         for p in EXPECTED_REFUSALS):
+            out.append(m.group(1))
+    return out
+
+
+def domain_lines(log, domid):
+    """What domain `domid` printed: dom0's console lines are unprefixed,
+    a domU's are "(dN) [  time] text" (its kernel log)."""
+    out = []
+    for line in log.splitlines():
+        line = line.rstrip("\r")
+        m = re.match(r"\(d(\d+)\) (?:\[ *\d+\.\d+\] )?(.*)$", line)
+        if m:
+            if int(m.group(1)) == domid:
+                out.append(m.group(2))
+        elif domid == 0 and not line.startswith("(veneer)"):
+            out.append(line)
+    return "\n".join(out)
+
+
+def workload_steps(text):
+    return dict(re.findall(r"^WORKLOAD (\w+) (OK|FAIL.*)$", text, re.M))
+
+
+@pytest.fixture(scope="module")
+def linux_run():
+    import test_dom0_linux as t
+    for path, target in ((qemu.GUEST_VMLINUX, "guest-kernel"),
+                         (qemu.DOM0_INITRAMFS, "initramfs")):
+        if not os.path.exists(path):
+            pytest.fail("%s is missing: run 'make %s'" % (path, target))
+    kernel, initrd = qemu.GUEST_VMLINUX, qemu.DOM0_INITRAMFS
+    dom0_run = ("veneer-workload 0 %s; r=$?; echo DOM0-WAITING-FOR-DOMUS; "
+                "read -t 900 x; exit $r" % t.expected_tmpfs_sha("0"))
+    domains = [(kernel, "console=hvc0 " + qemu.kernel_append(run=dom0_run),
+                initrd)]
+    for tag in ("1", "2"):
+        run = "veneer-workload %s %s" % (tag, t.expected_tmpfs_sha(tag))
+        domains.append((kernel, "veneer.mem=%dM %s %s" % (
+            DOMU_MEM_MIB, DOMU_APPEND, qemu.kernel_append(run=run)), initrd))
+    # our kernel has no magic SysRq: the stock Debian kernel panics
+    domains.append((qemu.fetch_debian_kernel(), "veneer.mem=%dM %s %s" % (
+        PANIC_MEM_MIB, DOMU_APPEND,
+        qemu.kernel_append(run="echo c > /proc/sysrq-trigger")), initrd))
+    args = veneer_domains_args(domains, append="domu_console dom0_mem=512M",
+                               memory="2G", smp=2)
+    with qemu.Machine("domu-linux", args, timeout=LINUX_TIMEOUT) as m:
+        times = {}
+        # in the order they happen to come; pexpect takes the earliest
+        waiting = {"dom0 ready": r"\nVENEER-DOM0-READY",
+                   "d1 destroyed": r"d1 destroyed: \d+ pages freed",
+                   "d2 destroyed": r"d2 destroyed: \d+ pages freed",
+                   "d3 destroyed": r"d3 destroyed: \d+ pages freed",
+                   "dom0 waiting": r"\nDOM0-WAITING-FOR-DOMUS"}
+        while waiting:
+            names = list(waiting)
+            match = m.expect([waiting[n] for n in names])
+            name = next(n for n in names
+                        if match.re.pattern == waiting[n])
+            times[name] = m.elapsed()
+            del waiting[name]
+        m.sendline("")
+        m.expect(r"\nVENEER-RUN-EXIT=(\d+)")
+        dom0_exit = int(m.child.match.group(1))
+        status = m.wait_exit(timeout=120)
+        times["end"] = m.elapsed()
+        log = read_log(m)
+    print("Linux domUs: %s" % ", ".join("%s %.0fs" % kv
+                                        for kv in times.items()))
+    return {"log": log, "status": status, "dom0_exit": dom0_exit}
+
+
+def test_linux_dom0_and_two_domus_run_the_workload_at_once(linux_run):
+    log = linux_run["log"]
+    assert linux_run["status"] == EXIT_POWEROFF, log[-3000:]
+    assert linux_run["dom0_exit"] == 0, domain_lines(log, 0)[-3000:]
+    for d in (1, 2):
+        assert re.search(r"d%d: 'linux' %d MiB, 1 vCPU" % (d, DOMU_MEM_MIB),
+                         log)
+        out = domain_lines(log, d)
+        assert "VENEER-DOMU-READY" in out, out[-3000:]
+        assert "VENEER-RUN-EXIT=0" in out, out[-3000:]
+        assert "d%d shutdown: poweroff" % d in log
+        # all its memory back (+ the grant-table frames it grew)
+        m = re.search(r"d%d destroyed: (\d+) pages freed" % d, log)
+        assert m and int(m.group(1)) >= pages(DOMU_MEM_MIB), m
+    for d in (0, 1, 2):
+        steps = workload_steps(domain_lines(log, d))
+        failed = {k: v for k, v in steps.items() if v != "OK"}
+        assert not failed, (d, failed)
+        assert set(steps) >= {"fork_exec", "pipe_pingpong", "mmap_64m",
+                              "tmpfs_256m", "sleep_2", "DONE"}, (d, steps)
+    # the domUs had no store daemon and dom0 had its own
+    assert "init: store daemon started" in domain_lines(log, 0)
+    assert "store daemon" not in domain_lines(log, 1)
+    bad = unexpected_refusals(log)
+    assert not bad, "unexpected hypervisor refusals:\n" + "\n".join(bad)
+
+
+def test_linux_domu_panic_destroys_only_that_domain(linux_run):
+    log = linux_run["log"]
+    out = domain_lines(log, 3)
+    assert "Kernel panic - not syncing: sysrq triggered crash" in out, \
+        out[-3000:]
+    assert "d3 shutdown: crash" in log
+    m = re.search(r"d3 destroyed: (\d+) pages freed", log)
+    assert m and int(m.group(1)) >= pages(PANIC_MEM_MIB)
+    # dom0 and the other domUs went on to finish their work
+    assert log.index("d3 destroyed") < log.index("d1 shutdown: poweroff")
+    assert log.index("d3 destroyed") < log.index("d2 shutdown: poweroff")
+    assert linux_run["status"] == EXIT_POWEROFF

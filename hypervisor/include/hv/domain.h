@@ -131,6 +131,7 @@ struct domain *domain_by_id(domid_t id);
 /* common/vcpu.c */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id,
 			 unsigned int cpu);
+void vcpu_free(struct vcpu *v);
 
 /* The vCPU running on this CPU, NULL when idle (common/sched.c). */
 struct vcpu *current_vcpu(void);

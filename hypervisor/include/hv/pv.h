@@ -85,6 +85,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *r, unsigned long cr2,
 /* arch/x86/fpu.c */
 void fpu_init_cpu(void);
 void *fpu_alloc_area(void);
+void fpu_free_area(void *area);
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
 

@@ -113,7 +113,9 @@ void test_main(void)
 			fail("%u domUs still there after 300 s", left);
 		wait_event(100 * MS);
 	} while (left);
-	wait_event(1 * MS);
+	/* Time for the hypervisor to free the domains' structures too. */
+	for (uint64_t end = now_ns() + 200 * MS; now_ns() < end;)
+		wait_event(50 * MS);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct evtchn_bind_interdomain b = {
