@@ -458,27 +458,35 @@ long evtchn_poll(struct vcpu *v, unsigned long arg)
 {
 	struct domain *d = v->domain;
 	struct sched_poll p;
-	evtchn_port_t port;
+	evtchn_port_t ports[128];
 	unsigned long i;
 
 	if (copy_from_guest(&p, arg, sizeof(p)))
 		return -EFAULT;
-	if (p.nr_ports > 128)
+	if (p.nr_ports > ARRAY_SIZE(ports))
 		return -EINVAL;
-	local_irq_disable();
-	for (i = 0; i < p.nr_ports; i++) {
-		if (copy_from_guest(&port, p.ports + i * sizeof(port),
-				    sizeof(port)))
-			return -EFAULT;
-		if (port >= EVTCHN_NR_PORTS)
+	if (copy_from_guest(ports, p.ports, p.nr_ports * sizeof(ports[0])))
+		return -EFAULT;
+	for (i = 0; i < p.nr_ports; i++)
+		if (ports[i] >= EVTCHN_NR_PORTS)
 			return -EINVAL;
-		if (evtchn_2l_is_pending(d->shared_info, port))
-			return 0;
-	}
 	if (p.timeout && p.timeout <= (u64)NOW())
 		return 0;
+	local_irq_disable();
+	/* Poll first, then look: a port raised on another CPU meanwhile
+	 * sees `polling` (raise_locked() sets the bit, then looks). */
 	vcpu_evt(v)->polling = true;
 	v->blocked = true;
 	v->runnable = false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (i = 0; i < p.nr_ports; i++) {
+		if (evtchn_2l_is_pending(d->shared_info, ports[i])) {
+			vcpu_evt(v)->polling = false;
+			v->blocked = false;
+			v->runnable = true;
+			return 0;
+		}
+	}
+	v->sched.nr_blocks++;
 	schedule();
 }

@@ -109,6 +109,9 @@ static long decrease_reservation(struct domain *d,
 
 	if (r->extent_order > MAX_EXTENT_ORDER)
 		return -EINVAL;
+	/* The guest unmapped these frames, but a TLB anywhere may still
+	 * translate to them: no frame leaves the domain before a flush. */
+	pv_flush_domain(d);
 	for (i = 0; i < r->nr_extents; i++) {
 		if (copy_from_guest(&mfn, r->extent_start + i * sizeof(mfn),
 				    sizeof(mfn)))

@@ -26,12 +26,15 @@
  *
  * Where vCPUs run.  Every vCPU lives on one CPU's list (v->processor).
  * schedule() picks, from this CPU's list, the runnable vCPU of highest
- * priority (UNDER before OVER; parked ones not at all), the one waiting
- * longest among equals (queued_seq), and keeps the running vCPU while its
- * time slice lasts unless a strictly better one waits.  If this CPU has
- * nothing UNDER to run it looks at the other CPUs' lists and steals a
- * vCPU of higher priority than its own best, or anything at all when it
- * would otherwise idle: that is the load balancing, and the only way a
+ * priority (UNDER before OVER; parked ones not at all) and, among equals,
+ * the one with the most credit (furthest behind its share), then the one
+ * waiting longest (queued_seq).  It keeps the running vCPU while its time
+ * slice lasts unless one of strictly higher priority waits.  Then it
+ * looks at the vCPUs waiting on the other CPUs and steals one that is a
+ * better choice than its own: anything when it would otherwise idle, one
+ * of higher priority, or (unless its own vCPU is finishing its slice) one
+ * of the same priority that is clearly further behind its share
+ * (worth_stealing()).  That is the load balancing, and the only way a
  * vCPU changes CPU besides an affinity change.  Hard affinity
  * (sched_set_affinity()) is honoured by both.  The lists are short (a
  * few vCPUs per CPU), so a scan is the priority queue.
@@ -77,7 +80,10 @@
 #define PERIOD_NS	MILLISECS(30)	/* accounting period */
 #define TICK_NS		MILLISECS(10)	/* longest time between charges */
 #define MIN_TICK_NS	MICROSECS(50)	/* shortest timer we arm */
-#define CREDIT_MAX	PERIOD_NS	/* credit stays within +-this */
+#define MAX_CHARGE_NS	(2 * TICK_NS)	/* see charge() */
+#define CREDIT_MAX	(2 * PERIOD_NS)	/* no hoarding beyond this */
+#define CREDIT_MIN	(-10 * PERIOD_NS) /* no debt beyond this */
+#define STEAL_MARGIN	MILLISECS(1)	/* see worth_stealing() */
 
 enum { PRIO_OVER, PRIO_UNDER };
 
@@ -86,10 +92,13 @@ struct sched_cpu {
 	struct list_head vcpus;		/* the vCPUs that live on this CPU */
 	struct timer tick;		/* preemption and charging */
 	s_time_t slice_end;		/* the running vCPU's slice */
+	s_time_t idle_since;		/* when it last went idle */
+	u64 idle_ns;			/* time idle, until idle_since */
 };
 
 static struct sched_cpu sched_cpus[MAX_CPUS];
 static struct timer acct_timer;		/* on CPU0 */
+static s_time_t last_acct;		/* when account() last ran */
 static spinlock_t acct_lock;		/* account() against vCPU removal */
 static u64 seq_counter;			/* source of queued_seq */
 
@@ -148,9 +157,14 @@ static bool can_run_on(const struct vcpu *v, unsigned int cpu)
 	       allowed_on(v, cpu);
 }
 
-/* Does @a go before @b?  @front: a vCPU whose slice is not over. */
+/*
+ * Does @a go before @b?  Priority first; then a vCPU whose slice is not
+ * over (@front) before, and one that yielded (@back) after, its equals;
+ * then the one with more credit, which is the one furthest behind its
+ * share; then the one waiting longest.
+ */
 static bool ranks_before(const struct vcpu *a, const struct vcpu *b,
-			 const struct vcpu *front)
+			 const struct vcpu *front, const struct vcpu *back)
 {
 	int pa = prio(a), pb = prio(b);
 
@@ -158,6 +172,10 @@ static bool ranks_before(const struct vcpu *a, const struct vcpu *b,
 		return pa > pb;
 	if (a == front || b == front)
 		return a == front;
+	if (a == back || b == back)
+		return b == back;
+	if (a->sched.credit != b->sched.credit)
+		return a->sched.credit > b->sched.credit;
 	return a->sched.queued_seq < b->sched.queued_seq;
 }
 
@@ -201,7 +219,12 @@ static void tickle(struct vcpu *v)
 
 /* ---- credit ---- */
 
-/* Charge @v for the time since it was last charged. */
+/*
+ * Charge @v for the time since it was last charged.  The tick comes at
+ * least every TICK_NS while a vCPU runs, so a longer gap means the CPU
+ * itself was stopped (an emulator's host thread descheduled, a debugger):
+ * time @v did not run, which is not charged beyond MAX_CHARGE_NS.
+ */
 static void charge(struct vcpu *v, s_time_t now)
 {
 	struct domain *d = v->domain;
@@ -209,6 +232,8 @@ static void charge(struct vcpu *v, s_time_t now)
 
 	if (delta <= 0)
 		return;
+	if (delta > MAX_CHARGE_NS)
+		delta = MAX_CHARGE_NS;
 	v->sched.last_start = now;
 	v->sched.run_ns += delta;
 	__atomic_fetch_sub(&v->sched.credit, delta, __ATOMIC_RELAXED);
@@ -226,22 +251,25 @@ static void add_credit(struct vcpu *v, s64 add)
 		new = old + add;
 		if (new > CREDIT_MAX)
 			new = CREDIT_MAX;
-		if (new < -CREDIT_MAX)
-			new = -CREDIT_MAX;
+		if (new < CREDIT_MIN)
+			new = CREDIT_MIN;
 	} while (!__atomic_compare_exchange_n(&v->sched.credit, &old, new,
 					      false, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
 }
 
-/* A new period's cap budget: pay the debt, unpark if it is paid. */
-static bool refill_cap(struct domain *d)
+/*
+ * A new period's cap budget (cap% of @elapsed): pay the debt, unpark if
+ * what is left is less than one period's budget.
+ */
+static bool refill_cap(struct domain *d, u64 elapsed)
 {
-	u64 budget = cap_budget(d);
+	u64 budget = cap_budget(d), refill = d->sched.cap * elapsed / 100;
 	u64 old = READ_ONCE(d->sched.cap_used_ns), new;
 	bool was_parked = READ_ONCE(d->sched.parked);
 
 	do {
-		new = old > budget ? old - budget : 0;
+		new = old > refill ? old - refill : 0;
 	} while (!__atomic_compare_exchange_n(&d->sched.cap_used_ns, &old,
 					      new, false, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
@@ -259,22 +287,32 @@ static bool active(struct vcpu *v)
 }
 
 /*
- * The accounting period (timer on CPU0): hand out the period's CPU time
- * as credit, by weight, to the active domains; renew cap budgets.
+ * The accounting period (timer on CPU0): hand out the CPU time since the
+ * last one as credit, by weight, to the active domains; renew cap
+ * budgets.  What is handed out is the time that really passed, not a
+ * nominal period, so that credit given and credit burnt stay equal when
+ * the timer comes late.
  */
 static void account(void *unused)
 {
-	u64 total = (u64)PERIOD_NS * nr_cpus_online, weight_sum = 0;
+	s_time_t now = NOW();
+	u64 elapsed = now > last_acct ? now - last_acct : 0, weight_sum = 0;
 	unsigned int nr_active[MAX_DOMAINS] = { 0 };
 	bool waiting = false;
+	u64 total;
 
+	/* CPU0 stopped (see charge()): hand out no more than was charged. */
+	if (elapsed > 2 * PERIOD_NS)
+		elapsed = 2 * PERIOD_NS;
+	last_acct = now;
+	total = elapsed * nr_cpus_online;
 	spin_lock(&acct_lock);
 	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
 		struct domain *d = READ_ONCE(domain_list[id]);
 
 		if (!d || d->is_dying)
 			continue;
-		if (d->sched.cap && refill_cap(d))
+		if (d->sched.cap && refill_cap(d, elapsed))
 			waiting = true;
 		for (unsigned int i = 0; i < d->max_vcpus; i++) {
 			struct vcpu *v = d->vcpu[i];
@@ -297,10 +335,10 @@ static void account(void *unused)
 		if (!d || d->is_dying || !nr_active[id])
 			continue;
 		share = total * d->sched.weight / weight_sum;
-		if (share > (u64)PERIOD_NS * nr_active[id])
-			share = (u64)PERIOD_NS * nr_active[id];
-		if (d->sched.cap && share > cap_budget(d))
-			share = cap_budget(d);
+		if (share > elapsed * nr_active[id])
+			share = elapsed * nr_active[id];
+		if (d->sched.cap && share > d->sched.cap * elapsed / 100)
+			share = d->sched.cap * elapsed / 100;
 		for (unsigned int i = 0; i < d->max_vcpus; i++) {
 			struct vcpu *v = d->vcpu[i];
 
@@ -315,11 +353,7 @@ static void account(void *unused)
 		for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
 			if (percpu[cpu].online && !READ_ONCE(percpu[cpu].curr))
 				kick(cpu);
-	/* Periods follow each other exactly, unless we fell behind. */
-	if (acct_timer.expires + PERIOD_NS > NOW())
-		set_timer(&acct_timer, acct_timer.expires + PERIOD_NS);
-	else
-		set_timer(&acct_timer, NOW() + PERIOD_NS);
+	set_timer(&acct_timer, now + PERIOD_NS);
 }
 
 /* The per-CPU tick: charge the running vCPU and let schedule() judge. */
@@ -373,12 +407,16 @@ static void move_vcpu(struct vcpu *v, unsigned int from, unsigned int to)
 	pv_time_migrate(v);
 }
 
-/* The best vCPU on @cpu's list to run there, claimed; lock not held. */
+/*
+ * The best vCPU on @cpu's list to run there, claimed; lock not held.
+ * @prev keeps its slice (@keep_prev), or yielded (@yielded), or neither.
+ */
 static struct vcpu *pick_local(unsigned int cpu, struct vcpu *prev,
-			       bool keep_prev)
+			       bool keep_prev, bool yielded)
 {
 	struct sched_cpu *sc = &sched_cpus[cpu];
 	struct vcpu *v, *best = NULL, *front = keep_prev ? prev : NULL;
+	struct vcpu *back = yielded ? prev : NULL;
 
 	spin_lock(&sc->lock);
 	for_each_vcpu_on(v, sc) {
@@ -386,7 +424,7 @@ static struct vcpu *pick_local(unsigned int cpu, struct vcpu *prev,
 			continue;
 		if (!can_run_on(v, cpu))
 			continue;
-		if (!best || ranks_before(v, best, front))
+		if (!best || ranks_before(v, best, front, back))
 			best = v;
 	}
 	if (best)
@@ -395,8 +433,28 @@ static struct vcpu *pick_local(unsigned int cpu, struct vcpu *prev,
 	return best;
 }
 
-/* A vCPU of priority @min_prio or better from another CPU, claimed. */
-static struct vcpu *steal(unsigned int cpu, int min_prio)
+/*
+ * Is @c, waiting on another CPU, worth taking instead of @than?  Always
+ * when this CPU would idle; when it is of higher priority; and, unless
+ * @than is finishing its time slice, when it is of the same priority and
+ * further behind its share by more than STEAL_MARGIN (which keeps two
+ * nearly equal vCPUs from being swapped back and forth).
+ */
+static bool worth_stealing(const struct vcpu *c, const struct vcpu *than,
+			   bool than_keeps_slice)
+{
+	if (!than)
+		return true;
+	if (prio(c) != prio(than))
+		return prio(c) > prio(than);
+	return !than_keeps_slice &&
+	       READ_ONCE(c->sched.credit) >
+	       READ_ONCE(than->sched.credit) + STEAL_MARGIN;
+}
+
+/* A vCPU from another CPU better than @than (see above), claimed. */
+static struct vcpu *steal(unsigned int cpu, const struct vcpu *than,
+			  bool than_keeps_slice)
 {
 	for (unsigned int i = 1; i < nr_cpus; i++) {
 		unsigned int peer = (cpu + i) % nr_cpus;
@@ -408,9 +466,10 @@ static struct vcpu *steal(unsigned int cpu, int min_prio)
 		spin_lock(&sc->lock);
 		for_each_vcpu_on(v, sc) {
 			if (READ_ONCE(v->sched.is_running) ||
-			    !can_run_on(v, cpu) || prio(v) < min_prio)
+			    !can_run_on(v, cpu) ||
+			    !worth_stealing(v, than, than_keeps_slice))
 				continue;
-			if (!best || ranks_before(v, best, NULL))
+			if (!best || ranks_before(v, best, NULL, NULL))
 				best = v;
 		}
 		if (best)
@@ -425,13 +484,12 @@ static struct vcpu *steal(unsigned int cpu, int min_prio)
 }
 
 static struct vcpu *pick_next(unsigned int cpu, struct vcpu *prev,
-			      bool keep_prev)
+			      bool keep_prev, bool yielded)
 {
-	struct vcpu *best = pick_local(cpu, prev, keep_prev), *stolen;
+	struct vcpu *best = pick_local(cpu, prev, keep_prev, yielded);
+	struct vcpu *stolen;
 
-	if (best && prio(best) == PRIO_UNDER)
-		return best;
-	stolen = steal(cpu, best ? prio(best) + 1 : PRIO_OVER);
+	stolen = steal(cpu, best, keep_prev && best == prev);
 	if (!stolen)
 		return best;
 	if (best && best != prev)
@@ -482,7 +540,7 @@ void schedule(void)
 	struct sched_cpu *sc = &sched_cpus[cpu];
 	struct vcpu *prev = p->curr, *next;
 	struct cpu_regs *frame = guest_regs();
-	bool keep_prev = false;
+	bool keep_prev = false, yielded = false;
 	s_time_t now;
 
 	local_irq_disable();
@@ -492,16 +550,21 @@ void schedule(void)
 	now = NOW();
 	if (prev) {
 		charge(prev, now);
-		keep_prev = now < sc->slice_end && !prev->sched.yield;
+		yielded = prev->sched.yield;
+		keep_prev = now < sc->slice_end && !yielded;
 		prev->sched.yield = false;
 		if (!keep_prev || !vcpu_runnable(prev))
 			prev->sched.queued_seq = next_seq();
 	}
-	next = pick_next(cpu, prev, keep_prev);
+	next = pick_next(cpu, prev, keep_prev, yielded);
 
 	if (next != prev) {
 		if (prev)
 			prev->regs = *frame;
+		else
+			sc->idle_ns += now - sc->idle_since;
+		if (!next)
+			sc->idle_since = now;
 		if (next) {
 			next->sched.nr_runs++;
 			next->sched.last_start = now;
@@ -513,10 +576,14 @@ void schedule(void)
 		if (next)
 			*frame = next->regs;
 		if (prev) {
+			/* Looked at before release(): a vCPU that cannot
+			 * run may be freed as soon as it is released. */
+			bool waits = vcpu_runnable(prev);
+
 			if (!allowed_on(prev, cpu))
 				move_vcpu(prev, cpu, first_allowed(prev));
 			release(prev);
-			if (vcpu_runnable(prev))
+			if (waits)
 				tickle(prev);
 		}
 	}
@@ -542,9 +609,16 @@ void sched_start(void)
 	unsigned int cpu = smp_processor_id();
 
 	init_timer(&sched_cpus[cpu].tick, tick, NULL, cpu);
+	sched_cpus[cpu].idle_since = NOW();
 	if (cpu == 0) {
+		/* The others idle since bring-up: the domains built since
+		 * may have vCPUs for them. */
+		for (unsigned int i = 1; i < nr_cpus; i++)
+			if (percpu[i].online)
+				kick(i);
 		init_timer(&acct_timer, account, NULL, 0);
-		set_timer(&acct_timer, NOW() + PERIOD_NS);
+		last_acct = NOW();
+		set_timer(&acct_timer, last_acct + PERIOD_NS);
 		log_info("sched: credit scheduler, timeslice %u ms, "
 			 "accounting period %lu ms", opt_sched_timeslice_ms,
 			 (unsigned long)(PERIOD_NS / 1000000));
@@ -592,18 +666,16 @@ void sched_remove_vcpu(struct vcpu *v)
  * vcpu_wake() - something that kept @v off the CPU has changed: look again
  * @v: the vCPU
  *
- * An event for a blocked (or polling) vCPU ends the block; VCPUOP_up and
- * unpause clear their own flag and call this.  Callable from interrupt
- * context.
+ * An event for a blocked (or polling) vCPU ends the block; VCPUOP_up
+ * clears down and calls this.  @v becomes runnable unless it is down or
+ * its domain is dying.  Callable from interrupt context.
  */
 void vcpu_wake(struct vcpu *v)
 {
-	if (READ_ONCE(v->blocked)) {
-		WRITE_ONCE(v->blocked, false);
-		WRITE_ONCE(v->runnable, true);
-	}
-	if (!vcpu_runnable(v))
+	WRITE_ONCE(v->blocked, false);
+	if (READ_ONCE(v->down) || READ_ONCE(v->domain->is_dying))
 		return;
+	WRITE_ONCE(v->runnable, true);
 	if (READ_ONCE(v->sched.is_running)) {
 		/* Still on (or leaving) its CPU: that CPU looks again. */
 		kick(READ_ONCE(v->processor));
@@ -615,13 +687,15 @@ void vcpu_wake(struct vcpu *v)
 
 /**
  * vcpu_sleep() - @v must stop running soon (VCPUOP_down, pause, destroy)
- * @v: the vCPU; the caller has already made vcpu_runnable(@v) false
+ * @v: the vCPU; the caller has set the flag that keeps it off the CPUs
+ *      (down, is_dying); runnable is cleared here too
  *
  * If @v is on a CPU, that CPU reschedules on its next way back to the
  * guest (an IPI makes that immediate for another CPU).
  */
 void vcpu_sleep(struct vcpu *v)
 {
+	WRITE_ONCE(v->runnable, false);
 	if (READ_ONCE(v->sched.is_running))
 		kick(READ_ONCE(v->processor));
 }
@@ -657,16 +731,22 @@ void vcpu_sleep_sync(struct vcpu *v)
  * @v: the running vCPU; its hypercall result must already be set
  *
  * Blocking enables event delivery, as in Xen, so that the event that
- * wakes the vCPU is delivered at once.  Interrupts are off, so no wake-up
- * can come between the check and the sleep.
+ * wakes the vCPU is delivered at once.
  */
 void vcpu_block(struct vcpu *v)
 {
 	v->vcpu_info->evtchn_upcall_mask = 0;
-	if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
-		return;
+	/* Say we sleep before looking for events: a waker on another CPU
+	 * sets the event first and then looks at v->blocked (kick_vcpu()),
+	 * so one of us sees the other. */
 	v->blocked = true;
 	v->runnable = false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending)) {
+		v->blocked = false;
+		v->runnable = true;
+		return;
+	}
 	v->sched.nr_blocks++;
 	schedule();
 }
@@ -851,6 +931,7 @@ static void report_hypercalls(const struct vcpu *v)
  * for anyone reading the log:
  *
  *   sched: report now_ms 41234 cpus 2 timeslice_ms 30
+ *   sched: cpu0 idle_ms 1020
  *   sched: d1 weight 256 cap 0 vcpus 1 run_ms 20123
  *   sched: d1v0 weight 256 cap 0 run_ms 20123 runs 812 blocks 0
  *          migrations 3 first_ms 512 hypercalls 40   (one line)
@@ -863,6 +944,17 @@ void sched_report(void)
 	printk("sched: report now_ms %lu cpus %u timeslice_ms %u\n",
 	       (unsigned long)(now / 1000000), nr_cpus_online,
 	       opt_sched_timeslice_ms);
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
+		struct sched_cpu *sc = &sched_cpus[cpu];
+		u64 idle = sc->idle_ns;
+
+		if (!percpu[cpu].online)
+			continue;
+		if (!READ_ONCE(percpu[cpu].curr))
+			idle += now - sc->idle_since;
+		printk("sched: cpu%u idle_ms %lu\n", cpu,
+		       (unsigned long)(idle / 1000000));
+	}
 	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
 		struct domain *d = domain_by_id(id);
 		u64 run_ns = 0;

@@ -37,6 +37,20 @@ void percpu_init(unsigned int cpu, u32 apic_id)
 	arch_set_this_cpu(p);
 }
 
+/*
+ * Spin while another CPU works for us.  It may be spinning for us at the
+ * same time (two CPUs flushing each other's TLBs from fault handlers,
+ * interrupts off): with interrupts off, answer our own mailbox meanwhile,
+ * or neither would ever see the other's IPI.  With them on, the IPI
+ * handler does it.
+ */
+static void wait_a_little(void)
+{
+	if (!local_irq_is_enabled())
+		smp_call_interrupt();
+	cpu_relax();
+}
+
 /**
  * smp_call() - run a function on another CPU, in its interrupt context
  * @cpu:  target CPU (not the caller)
@@ -46,8 +60,8 @@ void percpu_init(unsigned int cpu, u32 apic_id)
  *
  * Returns 0, or -EINVAL for a bad or offline target.  Without @wait the
  * caller must keep @data alive until @fn has run.  Callers are serialized
- * per target; do not call with interrupts off while the target might be
- * calling you with @wait (that would deadlock).
+ * per target.  Safe with interrupts off: while waiting, the caller runs
+ * what others posted in its own mailbox.
  */
 int smp_call(unsigned int cpu, void (*fn)(void *), void *data, bool wait)
 {
@@ -61,7 +75,7 @@ int smp_call(unsigned int cpu, void (*fn)(void *), void *data, bool wait)
 	spin_lock(&p->call_lock);
 	/* A previous no-wait call may still be pending on the target. */
 	while (p->call.pending)
-		cpu_relax();
+		wait_a_little();
 	flags = local_irq_save();
 	p->call.fn = fn;
 	p->call.data = data;
@@ -71,7 +85,7 @@ int smp_call(unsigned int cpu, void (*fn)(void *), void *data, bool wait)
 	local_irq_restore(flags);
 	if (wait)
 		while (!__atomic_load_n(&p->call.done, __ATOMIC_ACQUIRE))
-			cpu_relax();
+			wait_a_little();
 	spin_unlock(&p->call_lock);
 	return 0;
 }

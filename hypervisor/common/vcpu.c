@@ -47,7 +47,10 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 	d->vcpu[id] = v;
 	if (d->max_vcpus <= id)
 		d->max_vcpus = id + 1;
-	v->down = id != 0;	/* vCPU 0 starts up, the rest wait for VCPUOP_up */
+	/* vCPU 0 starts up with the builder's state; the others are down
+	 * until the guest initialises them and brings them up. */
+	v->down = id != 0;
+	v->initialised = id == 0;
 	spin_lock_init(&v->ctx_lock);
 	pv_time_init_vcpu(v);
 	sched_add_vcpu(v);

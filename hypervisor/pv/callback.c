@@ -17,7 +17,7 @@
 
 #include <veneer/callback.h>
 
-static bool guest_code_address_ok(unsigned long a)
+bool pv_guest_code_address_ok(unsigned long a)
 {
 	return guest_range_ok(a, 1);
 }
@@ -41,19 +41,19 @@ long do_set_trap_table(unsigned long table)
 			return -EFAULT;
 		if (!t.address)
 			return 0;
-		if (!guest_code_address_ok(t.address))
+		if (!pv_guest_code_address_ok(t.address))
 			return -EINVAL;
 		v->pv.trap_ctxt[t.vector] = t;
 	}
 	return -E2BIG;
 }
 
-static long register_callback(struct vcpu *v, unsigned int type,
-			      unsigned int flags, unsigned long address)
+long pv_register_callback(struct vcpu *v, unsigned int type,
+			  unsigned int flags, unsigned long address)
 {
 	bool mask = flags & CALLBACKF_mask_events;
 
-	if (address && !guest_code_address_ok(address))
+	if (address && !pv_guest_code_address_ok(address))
 		return -EINVAL;
 	switch (type) {
 	case CALLBACKTYPE_event:
@@ -98,7 +98,7 @@ long do_callback_op(unsigned long cmd, unsigned long arg)
 
 		if (copy_from_guest(&cb, arg, sizeof(cb)))
 			return -EFAULT;
-		return register_callback(v, cb.type, cb.flags, cb.address);
+		return pv_register_callback(v, cb.type, cb.flags, cb.address);
 	}
 	case CALLBACKOP_unregister: {
 		struct callback_unregister cb;
@@ -109,7 +109,7 @@ long do_callback_op(unsigned long cmd, unsigned long arg)
 		if (cb.type == CALLBACKTYPE_event ||
 		    cb.type == CALLBACKTYPE_failsafe)
 			return -EINVAL;
-		return register_callback(v, cb.type, 0, 0);
+		return pv_register_callback(v, cb.type, 0, 0);
 	}
 	}
 	return -ENOSYS;
@@ -124,11 +124,11 @@ long do_set_callbacks(unsigned long event, unsigned long failsafe,
 	struct vcpu *v = current_vcpu();
 	long rc;
 
-	rc = register_callback(v, CALLBACKTYPE_event, 0, event);
+	rc = pv_register_callback(v, CALLBACKTYPE_event, 0, event);
 	if (!rc)
-		rc = register_callback(v, CALLBACKTYPE_failsafe, 0, failsafe);
+		rc = pv_register_callback(v, CALLBACKTYPE_failsafe, 0, failsafe);
 	if (!rc)
-		rc = register_callback(v, CALLBACKTYPE_syscall, 0, syscall);
+		rc = pv_register_callback(v, CALLBACKTYPE_syscall, 0, syscall);
 	return rc;
 }
 

@@ -89,7 +89,7 @@ void pv_load_gdt(struct vcpu *v)
 
 /**
  * pv_selector_ok() - may iretq load @sel as a code or stack selector?
- * @v:    the running vCPU
+ * @v:    the running vCPU, or a down one with its GDT set
  * @sel:  the selector, RPL 3
  * @code: code (CS) or stack (SS)
  */
@@ -103,7 +103,8 @@ bool pv_selector_ok(struct vcpu *v, u16 sel, bool code)
 		return true;
 	if ((sel & 4) || (sel >> 3) >= v->pv.gdt_ents || (sel >> 3) == 0)
 		return false;
-	d = ((u64 *)gdt_window())[sel >> 3];
+	d = v == current_vcpu() ? ((u64 *)gdt_window())[sel >> 3] :
+	    v->pv.gdt_shadow[sel >> 12][(sel >> 3) & 511];
 	if (!(d & DESC_PRESENT) || !(d & DESC_S) ||
 	    ((d & DESC_DPL) >> DESC_DPL_SHIFT) != 3)
 		return false;
@@ -124,15 +125,31 @@ static bool frame_is_guest_page(struct domain *d, unsigned long mfn)
  */
 long do_set_gdt(unsigned long frames, unsigned long entries)
 {
-	struct vcpu *v = current_vcpu();
 	unsigned long mfns[MAX_GDT_FRAMES];
+
+	if (entries > FIRST_RESERVED_GDT_ENTRY)
+		return -EINVAL;
+	if (copy_from_guest(mfns, frames, (entries + 511) / 512 * sizeof(mfns[0])))
+		return -EFAULT;
+	return pv_set_gdt(current_vcpu(), mfns, entries);
+}
+
+/**
+ * pv_set_gdt() - give @v the GDT in guest frames @mfns
+ * @v:       the running vCPU, or one that is down (VCPUOP_initialise)
+ * @mfns:    the frames, (@entries + 511) / 512 of them
+ * @entries: descriptors, at most 14 pages' worth
+ *
+ * Return: 0, -EINVAL for a frame or descriptor we refuse, -ENOMEM.
+ */
+long pv_set_gdt(struct vcpu *v, const unsigned long *mfns,
+		unsigned long entries)
+{
 	unsigned int n;
 
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
 		return -EINVAL;
 	n = (entries + 511) / 512;
-	if (copy_from_guest(mfns, frames, n * sizeof(mfns[0])))
-		return -EFAULT;
 	for (unsigned int i = 0; i < n; i++) {
 		if (!frame_is_guest_page(v->domain, mfns[i])) {
 			gprintk(LOG_WARN, v, "set_gdt: frame %#lx is not "
@@ -173,7 +190,8 @@ long do_set_gdt(unsigned long frames, unsigned long entries)
 	}
 	memcpy(v->pv.gdt_frames, mfns, n * sizeof(mfns[0]));
 	v->pv.gdt_ents = entries;
-	pv_load_gdt(v);
+	if (v == current_vcpu())
+		pv_load_gdt(v);
 	return 0;
 }
 

@@ -104,6 +104,9 @@ static void pv_cpuid(u32 leaf, u32 sub, u32 r[4])
 	cpuid(leaf, sub, &r[0], &r[1], &r[2], &r[3]);
 	switch (leaf) {
 	case 1:
+		/* No APIC to speak of: initial APIC id 0 on every vCPU, as
+		 * Xen does for PV (not the id of whichever CPU runs it). */
+		r[1] &= 0x00ffffff;
 		r[2] = (r[2] & ~ECX_MASK_1) | (1U << 31); /* hypervisor */
 		r[3] &= ~EDX_MASK_1;
 		break;

@@ -21,7 +21,12 @@
  * The TLB rule: the engine never flushes.  Removing a mapping leaves the
  * old translation in TLBs until the guest asks for a flush (as on Xen),
  * except when a frame stops being writable to become a table or a
- * descriptor page: then leave_writable() flushes every CPU first.
+ * descriptor page: then leave_writable() flushes every CPU first; and a
+ * frame the guest gives back (decrease_reservation) is freed only after
+ * a flush of the domain (pv_flush_domain()).  A guest flush that names
+ * other vCPUs (UVMF_ALL, UVMF_MULTI, MMUEXT_*_ALL, MMUEXT_*_MULTI)
+ * reaches every CPU in the domain's dirty_cpus (arch/x86/context.c):
+ * a superset of where the named vCPUs' translations can be.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -236,9 +241,53 @@ static void invlpg(unsigned long va)
 		__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+struct flush_req {
+	unsigned long va;	/* invlpg this address, or */
+	bool all;		/* flush the whole TLB */
+};
+
+static void flush_req_here(void *data)
+{
+	const struct flush_req *f = data;
+
+	if (f->all)
+		flush_tlb_local();
+	else
+		invlpg(f->va);
+}
+
 /*
- * A guest vCPU bitmap for the *_MULTI flushes.  Every vCPU of a domain
- * runs on this CPU today, so any bit means "flush here".
+ * Flush on every CPU that may hold translations of @d: this one
+ * directly, the others through an IPI, waiting for each.  The caller's
+ * page-table writes are done (the fence orders them before we read the
+ * mask): a CPU not in the mask loads @d's tables only after them.
+ */
+static void flush_domain(struct domain *d, const struct flush_req *f)
+{
+	u64 cpus;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	cpus = __atomic_load_n(&d->dirty_cpus, __ATOMIC_SEQ_CST);
+	flush_req_here((void *)f);
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id() && (cpus & (1ULL << cpu)))
+			smp_call(cpu, flush_req_here, (void *)f, true);
+}
+
+/**
+ * pv_flush_domain() - flush every TLB that may hold @d's translations
+ * @d: the domain
+ */
+void pv_flush_domain(struct domain *d)
+{
+	struct flush_req f = { .all = true };
+
+	flush_domain(d, &f);
+}
+
+/*
+ * A guest vCPU bitmap for the *_MULTI flushes.  Any bit means "flush
+ * the domain": dirty_cpus is already a small superset.
  */
 static long read_vcpumask(unsigned long ptr, bool *any)
 {
@@ -255,31 +304,38 @@ static long read_vcpumask(unsigned long ptr, bool *any)
 static long flush_after_uvm(unsigned long va, unsigned long flags)
 {
 	unsigned long which = flags & ~UVMF_FLUSHTYPE_MASK;
-	bool any = true;
+	bool any = true, remote = false;
 	long rc;
+
+	struct flush_req f = { .va = va };
 
 	switch (which) {
 	case UVMF_LOCAL:
+		break;
 	case UVMF_ALL:
-		/* ALL: every vCPU of the domain, all on this CPU today. */
+		remote = true;
 		break;
 	default:
 		/* UVMF_MULTI: the rest of flags is a guest vcpumask pointer. */
 		rc = read_vcpumask(which, &any);
 		if (rc)
 			return rc;
+		remote = true;
 	}
 	if (!any)
 		return 0;
 	switch (flags & UVMF_FLUSHTYPE_MASK) {
 	case UVMF_NONE:
-		break;
+		return 0;
 	case UVMF_INVLPG:
-		invlpg(va);
 		break;
 	default:
-		flush_tlb_local();
+		f.all = true;
 	}
+	if (remote)
+		flush_domain(current_vcpu()->domain, &f);
+	else
+		flush_req_here(&f);
 	return 0;
 }
 
@@ -375,8 +431,6 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 		if (rc)
 			break;
 	}
-	/* Cheap insurance: an update may have removed a mapping. */
-	flush_tlb_local();
 	if (done && copy_to_guest(done, &i, sizeof(i)))
 		return -EFAULT;
 	return rc;
@@ -386,7 +440,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 
 /* MMUEXT_SET_LDT, with Xen's checks: page aligned, a guest address, at
  * most 8192 entries.  The LDT itself is not loaded yet (see pv-memory.md). */
-static long set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 {
 	if (!ents)
 		base = 0;
@@ -404,6 +458,7 @@ static long set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
 	struct domain *d = v->domain;
+	struct flush_req f = { 0 };
 	unsigned long mfn = op->arg1.mfn;
 	bool any = true;
 	long rc;
@@ -420,28 +475,27 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 		return pv_new_baseptr(v, mfn, false);
 	case MMUEXT_NEW_USER_BASEPTR:
 		return pv_new_baseptr(v, mfn, true);
-	case MMUEXT_TLB_FLUSH_MULTI:
-		rc = read_vcpumask(op->arg2.vcpumask, &any);
-		if (rc)
-			return rc;
-		/* fall through */
 	case MMUEXT_TLB_FLUSH_LOCAL:
-	case MMUEXT_TLB_FLUSH_ALL:
-		if (any)
-			flush_tlb_local();
+		flush_tlb_local();
 		return 0;
+	case MMUEXT_INVLPG_LOCAL:
+		invlpg(op->arg1.linear_addr);
+		return 0;
+	case MMUEXT_TLB_FLUSH_MULTI:
 	case MMUEXT_INVLPG_MULTI:
 		rc = read_vcpumask(op->arg2.vcpumask, &any);
-		if (rc)
+		if (rc || !any)
 			return rc;
 		/* fall through */
-	case MMUEXT_INVLPG_LOCAL:
+	case MMUEXT_TLB_FLUSH_ALL:
 	case MMUEXT_INVLPG_ALL:
-		if (any)
-			invlpg(op->arg1.linear_addr);
+		f.all = op->cmd == MMUEXT_TLB_FLUSH_ALL ||
+			op->cmd == MMUEXT_TLB_FLUSH_MULTI;
+		f.va = op->arg1.linear_addr;
+		flush_domain(d, &f);
 		return 0;
 	case MMUEXT_SET_LDT:
-		return set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
+		return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
 	}
 	return -ENOSYS;
 }

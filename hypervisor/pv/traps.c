@@ -223,9 +223,17 @@ void pv_guest_trap(struct cpu_regs *r)
 		/* Read cr2 first: emulation may fault on guest memory. */
 		unsigned long cr2 = read_cr2();
 
+		bool emulated;
+
 		/* A write to a pinned L1 table: emulate and validate it;
-		 * the guest sees nothing of the fault, not even cr2. */
-		if (pv_ptwr_emulate(v, r, cr2, err))
+		 * the guest sees nothing of the fault, not even cr2.  With
+		 * interrupts on, as for a hypercall: it takes the domain's
+		 * page-table lock, whose holder on another CPU may be
+		 * waiting for this one to answer a TLB-flush IPI. */
+		local_irq_enable();
+		emulated = pv_ptwr_emulate(v, r, cr2, err);
+		local_irq_disable();
+		if (emulated)
 			return;
 		v->vcpu_info->arch.cr2 = cr2;
 		/* The hardware U bit is always set (the guest kernel runs

@@ -14,23 +14,34 @@
  *
  * The runstate area is written once, when registered: the vCPU is
  * "running" and has been since then, which makes Linux's steal time 0.
- * That is true while every vCPU has a CPU to itself.  Bringing up more
- * vCPUs (initialise, up, down) waits for more than one vCPU per domain;
- * those sub-ops and the rest answer -ENOSYS, logged once each.
+ * That is true while every vCPU has a CPU to itself.
+ *
+ * Secondary vCPUs exist from the start (the builder creates them) but are
+ * down: VCPUOP_is_up says 0, which is how Linux learns that they are
+ * possible CPUs.  To start one, Linux fills a vcpu_guest_context
+ * (arch/x86/xen/smp_pv.c: cpu_initialize_context) and calls
+ * VCPUOP_initialise, then VCPUOP_up; a CPU going offline calls VCPUOP_down
+ * on itself.  initialise checks the context as the matching hypercalls
+ * would check each piece (trap table, GDT, callbacks, base pointer) and
+ * works only once per vCPU and only while it is down.  The sub-ops we do
+ * not implement answer -ENOSYS, logged once each.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
 #include <hv/guest_access.h>
+#include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/mm.h>
 #include <hv/page.h>
 #include <hv/pv.h>
+#include <hv/sched.h>
 #include <hv/time.h>
 
 #include <asm/page.h>
 #include <asm/processor.h>
 
+#include <veneer/callback.h>
 #include <veneer/vcpu.h>
 
 static struct vcpu *vcpu_of(struct domain *d, unsigned long id)
@@ -38,6 +49,170 @@ static struct vcpu *vcpu_of(struct domain *d, unsigned long id)
 	if (id >= MAX_VIRT_CPUS || id >= d->max_vcpus)
 		return NULL;
 	return d->vcpu[id];
+}
+
+static bool is_canonical(u64 a)
+{
+	return (u64)((s64)(a << 16) >> 16) == a;
+}
+
+#define X86_EFLAGS_IF	(1UL << 9)
+#define X86_EFLAGS_IOPL	(3UL << 12)
+#define X86_EFLAGS_NT	(1UL << 14)
+#define X86_EFLAGS_VM	(1UL << 17)
+
+/*
+ * The register and segment part of VCPUOP_initialise: what the vCPU's
+ * first return to the guest loads.  Selectors get RPL 3 (a 64-bit PV
+ * kernel runs in ring 3) and must name a code/stack descriptor of the
+ * GDT just installed, or the flat ones.
+ */
+static long check_user_regs(struct vcpu *v, const struct vcpu_guest_context *c,
+			    struct cpu_regs *r)
+{
+	const struct cpu_user_regs *u = &c->user_regs;
+	u16 cs = u->cs | 3, ss = u->ss | 3;
+
+	if (!pv_guest_code_address_ok(u->rip) || !is_canonical(u->rsp))
+		return -EINVAL;
+	if (!pv_selector_ok(v, cs, true) || !pv_selector_ok(v, ss, false))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->r15 = u->r15; r->r14 = u->r14; r->r13 = u->r13; r->r12 = u->r12;
+	r->rbp = u->rbp; r->rbx = u->rbx; r->r11 = u->r11; r->r10 = u->r10;
+	r->r9 = u->r9; r->r8 = u->r8; r->rax = u->rax; r->rcx = u->rcx;
+	r->rdx = u->rdx; r->rsi = u->rsi; r->rdi = u->rdi;
+	r->rip = u->rip;
+	r->rsp = u->rsp;
+	r->cs = cs;
+	r->ss = ss;
+	/* As for iret: no IOPL, NT or VM; IF is always on in ring 3 (the
+	 * guest's "interrupt flag" is its vcpu_info upcall mask). */
+	r->rflags = (u->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM |
+				   X86_EFLAGS_NT)) | X86_EFLAGS_IF;
+	return 0;
+}
+
+/*
+ * VCPUOP_initialise for a down vCPU @v, from @c (hypervisor copy).
+ * Refuses what we do not support rather than ignoring it: user mode
+ * starts, an FPU image, debug registers.
+ */
+static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+	struct vcpu *cur = current_vcpu();
+	unsigned long gdt[16];
+	struct cpu_regs r;
+	long rc;
+
+	if (!(c->flags & VGCF_in_kernel) || (c->flags & VGCF_i387_valid))
+		return -EINVAL;
+	for (unsigned int i = 0; i < 8; i++)
+		if (c->debugreg[i] && i != 6)
+			return -EINVAL;
+	if (c->gdt_ents > FIRST_RESERVED_GDT_ENTRY ||
+	    !is_canonical(c->fs_base) || !is_canonical(c->gs_base_kernel) ||
+	    !is_canonical(c->gs_base_user) || !is_canonical(c->kernel_sp))
+		return -EINVAL;
+	for (unsigned int i = 0; i < 256; i++)
+		if (c->trap_ctxt[i].address &&
+		    !pv_guest_code_address_ok(c->trap_ctxt[i].address))
+			return -EINVAL;
+	for (unsigned int i = 0; i < 16; i++)
+		gdt[i] = c->gdt_frames[i];
+	rc = pv_set_gdt(v, gdt, c->gdt_ents);
+	if (rc)
+		return rc;
+	rc = check_user_regs(v, c, &r);
+	if (rc)
+		return rc;
+	rc = pv_set_ldt(v, c->ldt_base, c->ldt_ents);
+	if (rc)
+		return rc;
+	rc = pv_register_callback(v, CALLBACKTYPE_event, 0,
+				  c->event_callback_eip);
+	if (!rc)
+		rc = pv_register_callback(v, CALLBACKTYPE_failsafe,
+			(c->flags & VGCF_failsafe_disables_events) ?
+			CALLBACKF_mask_events : 0, c->failsafe_callback_eip);
+	if (!rc)
+		rc = pv_register_callback(v, CALLBACKTYPE_syscall,
+			(c->flags & VGCF_syscall_disables_events) ?
+			CALLBACKF_mask_events : 0, c->syscall_callback_eip);
+	if (rc)
+		return rc;
+	rc = pv_new_baseptr(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
+	if (!rc && c->ctrlreg[1])
+		rc = pv_new_baseptr(v, c->ctrlreg[1] >> PAGE_SHIFT, true);
+	if (rc)
+		return rc;
+	memcpy(v->pv.trap_ctxt, c->trap_ctxt, sizeof(v->pv.trap_ctxt));
+	v->pv.kernel_ss = c->kernel_ss | 3;
+	v->pv.kernel_sp = c->kernel_sp;
+	v->pv.fs_base = c->fs_base;
+	v->pv.gs_base_kernel = c->gs_base_kernel;
+	v->pv.gs_base_user = c->gs_base_user;
+	v->pv.in_kernel = true;
+	v->pv.vm_assist = cur->pv.vm_assist;	/* the domain's assists */
+	/* As Xen: the context's IOPL is the vCPU's virtual IOPL (what
+	 * PHYSDEVOP_set_iopl sets); Linux starts its CPUs with IOPL 1. */
+	vcpu_evt(v)->iopl = (c->user_regs.rflags & X86_EFLAGS_IOPL) >> 12;
+	v->regs = r;
+	v->initialised = true;
+	return 0;
+}
+
+static long vcpu_initialise(struct vcpu *v, unsigned long arg)
+{
+	struct vcpu_guest_context *c = alloc_heap_pages(1);
+	long rc;
+
+	_Static_assert(sizeof(*c) <= 2 * PAGE_SIZE, "vcpu_guest_context");
+	if (!c)
+		return -ENOMEM;
+	rc = copy_from_guest(c, arg, sizeof(*c)) ? -EFAULT : 0;
+	if (!rc) {
+		spin_lock(&v->ctx_lock);
+		rc = v->initialised ? -EEXIST : !v->down ? -EINVAL :
+		     initialise(v, c);
+		spin_unlock(&v->ctx_lock);
+	}
+	free_heap_pages(c, 1);
+	if (rc)
+		gprintk(LOG_WARN, current_vcpu(), "VCPUOP_initialise of vCPU "
+			"%u refused: %ld", v->id, rc);
+	return rc;
+}
+
+/* VCPUOP_up: an initialised vCPU starts running. */
+static long vcpu_up(struct vcpu *v)
+{
+	long rc = 0;
+
+	spin_lock(&v->ctx_lock);
+	if (!v->initialised)
+		rc = -EINVAL;
+	else if (v->down) {
+		v->down = false;
+		vcpu_wake(v);
+	}
+	spin_unlock(&v->ctx_lock);
+	return rc;
+}
+
+/* VCPUOP_down: @v stops until VCPUOP_up; its state is kept. */
+static long vcpu_down(struct vcpu *v)
+{
+	spin_lock(&v->ctx_lock);
+	v->down = true;
+	spin_unlock(&v->ctx_lock);
+	if (v == current_vcpu()) {
+		guest_regs()->rax = 0;
+		vcpu_sleep(v);
+		schedule();
+	}
+	vcpu_sleep(v);
+	return 0;
 }
 
 static void write_runstate(struct vcpu *v)
@@ -68,6 +243,9 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
 	    (info.offset & 7))
 		return -EINVAL;
 	if (vcpu_evt(v)->vcpu_info_registered)
+		return -EINVAL;
+	/* Like Xen: for another vCPU only while it is down. */
+	if (v != current_vcpu() && !v->down)
 		return -EINVAL;
 	if (info.mfn >= max_page)
 		return -EINVAL;
@@ -114,7 +292,13 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 		return -ENOENT;
 	switch (cmd) {
 	case VCPUOP_is_up:
-		return 1;		/* every vCPU we have is up */
+		return !READ_ONCE(v->down);
+	case VCPUOP_initialise:
+		return vcpu_initialise(v, arg);
+	case VCPUOP_up:
+		return vcpu_up(v);
+	case VCPUOP_down:
+		return vcpu_down(v);
 	case VCPUOP_register_runstate_memory_area:
 		if (copy_from_guest(&ra, arg, sizeof(ra)))
 			return -EFAULT;
@@ -125,8 +309,6 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 		r.time[RUNSTATE_running] = NOW();
 		return copy_to_guest(arg, &r, sizeof(r));
 	case VCPUOP_register_vcpu_info:
-		if (v != cur)
-			return -EINVAL;
 		return register_vcpu_info(v, arg);
 	case VCPUOP_stop_periodic_timer:
 		return 0;		/* there is no periodic timer */

@@ -30,19 +30,24 @@
  */
 long do_vm_assist(unsigned long cmd, unsigned long type)
 {
-	struct vcpu *v = current_vcpu();
+	struct domain *d = current_vcpu()->domain;
 
 	if (type >= 64 || !(VMASST_VALID & (1UL << type)))
 		return -EINVAL;
-	switch (cmd) {
-	case VMASST_CMD_enable:
-		v->pv.vm_assist |= 1UL << type;
-		return 0;
-	case VMASST_CMD_disable:
-		v->pv.vm_assist &= ~(1UL << type);
-		return 0;
+	if (cmd != VMASST_CMD_enable && cmd != VMASST_CMD_disable)
+		return -ENOSYS;
+	/* Assists belong to the domain: every vCPU gets the same set. */
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		if (cmd == VMASST_CMD_enable)
+			v->pv.vm_assist |= 1UL << type;
+		else
+			v->pv.vm_assist &= ~(1UL << type);
 	}
-	return -ENOSYS;
+	return 0;
 }
 
 /**

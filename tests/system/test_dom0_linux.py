@@ -60,10 +60,7 @@ HYPERVISORS = [
     # Veneer's isa-debug-exit status for a dom0 poweroff is 33.
     # Veneer's isa-debug-exit status for a dom0 crash is 35.
     Hypervisor("veneer", qemu.veneer_dom0_args, poweroff_exit=33,
-               crash=(r"d0 shutdown: crash", 35), skip={
-        "test_dom0_two_workloads_at_once_on_two_vcpus":
-            "one vCPU per domain (VCPUOP_initialise/up not implemented)",
-    }),
+               crash=(r"d0 shutdown: crash", 35)),
 ]
 
 

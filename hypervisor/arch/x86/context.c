@@ -23,10 +23,17 @@
  *
  * When a CPU goes idle it moves to idle_l4, which maps nothing of any
  * guest, so a dying domain's page tables can go away under it.
+ *
+ * d->dirty_cpus says which CPUs may hold TLB entries of domain d: a CPU
+ * sets its bit before it loads one of d's page tables and clears it after
+ * it loaded a table of another domain (or idle_l4; the hypervisor never
+ * sets CR4.PGE, so a CR3 load drops every guest translation).  A flush
+ * for d (pv/mm-ops.c) needs to reach only those CPUs.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/pv.h>
+#include <hv/smp.h>
 
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -77,6 +84,13 @@ static void load_selectors_of(struct pv_vcpu *pv)
 	wrmsr(MSR_GS_BASE, hv_gs);
 }
 
+/* This CPU no longer holds translations of @d (its CR3 moved away). */
+static void clear_dirty(struct domain *d)
+{
+	__atomic_fetch_and(&d->dirty_cpus, ~(1ULL << smp_processor_id()),
+			   __ATOMIC_SEQ_CST);
+}
+
 /**
  * arch_context_switch() - move the CPU's non-frame state from prev to next
  * @prev: the vCPU that ran, or NULL (idle)
@@ -95,9 +109,15 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	}
 	if (!next) {
 		write_cr3(__pa(idle_l4));
+		if (prev)
+			clear_dirty(prev->domain);
 		return;
 	}
+	__atomic_fetch_or(&next->domain->dirty_cpus,
+			  1ULL << smp_processor_id(), __ATOMIC_SEQ_CST);
 	pv_load_cr3(next);
+	if (prev && prev->domain != next->domain)
+		clear_dirty(prev->domain);
 	pv_load_gdt(next);	/* the selectors below are looked up there */
 	load_selectors_of(&next->pv);
 	wrmsr(MSR_FS_BASE, next->pv.fs_base);

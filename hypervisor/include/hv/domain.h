@@ -72,6 +72,8 @@ struct pv_vcpu {
 	unsigned int gdt_ents;
 	unsigned long ldt_base;		/* MMUEXT_SET_LDT */
 	unsigned int ldt_ents;
+	unsigned long dr[8];		/* set_debugreg (pv/debugreg.c) */
+	bool dr_written[8];
 };
 
 struct vcpu {
@@ -106,11 +108,13 @@ struct domain {
 	struct vcpu *vcpu[MAX_VIRT_CPUS];
 	unsigned int max_vcpus;
 	u64 unknown_hypercall_logged[1]; /* bitmap, one log line per number */
+	bool dr7_refusal_logged;	/* pv/debugreg.c */
 	struct pt_domain pt;		/* page-type engine view (pv/mm-ops.c) */
 	spinlock_t pt_lock;		/* held around every pt_*() call */
 	struct evtchn_table *evtchn;	/* ports (common/event_channel.c) */
 	struct gnttab *gnttab;		/* grant table (common/grant_table.c) */
 	unsigned long ballooned;	/* pages given back (common/memory.c) */
+	u64 dirty_cpus;			/* CPUs that may cache its mappings */
 	struct sched_domain sched;	/* the scheduler's (hv/sched-types.h) */
 };
 

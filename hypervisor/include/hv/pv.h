@@ -57,6 +57,12 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *r);
 /* pv/descriptor-tables.c */
 void pv_load_gdt(struct vcpu *v);
 bool pv_selector_ok(struct vcpu *v, u16 sel, bool code);
+long pv_set_gdt(struct vcpu *v, const unsigned long *mfns,
+		unsigned long entries);
+long pv_register_callback(struct vcpu *v, unsigned int type,
+			  unsigned int flags, unsigned long address);
+bool pv_guest_code_address_ok(unsigned long a);
+long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
 
 /* pv/hypercall.c */
 void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
@@ -66,6 +72,7 @@ void pv_mm_init(struct domain *d);
 int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level);
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
 bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
+void pv_flush_domain(struct domain *d);
 
 /* pv/mm-audit.c */
 extern bool opt_pt_audit;
@@ -99,6 +106,8 @@ long do_stack_switch(unsigned long ss, unsigned long sp);
 long do_set_callbacks(unsigned long event, unsigned long failsafe,
 		      unsigned long syscall);
 long do_fpu_taskswitch(unsigned long set);
+long do_set_debugreg(unsigned long reg, unsigned long value);
+long do_get_debugreg(unsigned long reg);
 long do_update_descriptor(unsigned long maddr, unsigned long desc);
 long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_multicall(unsigned long calls, unsigned long nr);
