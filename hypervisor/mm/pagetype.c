@@ -684,8 +684,10 @@ int pt_check_table(struct pt_domain *d, unsigned long mfn)
 	if (!level)
 		return 0;
 	t = d->mem->map(mfn);
+	d->auditing = true;
 	for (i = 0; i < PT_ENTRIES && !rc; i++)
 		rc = check_entry(d, level, mfn, i, READ_ONCE(t[i]));
+	d->auditing = false;
 	d->mem->unmap(t);
 	return rc;
 }

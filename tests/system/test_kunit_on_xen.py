@@ -92,11 +92,7 @@ def veneer_args(kernel, cmdline):
 XEN = Hypervisor("xen", xen_args, START_TIMEOUT)
 # Veneer itself is up in seconds (there is no Xen to boot first), so its
 # expected failure costs less waiting.
-VENEER = Hypervisor("veneer", veneer_args, 60,
-                    xfail="on Veneer xen_pv_version, _multicall, _evtchn and "
-                          "_time pass; xen_pv_mmu wants -EBUSY for "
-                          "refused mappings, xen_pv_grant needs "
-                          "GNTTABOP_map_grant_ref")
+VENEER = Hypervisor("veneer", veneer_args, 60)
 
 
 def run_suites(hv, kernel):
