@@ -460,10 +460,12 @@ static int install(struct domain *d, u64 maddr, u64 pte, bool *replaced)
 }
 
 /*
- * Clear the entry at @maddr if it maps @mfn; GNTST_okay, or
- * GNTST_general_error when it maps something else (nothing changed).
+ * Clear the entry at @maddr if it maps @mfn, writable or not as the
+ * handle was mapped; GNTST_okay, or GNTST_general_error when it maps
+ * something else (nothing changed).
  */
-static int uninstall(struct domain *d, u64 maddr, unsigned long mfn)
+static int uninstall(struct domain *d, u64 maddr, unsigned long mfn,
+		     bool writable)
 {
 	u64 *t, cur;
 	int rc;
@@ -474,7 +476,8 @@ static int uninstall(struct domain *d, u64 maddr, unsigned long mfn)
 		cur = __atomic_load_n(&t[(maddr & (PAGE_SIZE - 1)) >> 3],
 				      __ATOMIC_ACQUIRE);
 		d->pt.mem->unmap(t);
-		if (!(cur & PTE_P) || pte_to_mfn(cur) != mfn) {
+		if (!(cur & PTE_P) || pte_to_mfn(cur) != mfn ||
+		    !(cur & PTE_RW) != !writable) {
 			rc = GNTST_general_error;
 			break;
 		}
@@ -604,7 +607,7 @@ static int unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 	maddr = entry_maddr(v, op->host_addr, mt->flags);
 	if (maddr == (u64)-1)
 		return GNTST_general_error;
-	st = uninstall(ld, maddr, mt->mfn);
+	st = uninstall(ld, maddr, mt->mfn, !(mt->flags & GNTMAP_readonly));
 	if (st != GNTST_okay)
 		return st;
 	/* Nobody may reach the page through a stale TLB once it is free. */
