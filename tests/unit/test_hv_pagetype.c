@@ -69,8 +69,24 @@ static bool t_xen_ro(unsigned long mfn)
 	return mfn == M2P0 || mfn == M2P1;
 }
 
+/* What the foreign hook was last asked, for the grant-mapping tests. */
+static struct {
+	unsigned int calls;
+	unsigned long mfn;
+	bool rw, auditing;
+} asked;
+/* When set, the hook allows only this frame, and RW only if allow_rw. */
+static unsigned long only_mfn;
+static bool allow_rw;
+
 static bool t_foreign(const struct pt_domain *d, unsigned long mfn, u64 pte)
 {
+	asked.calls++;
+	asked.mfn = mfn;
+	asked.rw = pte & PTE_RW;
+	asked.auditing = d->auditing;
+	if (only_mfn)
+		return mfn == only_mfn && (allow_rw || !(pte & PTE_RW));
 	return allow_foreign;
 }
 
@@ -126,6 +142,9 @@ static int setup(void **state)
 		d.hv_l4e[i] = 0x8000000000000000UL | pte(XENPRIV, 3) | i;
 	d.hv_l4e[0] = pte(M2P0, PTE_P | PTE_US);
 	allow_foreign = false;
+	only_mfn = 0;
+	allow_rw = false;
+	memset(&asked, 0, sizeof(asked));
 	nr_released = 0;
 	nr_flushes = 0;
 	return 0;
@@ -307,6 +326,57 @@ static void foreign_hook_allows_grant_mappings(void **state)
 	mem[5][0] = pte(OTHER_FIRST + 1, RO);
 	assert_int_equal(pt_pin(&d, 5, 2), -EINVAL);
 	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+/*
+ * A grant mapping as common/grant_table.c makes it: the hook allows one
+ * frame, read-only; the entry holds exactly one general reference, which
+ * goes when the entry is cleared however that happens; a writable entry
+ * or an entry for any other foreign frame is refused with -EBUSY.
+ */
+static void foreign_entry_holds_exact_refs(void **state)
+{
+	only_mfn = OTHER_FIRST;
+	allow_rw = false;
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RW)),
+			 -EBUSY);
+	assert_true(asked.rw);
+	assert_false(asked.auditing);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RO)),
+			 0);
+	assert_int_equal(asked.mfn, OTHER_FIRST);
+	assert_int_equal(refs(OTHER_FIRST), 2);
+	assert_int_equal(tcount(OTHER_FIRST), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 1), pte(OTHER_FIRST + 1,
+							    RO)), -EBUSY);
+	/* The audit asks the hook with d->auditing set. */
+	asked.calls = 0;
+	assert_int_equal(pt_check_table(&d, 1), 0);
+	assert_int_equal(asked.calls, 1);
+	assert_true(asked.auditing);
+	assert_false(d.auditing);
+	/* Replaced by an entry of our own: the reference goes. */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RO)), 0);
+	assert_int_equal(refs(OTHER_FIRST), 1);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
+	/* Writable when allowed: a writable type reference too, and
+	 * devalidating the table gives both back. */
+	allow_rw = true;
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RW)),
+			 0);
+	assert_int_equal(refs(OTHER_FIRST), 2);
+	assert_int_equal(tcount(OTHER_FIRST), 1);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_int_equal(refs(OTHER_FIRST), 1);
+	assert_int_equal(tcount(OTHER_FIRST), 0);
+	/* and re-pinning the table is refused once the hook says no */
+	only_mfn = OTHER_FIRST + 1;
+	assert_int_equal(pt_pin(&d, 1, 1), -EBUSY);
+	only_mfn = 0;
+	allow_rw = false;
+	mem[1][0] = 0;
 	assert_baseline();
 }
 
@@ -923,6 +993,7 @@ int main(void)
 		cmocka_unit_test_setup(descriptor_page_cannot_be_mapped_writable, setup),
 		cmocka_unit_test_setup(guest_cannot_map_foreign_or_hypervisor_frame, setup),
 		cmocka_unit_test_setup(foreign_hook_allows_grant_mappings, setup),
+		cmocka_unit_test_setup(foreign_entry_holds_exact_refs, setup),
 		cmocka_unit_test_setup(shared_info_mappable, setup),
 		cmocka_unit_test_setup(m2p_mappable_readonly_only, setup),
 		cmocka_unit_test_setup(pin_l4_validates_tree_recursively, setup),
