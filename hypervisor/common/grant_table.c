@@ -109,6 +109,7 @@ struct gnttab {
 	unsigned int nr_maps;		/* live handles */
 	/* The L1 entry a map operation is installing (pt_lock held). */
 	unsigned long installing_mfn;	/* 0: none */
+	domid_t installing_owner;	/* the granter, who must own it */
 	bool installing_rw;
 };
 
@@ -297,13 +298,29 @@ static void unpin_entry(struct domain *rd, u32 ref, bool write)
 
 /* --- GNTTABOP_copy ----------------------------------------------------- */
 
-/* One side of a copy, resolved: the frame and, for a grant, its pin. */
+/*
+ * One side of a copy, resolved: the frame, a general reference on it (so
+ * that its owner cannot hand it back, and it go to someone else, while
+ * we copy), and for a grant, its pin.
+ */
 struct copy_side {
 	unsigned long mfn;
+	struct page_info *pg;	/* referenced; NULL if not resolved */
 	struct domain *rd;	/* NULL for a direct frame */
 	u32 ref;
 	bool write;
 };
+
+/* Reference @side's frame, owned by @owner; a GNTST_* status. */
+static int reference(struct copy_side *side, domid_t owner)
+{
+	struct page_info *pg = mfn_to_page(side->mfn);
+
+	if (!get_page(pg, owner))
+		return GNTST_bad_page;
+	side->pg = pg;
+	return GNTST_okay;
+}
 
 /* Resolve @p for domain @d; a GNTST_* status. */
 static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
@@ -312,31 +329,44 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 	int st;
 
 	side->rd = NULL;
+	side->pg = NULL;
 	if (!by_ref) {
 		if (p->domid != DOMID_SELF && p->domid != d->id)
 			return GNTST_permission_denied;
 		if (!owns_frame(d, p->u.gmfn))
 			return GNTST_bad_page;
 		side->mfn = p->u.gmfn;
-		return GNTST_okay;
+		return reference(side, d->id);
 	}
 	side->rd = granter(d, p->domid);
 	if (!side->rd)
 		return GNTST_bad_domain;
 	st = pin_entry(side->rd, p->u.ref, d, write, &side->mfn);
-	if (st != GNTST_okay) {
-		side->rd = NULL;
-		return st;
+	if (st == GNTST_okay) {
+		side->ref = p->u.ref;
+		side->write = write;
+		st = reference(side, side->rd->id);
+		if (st != GNTST_okay)
+			unpin_entry(side->rd, side->ref, write);
 	}
-	side->ref = p->u.ref;
-	side->write = write;
-	return GNTST_okay;
+	if (st != GNTST_okay)
+		side->rd = NULL;
+	return st;
 }
 
 static void release(struct copy_side *side)
 {
 	if (side->rd)
 		unpin_entry(side->rd, side->ref, side->write);
+	/*
+	 * The last reference only if the owner gave the frame back in the
+	 * instant between our get_page() and its own check of the count
+	 * (decrease_reservation wants the frame otherwise unreferenced):
+	 * then the frame stays out of the pool, which is safe.
+	 */
+	if (side->pg && put_page(side->pg))
+		log_warn("grant copy: frame %#lx lost its owner meanwhile",
+			 side->mfn);
 }
 
 static int copy_one(struct domain *d, struct gnttab_copy *op)
@@ -441,9 +471,13 @@ static u64 grant_pte(unsigned long mfn, u32 flags)
 	return e;
 }
 
-/* Install @pte at @maddr for @d; 0 or the engine's error.  Whatever the
- * entry held before is dropped by the engine. */
-static int install(struct domain *d, u64 maddr, u64 pte, bool *replaced)
+/*
+ * Install @pte, a mapping of a frame @rd granted, at @maddr for @d; 0 or
+ * the engine's error.  Whatever the entry held before is dropped by the
+ * engine.
+ */
+static int install(struct domain *d, struct domain *rd, u64 maddr, u64 pte,
+		   bool *replaced)
 {
 	struct gnttab *gt = d->gnttab;
 	u64 old = 0;
@@ -451,6 +485,7 @@ static int install(struct domain *d, u64 maddr, u64 pte, bool *replaced)
 
 	spin_lock(&d->pt_lock);
 	gt->installing_mfn = pte_to_mfn(pte);
+	gt->installing_owner = rd->id;
 	gt->installing_rw = pte & PTE_RW;
 	rc = pt_update_entry(&d->pt, maddr, pte, 0, &old);
 	gt->installing_mfn = 0;
@@ -535,7 +570,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 		st = GNTST_general_error;
 		goto unpin;
 	}
-	if (install(ld, maddr, grant_pte(mfn, op->flags), &replaced)) {
+	if (install(ld, rd, maddr, grant_pte(mfn, op->flags), &replaced)) {
 		gprintk(LOG_INFO, v, "grant map of d%u ref %u at %#lx: %s",
 			rd->id, op->ref, (unsigned long)op->host_addr,
 			ld->pt.why);
@@ -660,9 +695,18 @@ bool gnttab_foreign_ok(struct domain *d, unsigned long mfn, bool writable,
 
 	if (!gt)
 		return false;
+	/*
+	 * The granter must still own the frame: pin_entry() checked, but
+	 * the granter could have handed it back, and the frame gone to a
+	 * third domain, before we got here.  The engine then takes its
+	 * reference only if the owner it saw is still the owner.
+	 */
 	if (!auditing)
 		return gt->installing_mfn == mfn &&
-		       (!writable || gt->installing_rw);
+		       (!writable || gt->installing_rw) &&
+		       mfn < max_page &&
+		       READ_ONCE(mfn_to_page(mfn)->owner) ==
+		       gt->installing_owner;
 	for (unsigned int h = 0; h < MAPTRACK_SIZE; h++) {
 		struct maptrack *mt = &gt->maptrack[h];
 
