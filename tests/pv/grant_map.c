@@ -8,7 +8,9 @@
  * by virtual address and by the machine address of its L1 entry
  * (GNTMAP_contains_pte).  While mapped, the entry carries GTF_reading
  * (and GTF_writing for a writable mapping); unmap clears the L1 entry
- * (leaving it empty, as Xen does) and the flags.
+ * (leaving it empty, as Xen does) and the flags.  A grant mapped twice
+ * stays in use until both mappings are gone, and a GNTTABOP_copy from it
+ * in between leaves it in use.
  *
  * Refused, each with its GNTST_* status and nothing mapped:
  *   - a read-only grant mapped writable: general_error (Xen's choice);
@@ -33,6 +35,8 @@ static struct grant_entry_v1 gnttab[512] __attribute__((aligned(PAGE_SIZE)));
 static volatile uint8_t page_ro[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static volatile uint8_t page_rw[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static volatile uint8_t window[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static volatile uint8_t window2[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t copy_dst[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 enum { REF_RO = 10, REF_RW, REF_OTHER, REF_UNUSED };
 
@@ -104,6 +108,21 @@ static int unmap(uint64_t host_addr, grant_handle_t handle)
 	return op.status;
 }
 
+/* GNTTABOP_copy of a whole page from grant @ref to copy_dst. */
+static int copy_from_grant(uint32_t ref)
+{
+	struct gnttab_copy op = {
+		.flags = GNTCOPY_source_gref, .len = PAGE_SIZE, .status = 1,
+	};
+
+	op.source.domid = 0;
+	op.source.u.ref = ref;
+	op.dest.domid = DOMID_SELF;
+	op.dest.u.gmfn = virt_to_mfn(copy_dst);
+	check_rc(gnttab_op(GNTTABOP_copy, &op, 1), 0);
+	return op.status;
+}
+
 /* After an unmap the window's entry is empty: put its own page back. */
 static void restore_window(uint64_t mfn)
 {
@@ -166,6 +185,27 @@ void test_main(void)
 	check_eq(entry_flags(REF_RW) & (GTF_reading | GTF_writing), 0);
 	restore_window(wmfn);
 	before = window_pte();
+
+	printk("one grant mapped twice: in use until both are unmapped, "
+	       "and a copy from it meanwhile leaves it in use\n");
+	memset((void *)window2, 0x66, PAGE_SIZE);
+	check_eq(map((uint64_t)window, GNTMAP_host_map | GNTMAP_readonly,
+		     REF_RO, 0, &h), GNTST_okay);
+	check_eq(map((uint64_t)window2, GNTMAP_host_map | GNTMAP_readonly,
+		     REF_RO, 0, &h2), GNTST_okay);
+	check(h != h2);
+	check_eq(window2[7], 0xa5);
+	check_eq(unmap((uint64_t)window, h), GNTST_okay);
+	check_eq(entry_flags(REF_RO) & GTF_reading, GTF_reading);
+	check_eq(copy_from_grant(REF_RO), GNTST_okay);
+	check_eq(copy_dst[0], 0xa5);
+	check_eq(entry_flags(REF_RO) & GTF_reading, GTF_reading);
+	check_eq(unmap((uint64_t)window2, h2), GNTST_okay);
+	check_eq(entry_flags(REF_RO) & (GTF_reading | GTF_writing), 0);
+	restore_window(wmfn);
+	check_rc(remap((void *)window2, virt_to_mfn((const void *)window2),
+		       PTE_FLAGS_RW), 0);
+	check_eq(window2[0], 0x66);
 
 	refused("a read-only grant mapped writable",
 		GNTMAP_host_map, REF_RO, 0, GNTST_general_error, before);
