@@ -472,12 +472,13 @@ static u64 grant_pte(unsigned long mfn, u32 flags)
 }
 
 /*
- * Install @pte, a mapping of a frame @rd granted, at @maddr for @d; 0 or
- * the engine's error.  Whatever the entry held before is dropped by the
- * engine.
+ * Install @pte, a mapping of a frame @rd granted, at @maddr for @d, and
+ * record it as handle @h (under the page-table lock too, so the audit
+ * never sees the entry without its handle); 0 or the engine's error.
+ * Whatever the entry held before is dropped by the engine.
  */
 static int install(struct domain *d, struct domain *rd, u64 maddr, u64 pte,
-		   bool *replaced)
+		   unsigned int h, const struct maptrack *mt, bool *replaced)
 {
 	struct gnttab *gt = d->gnttab;
 	u64 old = 0;
@@ -489,6 +490,10 @@ static int install(struct domain *d, struct domain *rd, u64 maddr, u64 pte,
 	gt->installing_rw = pte & PTE_RW;
 	rc = pt_update_entry(&d->pt, maddr, pte, 0, &old);
 	gt->installing_mfn = 0;
+	if (!rc) {
+		gt->maptrack[h] = *mt;
+		gt->nr_maps++;
+	}
 	spin_unlock(&d->pt_lock);
 	*replaced = !rc && (old & PTE_P);
 	return rc;
@@ -540,6 +545,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 	struct domain *ld = v->domain, *rd;
 	struct gnttab *lgt = ld->gnttab;
 	bool write = !(op->flags & GNTMAP_readonly), replaced;
+	struct maptrack mt;
 	unsigned long mfn;
 	u64 maddr;
 	int h, st;
@@ -570,7 +576,12 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 		st = GNTST_general_error;
 		goto unpin;
 	}
-	if (install(ld, rd, maddr, grant_pte(mfn, op->flags), &replaced)) {
+	mt = (struct maptrack){
+		.flags = op->flags, .ref = op->ref, .mfn = mfn,
+		.granter = rd->id,
+	};
+	if (install(ld, rd, maddr, grant_pte(mfn, op->flags), h, &mt,
+		    &replaced)) {
 		gprintk(LOG_INFO, v, "grant map of d%u ref %u at %#lx: %s",
 			rd->id, op->ref, (unsigned long)op->host_addr,
 			ld->pt.why);
@@ -578,11 +589,6 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 		goto unpin;
 	}
 	*flush |= replaced;
-	lgt->maptrack[h] = (struct maptrack){
-		.flags = op->flags, .ref = op->ref, .mfn = mfn,
-		.granter = rd->id,
-	};
-	lgt->nr_maps++;
 	op->handle = h;
 	op->dev_bus_addr = (u64)mfn << PAGE_SHIFT;
 	return GNTST_okay;
@@ -648,8 +654,10 @@ static int unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 	/* Nobody may reach the page through a stale TLB once it is free. */
 	flush_all_cpus();
 	unpin_entry(rd, mt->ref, !(mt->flags & GNTMAP_readonly));
+	spin_lock(&ld->pt_lock);
 	mt->flags = 0;
 	lgt->nr_maps--;
+	spin_unlock(&ld->pt_lock);
 	return GNTST_okay;
 }
 
