@@ -206,12 +206,13 @@ static bool owns_frame(struct domain *d, unsigned long mfn)
 	       (READ_ONCE(pg->count_info) & PGC_allocated);
 }
 
-/* The granter named by a guest domid, or NULL. */
+/* The granter named by a guest domid, or NULL (also once it is dying:
+ * its grants are not to be used any more, only unmapped). */
 static struct domain *granter(struct domain *ld, domid_t id)
 {
 	struct domain *rd = id == DOMID_SELF ? ld : domain_by_id(id);
 
-	return rd && rd->gnttab ? rd : NULL;
+	return rd && rd->gnttab && !rd->is_dying ? rd : NULL;
 }
 
 static struct grant_entry_v1 *shared_entry(struct gnttab *gt, u32 ref)
