@@ -28,7 +28,8 @@
  * flags carry GTF_reading (any use) and GTF_writing (a writable use), so
  * a granter revoking it (a cmpxchg of the flags to 0) fails until the
  * last use ends.  A copy pins for its own duration, a mapping until its
- * handle is unmapped.
+ * handle is unmapped.  That bookkeeping is common/grant-v1.c, pure data
+ * with host unit tests; this file is the hypercalls around it.
  *
  * The mapping itself is an ordinary L1 entry as far as the page-type
  * engine is concerned (mm/pagetype.c, invariant I5): it takes a general
@@ -59,6 +60,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/grant-v1.h>
 #include <hv/grant_table.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
@@ -80,24 +82,6 @@
 #define MAX_GNT_ENTRIES		(MAX_GNT_FRAMES * ENTRIES_PER_FRAME)
 #define MAPTRACK_ORDER		2
 #define ACTIVE_ORDER		2
-#define MAX_PINS		0x7f	/* uses of one entry, per kind */
-
-/* How a granted entry is in use (Xen's "active" entry). */
-struct active_grant {
-	u32 mfn;		/* the frame, fixed while pinned */
-	domid_t domid;		/* the grantee the pins belong to */
-	u8 ro_pins;		/* read-only mappings and copies from it */
-	u8 rw_pins;		/* writable mappings and copies into it */
-};
-
-/* One grant mapping of the mapping domain; the index is its handle. */
-struct maptrack {
-	u32 flags;		/* GNTMAP_* as mapped; 0: free */
-	u32 ref;		/* the granter's entry */
-	u32 mfn;		/* the frame its L1 entry maps */
-	domid_t granter;
-	u16 pad;
-};
 
 #define MAPTRACK_SIZE	((PAGE_SIZE << MAPTRACK_ORDER) / sizeof(struct maptrack))
 
@@ -222,79 +206,33 @@ static struct grant_entry_v1 *shared_entry(struct gnttab *gt, u32 ref)
 	       ref % ENTRIES_PER_FRAME;
 }
 
+/* gnt_pin()'s frame check: the granter @ctx owns the frame. */
+static bool granter_owns(unsigned long frame, void *ctx)
+{
+	return owns_frame(ctx, frame);
+}
+
 /*
- * Pin entry @ref of @rd for a use by @ld, writable or not: check the
- * entry allows it, set GTF_reading (and GTF_writing) in it, count the
- * use.  The checks run inside the cmpxchg loop, so a granter changing
- * the entry at the same moment either sees our flag (and cannot revoke)
- * or makes us fail.  @mfn: out, the granted frame.  A GNTST_* status.
- * gnttab_lock held.
+ * Pin entry @ref of @rd for a use by @ld, writable or not
+ * (common/grant-v1.c does the entry's side).  @mfn: out, the granted
+ * frame.  A GNTST_* status.  gnttab_lock held.
  */
 static int pin_entry(struct domain *rd, u32 ref, struct domain *ld,
 		     bool write, unsigned long *mfn)
 {
 	struct gnttab *gt = rd->gnttab;
-	struct active_grant *act;
-	struct grant_entry_v1 *e;
-	u16 flags, want;
 
 	if (ref >= gt->nr_frames * ENTRIES_PER_FRAME)
 		return GNTST_bad_gntref;
-	act = &gt->active[ref];
-	e = shared_entry(gt, ref);
-	if ((act->ro_pins || act->rw_pins) &&
-	    (act->domid != ld->id || act->ro_pins >= MAX_PINS ||
-	     act->rw_pins >= MAX_PINS))
-		return GNTST_general_error;
-	want = write ? GTF_reading | GTF_writing : GTF_reading;
-	flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
-	do {
-		if ((flags & GTF_type_mask) != GTF_permit_access ||
-		    READ_ONCE(e->domid) != ld->id ||
-		    (write && (flags & GTF_readonly)))
-			return GNTST_general_error;
-	} while (!__atomic_compare_exchange_n(&e->flags, &flags, flags | want,
-					      false, __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
-	if (!act->ro_pins && !act->rw_pins) {
-		unsigned long frame = READ_ONCE(e->frame);
-
-		if (!owns_frame(rd, frame)) {
-			__atomic_fetch_and(&e->flags, (u16)~want,
-					   __ATOMIC_RELEASE);
-			return GNTST_bad_page;
-		}
-		act->mfn = frame;
-		act->domid = ld->id;
-	}
-	if (write)
-		act->rw_pins++;
-	else
-		act->ro_pins++;
-	*mfn = act->mfn;
-	return GNTST_okay;
+	return gnt_pin(shared_entry(gt, ref), &gt->active[ref], ld->id, write,
+		       granter_owns, rd, mfn);
 }
 
-/* Undo one pin_entry(); the last use of a kind clears its flag. */
 static void unpin_entry(struct domain *rd, u32 ref, bool write)
 {
 	struct gnttab *gt = rd->gnttab;
-	struct active_grant *act = &gt->active[ref];
-	u16 clear = 0;
 
-	if (write) {
-		ASSERT(act->rw_pins);
-		if (!--act->rw_pins)
-			clear |= GTF_writing;
-	} else {
-		ASSERT(act->ro_pins);
-		act->ro_pins--;
-	}
-	if (!act->ro_pins && !act->rw_pins)
-		clear |= GTF_reading;
-	if (clear)
-		__atomic_fetch_and(&shared_entry(gt, ref)->flags, (u16)~clear,
-				   __ATOMIC_RELEASE);
+	gnt_unpin(shared_entry(gt, ref), &gt->active[ref], write);
 }
 
 /* --- GNTTABOP_copy ----------------------------------------------------- */
@@ -454,25 +392,6 @@ static u64 entry_maddr(struct vcpu *v, u64 host_addr, u32 flags)
 }
 
 /*
- * The entry a grant mapping gets: present, accessed and dirty, never
- * executable, writable unless read-only, user-accessible with
- * GNTMAP_application_map, and the guest's three available bits (gntdev
- * marks its entries special with the first).  The engine adds U/S and
- * the guest-kernel tag to a supervisor mapping, as for any entry.
- */
-static u64 grant_pte(unsigned long mfn, u32 flags)
-{
-	u64 e = ((u64)mfn << PAGE_SHIFT) | PTE_P | PTE_A | PTE_D | PTE_NX;
-
-	if (!(flags & GNTMAP_readonly))
-		e |= PTE_RW;
-	if (flags & GNTMAP_application_map)
-		e |= PTE_US;
-	e |= (u64)((flags >> _GNTMAP_guest_avail0) & 7) << 9;
-	return e;
-}
-
-/*
  * Install @pte, a mapping of a frame @rd granted, at @maddr for @d, and
  * record it as handle @h (under the page-table lock too, so the audit
  * never sees the entry without its handle); 0 or the engine's error.
@@ -531,14 +450,6 @@ static int uninstall(struct domain *d, u64 maddr, unsigned long mfn,
 
 /* --- GNTTABOP_map_grant_ref -------------------------------------------- */
 
-static int alloc_handle(struct gnttab *gt)
-{
-	for (unsigned int h = 0; h < MAPTRACK_SIZE; h++)
-		if (!gt->maptrack[h].flags)
-			return h;
-	return -1;
-}
-
 /* One map request of the current vCPU's domain; a GNTST_* status. */
 static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 		   bool *flush)
@@ -566,7 +477,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 	rd = op->dom == DOMID_SELF ? NULL : granter(ld, op->dom);
 	if (!rd)
 		return GNTST_bad_domain;
-	h = alloc_handle(lgt);
+	h = gnt_alloc_handle(lgt->maptrack, MAPTRACK_SIZE);
 	if (h < 0)
 		return GNTST_no_device_space;
 	st = pin_entry(rd, op->ref, ld, write, &mfn);
@@ -581,7 +492,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 		.flags = op->flags, .ref = op->ref, .mfn = mfn,
 		.granter = rd->id,
 	};
-	if (install(ld, rd, maddr, grant_pte(mfn, op->flags), h, &mt,
+	if (install(ld, rd, maddr, gnt_pte(mfn, op->flags), h, &mt,
 		    &replaced)) {
 		gprintk(LOG_INFO, v, "grant map of d%u ref %u at %#lx: %s",
 			rd->id, op->ref, (unsigned long)op->host_addr,
@@ -716,14 +627,7 @@ bool gnttab_foreign_ok(struct domain *d, unsigned long mfn, bool writable,
 		       mfn < max_page &&
 		       READ_ONCE(mfn_to_page(mfn)->owner) ==
 		       gt->installing_owner;
-	for (unsigned int h = 0; h < MAPTRACK_SIZE; h++) {
-		struct maptrack *mt = &gt->maptrack[h];
-
-		if (mt->flags && mt->mfn == mfn &&
-		    (!writable || !(mt->flags & GNTMAP_readonly)))
-			return true;
-	}
-	return false;
+	return gnt_maps_frame(gt->maptrack, MAPTRACK_SIZE, mfn, writable);
 }
 
 /**
