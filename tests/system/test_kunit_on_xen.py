@@ -48,11 +48,15 @@ END_PATTERNS = [qemu.READY_MARKER, r"Kernel panic - not syncing[^\r\n]*",
 class Hypervisor:
     """How to boot a Linux dom0 with a given command line."""
 
-    def __init__(self, name, args, start_timeout, xfail=None):
+    def __init__(self, name, args, start_timeout, xfail=None,
+                 allowed_skips=()):
         self.name = name
         self.args = args        # (kernel, cmdline) -> QEMU arguments
         self.start_timeout = start_timeout  # until dom0's kernel banner
         self.xfail = xfail      # reason it is expected to fail, or None
+        # Cases that may skip, each for a stated reason; any other skip
+        # is a failure.
+        self.allowed_skips = allowed_skips
 
 
 def fetch_xen():
@@ -81,22 +85,31 @@ def xen_args(kernel, cmdline):
             "-initrd", multiboot_modules(kernel, cmdline)]
 
 
-def veneer_args(kernel, cmdline):
-    if not os.path.exists(qemu.VENEER_ELF):
-        pytest.fail("build/veneer.elf is missing: run 'make hypervisor'")
-    return ["-m", "1G", "-smp", "2", "-kernel", qemu.VENEER_ELF,
-            "-append", "dom0_mem=512M dom0_max_vcpus=2",
-            "-initrd", multiboot_modules(kernel, cmdline)]
+def veneer_args_for(vcpus):
+    def veneer_args(kernel, cmdline):
+        if not os.path.exists(qemu.VENEER_ELF):
+            pytest.fail("build/veneer.elf is missing: run 'make hypervisor'")
+        return ["-m", "1G", "-smp", "2", "-kernel", qemu.VENEER_ELF,
+                "-append", "dom0_mem=512M dom0_max_vcpus=%d" % vcpus,
+                "-initrd", multiboot_modules(kernel, cmdline)]
+    return veneer_args
 
 
 XEN = Hypervisor("xen", xen_args, START_TIMEOUT)
 # Veneer itself is up in seconds (there is no Xen to boot first), so its
-# expected failure costs less waiting.
-VENEER = Hypervisor("veneer", veneer_args, 60,
-                    xfail="on Veneer xen_pv_version, _multicall, _evtchn and "
-                          "_time pass; xen_pv_mmu wants -EBUSY for "
-                          "refused mappings, xen_pv_grant needs "
-                          "GNTTABOP_map_grant_ref")
+# expected failure costs less waiting.  With two vCPUs, as on Xen, Linux
+# stops while it brings up the second one (its vcpu_op calls for another
+# vCPU are refused), so that run is a strict expected failure: it fails
+# the day it passes, and the mark must go then.
+VENEER = Hypervisor("veneer", veneer_args_for(2), 60,
+                    xfail="dom0 with two vCPUs does not boot yet: Linux's "
+                          "VCPUOP_register_vcpu_info for vCPU 1, made on "
+                          "vCPU 0, is refused (-EINVAL)")
+# Until then the same suites run on one vCPU and must pass, except the
+# one case that needs two vCPUs and says so by skipping.
+VENEER_1VCPU = Hypervisor(
+    "veneer-1vcpu", veneer_args_for(1), 60,
+    allowed_skips=("xen_pv_time.pvclock_monotonic_across_vcpus",))
 
 
 def run_suites(hv, kernel):
@@ -147,7 +160,7 @@ def _leaves(t):
 
 def params():
     out = []
-    for hv in (XEN, VENEER):
+    for hv in (XEN, VENEER, VENEER_1VCPU):
         marks = []
         if hv.xfail:
             marks.append(pytest.mark.xfail(strict=True, reason=hv.xfail))
@@ -162,7 +175,8 @@ def test_kunit_pv_abi_suites(hv, guest_kernel, dom0_initramfs):
     print("KTAP summary on %s:\n%s" % (hv.name, summary(report)))
 
     problems = list(report.problems())
-    problems += ["skipped (no silent skips): " + n for n in report.skips()]
+    problems += ["skipped (no silent skips): " + n for n in report.skips()
+                 if n not in hv.allowed_skips]
     names = [t.name for t in report.tests]
     problems += ["suite %s did not run" % s for s in SUITES if s not in names]
     if ending != qemu.READY_MARKER:
