@@ -12,11 +12,11 @@ fails naming every failed, skipped or missing case.
 
 Real Xen 4.17 (Debian's xen-hypervisor-4.17-amd64, fetched into the cache
 by scripts/fetch-xen) is the oracle: every case must pass there.  The same
-test runs on Veneer, marked as an expected failure while some suites
-still fail there (Veneer boots the dom0 and runs them all); a strict
-xfail turns into a failure the day it passes, so the mark cannot outlive
-its reason.  Everything that differs
-between the two is in a `Hypervisor` record.
+test runs on Veneer, with the same two vCPUs, and every case must pass
+there too.  A Hypervisor record can still carry a strict xfail (it turns
+into a failure the day the run passes, so the mark cannot outlive its
+reason) or named allowed skips; everything that differs between the two
+is in that record.
 """
 
 import os
@@ -96,20 +96,9 @@ def veneer_args_for(vcpus):
 
 
 XEN = Hypervisor("xen", xen_args, START_TIMEOUT)
-# Veneer itself is up in seconds (there is no Xen to boot first), so its
-# expected failure costs less waiting.  With two vCPUs, as on Xen, Linux
-# stops while it brings up the second one (its vcpu_op calls for another
-# vCPU are refused), so that run is a strict expected failure: it fails
-# the day it passes, and the mark must go then.
-VENEER = Hypervisor("veneer", veneer_args_for(2), 60,
-                    xfail="dom0 with two vCPUs does not boot yet: Linux's "
-                          "VCPUOP_register_vcpu_info for vCPU 1, made on "
-                          "vCPU 0, is refused (-EINVAL)")
-# Until then the same suites run on one vCPU and must pass, except the
-# one case that needs two vCPUs and says so by skipping.
-VENEER_1VCPU = Hypervisor(
-    "veneer-1vcpu", veneer_args_for(1), 60,
-    allowed_skips=("xen_pv_time.pvclock_monotonic_across_vcpus",))
+# Veneer itself is up in seconds (there is no Xen to boot first).  It
+# runs the suites as Xen does, with two vCPUs, and every case must pass.
+VENEER = Hypervisor("veneer", veneer_args_for(2), 60)
 
 
 def run_suites(hv, kernel):
@@ -160,7 +149,7 @@ def _leaves(t):
 
 def params():
     out = []
-    for hv in (XEN, VENEER, VENEER_1VCPU):
+    for hv in (XEN, VENEER):
         marks = []
         if hv.xfail:
             marks.append(pytest.mark.xfail(strict=True, reason=hv.xfail))
