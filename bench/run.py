@@ -10,9 +10,8 @@ configuration:
              emulator (TCG), or hardware-assisted with -enable-kvm when
              /dev/kvm is usable (the results say which);
   xen-pv     Debian's Xen 4.17 with the same kernel as its PV dom0;
-  veneer-pv  Veneer with the same kernel as its PV dom0 (1 vCPU for
-             now; with 2 it is reported as not available, with the
-             reason).
+  veneer-pv  Veneer with the same kernel as its PV dom0 (1 or 2 vCPUs,
+             dom0_max_vcpus as for Xen).
 
 Writes bench/results/<date>-<host>.{json,md,png}: every raw sample with the
 QEMU and CPU settings, a Markdown table with each configuration's cost
@@ -125,9 +124,6 @@ def unavailable_reason(name, args):
     if name == "veneer-pv":
         if not os.path.exists(VENEER_ELF):
             return "build/veneer.elf is missing (make hypervisor)"
-        if args.vcpus > 1:
-            return ("Veneer gives a domain one vCPU so far "
-                    "(VCPUOP_initialise/up not implemented)")
         if args.kvm:
             return ("Veneer cannot run under KVM here; use --no-kvm to "
                     "compare everything under TCG")

@@ -1,48 +1,108 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Grant tables, version 1: the frames a domain writes its grant entries
- * into.
+ * Grant tables, version 1: how one domain lets another (or itself) use
+ * one of its pages, and how the other side uses it.
  *
- * Linux sets its grant table up at boot whether or not it has PV devices
- * (contract §16.1): query_size for how many frames it may have,
- * set_version to stay on v1, setup_table for the frames' MFNs, which it
- * then maps into its own address space with mmu_update.  So the frames
- * are ordinary frames owned by the domain (not in its P2M), which every
- * mapping check accepts as the domain's own; we keep the list so that a
- * later, larger setup_table returns the same frames first, as Linux
- * requires.
+ * The granter writes grant entries (struct grant_entry_v1: flags, the
+ * domain allowed, the frame) into frames we gave it.  Linux sets its
+ * table up at boot whether or not it has PV devices (contract §16.1):
+ * query_size for how many frames it may have, set_version to stay on
+ * v1, setup_table for the frames' MFNs, which it then maps into its own
+ * address space with mmu_update.  So the frames are ordinary frames owned
+ * by the domain (not in its P2M), which every mapping check accepts as
+ * the domain's own; we keep the list so that a later, larger setup_table
+ * returns the same frames first, as Linux requires.
  *
- * GNTTABOP_copy copies bytes between two frames, each named either
- * directly (a frame of the caller's own) or through a grant: the entry
- * must permit access to the copying domain, and not be read-only for a
- * destination.  While the copy runs the entry carries GTF_reading or
- * GTF_writing, so a guest revoking it (cmpxchg on the flags) cannot win
- * in the middle.  Only grants of the caller's own domain exist so far
- * (dom0 alone).  Mapping grants, unmapping and the v2 calls answer
- * -ENOSYS, logged once.
+ * The grantee uses an entry in two ways:
+ *
+ *   - GNTTABOP_copy copies bytes between two frames, each named either
+ *     directly (a frame of the caller's own) or through a grant;
+ *   - GNTTABOP_map_grant_ref puts the granted frame into one of the
+ *     grantee's L1 entries, named by a virtual address (GNTMAP_host_map)
+ *     or by the machine address of the entry itself
+ *     (GNTMAP_contains_pte, what Linux's gntdev and xenbus use), and
+ *     returns a handle; GNTTABOP_unmap_grant_ref takes the handle back.
+ *
+ * While an entry is in use it is "pinned": per granted entry we count
+ * the read-only and writable uses (struct active_grant), and the entry's
+ * flags carry GTF_reading (any use) and GTF_writing (a writable use), so
+ * a granter revoking it (a cmpxchg of the flags to 0) fails until the
+ * last use ends.  A copy pins for its own duration, a mapping until its
+ * handle is unmapped.  That bookkeeping is common/grant-v1.c, pure data
+ * with host unit tests; this file is the hypercalls around it.
+ *
+ * The mapping itself is an ordinary L1 entry as far as the page-type
+ * engine is concerned (mm/pagetype.c, invariant I5): it takes a general
+ * reference on the granted frame, and a writable type reference for a
+ * writable mapping, exactly as for one of the domain's own frames, and
+ * gives them back whenever that entry is cleared or replaced, by unmap or
+ * by anything else.  The engine asks its foreign hook before it lets an
+ * L1 entry name another domain's frame; ours (gnttab_foreign_ok()) says
+ * yes only to the one entry a map operation is installing, so a guest
+ * can never make a second entry, or a writable one, out of a grant.
+ *
+ * Unmap clears the entry only if it still maps the granted frame, and
+ * keeps the handle (and the pin) otherwise, as Xen does.  That keeps one
+ * rule that makes revocation safe: a domain has no more entries mapping
+ * a granted frame than it has live handles for it, so when the last
+ * handle goes, no entry is left.  The TLBs are flushed before the pin is
+ * dropped.
+ *
+ * Not done: GNTMAP_device_map (no IOMMU), unmap_and_replace, transfer,
+ * v2 and the status frames: refused, logged once.  When a mapping domain
+ * dies its handles stay live (its page tables are never torn down, it
+ * never runs again), so its granters cannot end those grants; see
+ * docs/pv-memory.md.
+ *
+ * Locking: one lock for all grant state (gnttab_lock), taken before the
+ * mapping domain's page-table lock.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/grant-v1.h>
+#include <hv/grant_table.h>
 #include <hv/guest_access.h>
+#include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/mm.h>
 #include <hv/page.h>
+#include <hv/pagetype.h>
+#include <hv/panic.h>
+#include <hv/smp.h>
 #include <hv/spinlock.h>
-#include <hv/lib.h>
 
 #include <asm/page.h>
+#include <asm/processor.h>
 
 #include <veneer/grant_table.h>
 
-#define MAX_GNT_FRAMES	4
+#define MAX_GNT_FRAMES		4
+#define ENTRIES_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define MAX_GNT_ENTRIES		(MAX_GNT_FRAMES * ENTRIES_PER_FRAME)
+#define MAPTRACK_ORDER		2
+#define ACTIVE_ORDER		2
+
+#define MAPTRACK_SIZE	((PAGE_SIZE << MAPTRACK_ORDER) / sizeof(struct maptrack))
 
 struct gnttab {
 	unsigned int nr_frames;
 	unsigned long mfn[MAX_GNT_FRAMES];
+	struct active_grant *active;	/* [MAX_GNT_ENTRIES], as granter */
+	struct maptrack *maptrack;	/* [MAPTRACK_SIZE], as mapper */
+	unsigned int nr_maps;		/* live handles */
+	/* The L1 entry a map operation is installing (pt_lock held). */
+	unsigned long installing_mfn;	/* 0: none */
+	domid_t installing_owner;	/* the granter, who must own it */
+	bool installing_rw;
 };
 
 static spinlock_t gnttab_lock = SPINLOCK_INIT;
+
+static unsigned long pte_to_mfn(u64 pte)
+{
+	return (pte & PTE_MFN_MASK) >> PAGE_SHIFT;
+}
 
 /**
  * gnttab_domain_init() - give a new domain its (empty) grant table
@@ -52,13 +112,26 @@ static spinlock_t gnttab_lock = SPINLOCK_INIT;
  */
 int gnttab_domain_init(struct domain *d)
 {
+	struct gnttab *gt;
+
 	_Static_assert(sizeof(struct gnttab) <= PAGE_SIZE, "struct gnttab");
-	d->gnttab = alloc_heap_pages(0);
-	if (!d->gnttab)
+	_Static_assert(MAX_GNT_ENTRIES * sizeof(struct active_grant) <=
+		       (PAGE_SIZE << ACTIVE_ORDER), "active grants");
+	gt = alloc_heap_pages(0);
+	if (!gt)
 		return -ENOMEM;
-	memset(d->gnttab, 0, sizeof(*d->gnttab));
+	memset(gt, 0, sizeof(*gt));
+	gt->active = alloc_heap_pages(ACTIVE_ORDER);
+	gt->maptrack = alloc_heap_pages(MAPTRACK_ORDER);
+	if (!gt->active || !gt->maptrack)
+		return -ENOMEM;	/* boot is failing: nothing to give back */
+	memset(gt->active, 0, PAGE_SIZE << ACTIVE_ORDER);
+	memset(gt->maptrack, 0, PAGE_SIZE << MAPTRACK_ORDER);
+	d->gnttab = gt;
 	return 0;
 }
+
+/* --- the table's frames ------------------------------------------------ */
 
 /* Grow @d's table to @nr frames; 0 or -ENOMEM.  Lock held. */
 static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
@@ -104,14 +177,7 @@ static long setup_table(struct domain *d, unsigned long uop)
 	return copy_to_guest(uop, &op, sizeof(op));
 }
 
-#define ENTRIES_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
-
-/* One side of a copy, resolved: the frame and, for a grant, its entry. */
-struct copy_side {
-	unsigned long mfn;
-	struct grant_entry_v1 *entry;	/* NULL for a direct frame */
-	u16 busy;			/* GTF_reading or GTF_writing */
-};
+/* --- pinning granted entries ------------------------------------------- */
 
 static bool owns_frame(struct domain *d, unsigned long mfn)
 {
@@ -124,56 +190,122 @@ static bool owns_frame(struct domain *d, unsigned long mfn)
 	       (READ_ONCE(pg->count_info) & PGC_allocated);
 }
 
+/* The granter named by a guest domid, or NULL (also once it is dying:
+ * its grants are not to be used any more, only unmapped). */
+static struct domain *granter(struct domain *ld, domid_t id)
+{
+	struct domain *rd = id == DOMID_SELF ? ld : domain_by_id(id);
+
+	return rd && rd->gnttab && !rd->is_dying ? rd : NULL;
+}
+
+static struct grant_entry_v1 *shared_entry(struct gnttab *gt, u32 ref)
+{
+	return (struct grant_entry_v1 *)__va(gt->mfn[ref / ENTRIES_PER_FRAME]
+					     << PAGE_SHIFT) +
+	       ref % ENTRIES_PER_FRAME;
+}
+
+/* gnt_pin()'s frame check: the granter @ctx owns the frame. */
+static bool granter_owns(unsigned long frame, void *ctx)
+{
+	return owns_frame(ctx, frame);
+}
+
+/*
+ * Pin entry @ref of @rd for a use by @ld, writable or not
+ * (common/grant-v1.c does the entry's side).  @mfn: out, the granted
+ * frame.  A GNTST_* status.  gnttab_lock held.
+ */
+static int pin_entry(struct domain *rd, u32 ref, struct domain *ld,
+		     bool write, unsigned long *mfn)
+{
+	struct gnttab *gt = rd->gnttab;
+
+	if (ref >= gt->nr_frames * ENTRIES_PER_FRAME)
+		return GNTST_bad_gntref;
+	return gnt_pin(shared_entry(gt, ref), &gt->active[ref], ld->id, write,
+		       granter_owns, rd, mfn);
+}
+
+static void unpin_entry(struct domain *rd, u32 ref, bool write)
+{
+	struct gnttab *gt = rd->gnttab;
+
+	gnt_unpin(shared_entry(gt, ref), &gt->active[ref], write);
+}
+
+/* --- GNTTABOP_copy ----------------------------------------------------- */
+
+/*
+ * One side of a copy, resolved: the frame, a general reference on it (so
+ * that its owner cannot hand it back, and it go to someone else, while
+ * we copy), and for a grant, its pin.
+ */
+struct copy_side {
+	unsigned long mfn;
+	struct page_info *pg;	/* referenced; NULL if not resolved */
+	struct domain *rd;	/* NULL for a direct frame */
+	u32 ref;
+	bool write;
+};
+
+/* Reference @side's frame, owned by @owner; a GNTST_* status. */
+static int reference(struct copy_side *side, domid_t owner)
+{
+	struct page_info *pg = mfn_to_page(side->mfn);
+
+	if (!get_page(pg, owner))
+		return GNTST_bad_page;
+	side->pg = pg;
+	return GNTST_okay;
+}
+
 /* Resolve @p for domain @d; a GNTST_* status. */
 static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 		   bool by_ref, bool write, struct copy_side *side)
 {
-	struct gnttab *gt = d->gnttab;
-	struct grant_entry_v1 *e;
-	u16 flags, want;
+	int st;
 
-	side->entry = NULL;
+	side->rd = NULL;
+	side->pg = NULL;
 	if (!by_ref) {
 		if (p->domid != DOMID_SELF && p->domid != d->id)
 			return GNTST_permission_denied;
 		if (!owns_frame(d, p->u.gmfn))
 			return GNTST_bad_page;
 		side->mfn = p->u.gmfn;
-		return GNTST_okay;
+		return reference(side, d->id);
 	}
-	/* The granting domain: only our own exists among guests. */
-	if (p->domid != DOMID_SELF && p->domid != d->id)
+	side->rd = granter(d, p->domid);
+	if (!side->rd)
 		return GNTST_bad_domain;
-	if (p->u.ref >= gt->nr_frames * ENTRIES_PER_FRAME)
-		return GNTST_bad_gntref;
-	e = (struct grant_entry_v1 *)__va(gt->mfn[p->u.ref / ENTRIES_PER_FRAME]
-					  << PAGE_SHIFT) +
-	    p->u.ref % ENTRIES_PER_FRAME;
-	want = write ? GTF_writing : GTF_reading;
-	flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
-	do {
-		if ((flags & GTF_type_mask) != GTF_permit_access ||
-		    READ_ONCE(e->domid) != d->id ||
-		    (write && (flags & GTF_readonly)))
-			return GNTST_general_error;
-	} while (!__atomic_compare_exchange_n(&e->flags, &flags, flags | want,
-					      false, __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
-	if (!owns_frame(d, READ_ONCE(e->frame))) {
-		__atomic_fetch_and(&e->flags, (u16)~want, __ATOMIC_RELEASE);
-		return GNTST_general_error;
+	st = pin_entry(side->rd, p->u.ref, d, write, &side->mfn);
+	if (st == GNTST_okay) {
+		side->ref = p->u.ref;
+		side->write = write;
+		st = reference(side, side->rd->id);
+		if (st != GNTST_okay)
+			unpin_entry(side->rd, side->ref, write);
 	}
-	side->mfn = e->frame;
-	side->entry = e;
-	side->busy = want;
-	return GNTST_okay;
+	if (st != GNTST_okay)
+		side->rd = NULL;
+	return st;
 }
 
 static void release(struct copy_side *side)
 {
-	if (side->entry)
-		__atomic_fetch_and(&side->entry->flags, (u16)~side->busy,
-				   __ATOMIC_RELEASE);
+	if (side->rd)
+		unpin_entry(side->rd, side->ref, side->write);
+	/*
+	 * The last reference only if the owner gave the frame back in the
+	 * instant between our get_page() and its own check of the count
+	 * (decrease_reservation wants the frame otherwise unreferenced):
+	 * then the frame stays out of the pool, which is safe.
+	 */
+	if (side->pg && put_page(side->pg))
+		log_warn("grant copy: frame %#lx lost its owner meanwhile",
+			 side->mfn);
 }
 
 static int copy_one(struct domain *d, struct gnttab_copy *op)
@@ -220,24 +352,333 @@ static long grant_copy(struct domain *d, unsigned long uop,
 	return 0;
 }
 
+/* --- mappings: the L1 entry -------------------------------------------- */
+
+static void flush_this_cpu(void *unused)
+{
+	(void)unused;
+	flush_tlb_local();
+}
+
+/*
+ * A grant entry was just removed or replaced: no CPU may keep a
+ * translation through it once the pin is dropped and the granter may
+ * hand the page to someone else.  The mapper's vCPUs may run on any CPU.
+ */
+static void flush_all_cpus(void)
+{
+	flush_tlb_local();
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id())
+			smp_call(cpu, flush_this_cpu, NULL, true);
+}
+
+/* The L1 entry a map or unmap names: its machine address, or -1. */
+static u64 entry_maddr(struct vcpu *v, u64 host_addr, u32 flags)
+{
+	struct domain *d = v->domain;
+	u64 maddr;
+
+	if (flags & GNTMAP_contains_pte) {
+		/* A live L1 table of the domain's own (Xen: the same). */
+		if ((host_addr & 7) || !owns_frame(d, host_addr >> PAGE_SHIFT) ||
+		    pt_table_level(&d->pt, host_addr >> PAGE_SHIFT) != 1)
+			return (u64)-1;
+		return host_addr;
+	}
+	if (pt_find_l1e(&d->pt, v->pv.kernel_l4, host_addr, &maddr))
+		return (u64)-1;
+	return maddr;
+}
+
+/*
+ * Install @pte, a mapping of a frame @rd granted, at @maddr for @d, and
+ * record it as handle @h (under the page-table lock too, so the audit
+ * never sees the entry without its handle); 0 or the engine's error.
+ * Whatever the entry held before is dropped by the engine.
+ */
+static int install(struct domain *d, struct domain *rd, u64 maddr, u64 pte,
+		   unsigned int h, const struct maptrack *mt, bool *replaced)
+{
+	struct gnttab *gt = d->gnttab;
+	u64 old = 0;
+	int rc;
+
+	spin_lock(&d->pt_lock);
+	gt->installing_mfn = pte_to_mfn(pte);
+	gt->installing_owner = rd->id;
+	gt->installing_rw = pte & PTE_RW;
+	rc = pt_update_entry(&d->pt, maddr, pte, 0, &old);
+	gt->installing_mfn = 0;
+	if (!rc) {
+		gt->maptrack[h] = *mt;
+		gt->nr_maps++;
+	}
+	spin_unlock(&d->pt_lock);
+	*replaced = !rc && (old & PTE_P);
+	return rc;
+}
+
+/*
+ * Clear the entry at @maddr if it maps @mfn, writable or not as the
+ * handle was mapped; GNTST_okay, or GNTST_general_error when it maps
+ * something else (nothing changed).
+ */
+static int uninstall(struct domain *d, u64 maddr, unsigned long mfn,
+		     bool writable)
+{
+	u64 *t, cur;
+	int rc;
+
+	spin_lock(&d->pt_lock);
+	do {
+		t = d->pt.mem->map(maddr >> PAGE_SHIFT);
+		cur = __atomic_load_n(&t[(maddr & (PAGE_SIZE - 1)) >> 3],
+				      __ATOMIC_ACQUIRE);
+		d->pt.mem->unmap(t);
+		if (!(cur & PTE_P) || pte_to_mfn(cur) != mfn ||
+		    !(cur & PTE_RW) != !writable) {
+			rc = GNTST_general_error;
+			break;
+		}
+		/* Only the hardware's A/D bits can change it meanwhile. */
+		rc = pt_update_entry(&d->pt, maddr, 0, PT_UPD_EXPECT_OLD, &cur);
+	} while (rc == -PT_EAGAIN);
+	spin_unlock(&d->pt_lock);
+	return rc ? GNTST_general_error : GNTST_okay;
+}
+
+/* --- GNTTABOP_map_grant_ref -------------------------------------------- */
+
+/* One map request of the current vCPU's domain; a GNTST_* status. */
+static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
+		   bool *flush)
+{
+	struct domain *ld = v->domain, *rd;
+	struct gnttab *lgt = ld->gnttab;
+	bool write = !(op->flags & GNTMAP_readonly), replaced;
+	struct maptrack mt;
+	unsigned long mfn;
+	u64 maddr;
+	int h, st;
+
+	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+		return GNTST_bad_gntref;	/* Xen's answer */
+	if (op->flags & GNTMAP_device_map) {
+		static bool logged;
+
+		if (!logged)
+			gprintk(LOG_WARN, v, "grant map with GNTMAP_device_map "
+				"refused: no device mappings (logged once)");
+		logged = true;
+		return GNTST_general_error;
+	}
+	/* The granter by its id: DOMID_SELF names none here (as on Xen). */
+	rd = op->dom == DOMID_SELF ? NULL : granter(ld, op->dom);
+	if (!rd)
+		return GNTST_bad_domain;
+	h = gnt_alloc_handle(lgt->maptrack, MAPTRACK_SIZE);
+	if (h < 0)
+		return GNTST_no_device_space;
+	st = pin_entry(rd, op->ref, ld, write, &mfn);
+	if (st != GNTST_okay)
+		return st;
+	maddr = entry_maddr(v, op->host_addr, op->flags);
+	if (maddr == (u64)-1) {
+		st = GNTST_general_error;
+		goto unpin;
+	}
+	mt = (struct maptrack){
+		.flags = op->flags, .ref = op->ref, .mfn = mfn,
+		.granter = rd->id,
+	};
+	if (install(ld, rd, maddr, gnt_pte(mfn, op->flags), h, &mt,
+		    &replaced)) {
+		gprintk(LOG_INFO, v, "grant map of d%u ref %u at %#lx: %s",
+			rd->id, op->ref, (unsigned long)op->host_addr,
+			ld->pt.why);
+		st = GNTST_general_error;
+		goto unpin;
+	}
+	*flush |= replaced;
+	op->handle = h;
+	op->dev_bus_addr = (u64)mfn << PAGE_SHIFT;
+	return GNTST_okay;
+unpin:
+	unpin_entry(rd, op->ref, write);
+	return st;
+}
+
+static long map_grant_ref(struct vcpu *v, unsigned long uop,
+			  unsigned long count)
+{
+	struct gnttab_map_grant_ref op;
+	bool flush = false;
+	unsigned long i;
+	long rc = 0;
+
+	for (i = 0; i < count; i++) {
+		unsigned long a = uop + i * sizeof(op);
+
+		if (copy_from_guest(&op, a, sizeof(op))) {
+			rc = -EFAULT;
+			break;
+		}
+		spin_lock(&gnttab_lock);
+		op.status = map_one(v, &op, &flush);
+		spin_unlock(&gnttab_lock);
+		if (copy_to_guest(a, &op, sizeof(op))) {
+			rc = -EFAULT;
+			break;
+		}
+	}
+	/* A mapping over a present entry: the old page must not linger. */
+	if (flush)
+		flush_all_cpus();
+	return rc;
+}
+
+/* --- GNTTABOP_unmap_grant_ref ------------------------------------------ */
+
+/* One unmap request; a GNTST_* status. */
+static int unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
+{
+	struct domain *ld = v->domain, *rd;
+	struct gnttab *lgt = ld->gnttab;
+	struct maptrack *mt;
+	u64 maddr;
+	int st;
+
+	if (op->handle >= MAPTRACK_SIZE || !lgt->maptrack[op->handle].flags)
+		return GNTST_bad_handle;
+	mt = &lgt->maptrack[op->handle];
+	if (op->dev_bus_addr &&
+	    op->dev_bus_addr != (u64)mt->mfn << PAGE_SHIFT)
+		return GNTST_general_error;
+	rd = domain_by_id(mt->granter);
+	ASSERT(rd);
+	maddr = entry_maddr(v, op->host_addr, mt->flags);
+	if (maddr == (u64)-1)
+		return GNTST_general_error;
+	st = uninstall(ld, maddr, mt->mfn, !(mt->flags & GNTMAP_readonly));
+	if (st != GNTST_okay)
+		return st;
+	/* Nobody may reach the page through a stale TLB once it is free. */
+	flush_all_cpus();
+	unpin_entry(rd, mt->ref, !(mt->flags & GNTMAP_readonly));
+	spin_lock(&ld->pt_lock);
+	mt->flags = 0;
+	lgt->nr_maps--;
+	spin_unlock(&ld->pt_lock);
+	return GNTST_okay;
+}
+
+static long unmap_grant_ref(struct vcpu *v, unsigned long uop,
+			    unsigned long count)
+{
+	struct gnttab_unmap_grant_ref op;
+	unsigned long i;
+
+	for (i = 0; i < count; i++) {
+		unsigned long a = uop + i * sizeof(op);
+
+		if (copy_from_guest(&op, a, sizeof(op)))
+			return -EFAULT;
+		spin_lock(&gnttab_lock);
+		op.status = unmap_one(v, &op);
+		spin_unlock(&gnttab_lock);
+		if (copy_to_guest(a + offsetof(struct gnttab_unmap_grant_ref,
+					       status),
+				  &op.status, sizeof(op.status)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* --- what the rest of the hypervisor asks -------------------------------- */
+
+/**
+ * gnttab_foreign_ok() - the page-type engine's foreign hook
+ * @d:        the domain whose L1 entry would map @mfn
+ * @mfn:      a frame @d does not own
+ * @writable: the entry is writable
+ * @auditing: the engine is checking existing entries (pt_check_table())
+ *
+ * Called with @d's page-table lock held.  The maptrack is only changed
+ * with gnttab_lock and, for the mapper's entries, its page-table lock
+ * held, so reading it here is safe.
+ */
+bool gnttab_foreign_ok(struct domain *d, unsigned long mfn, bool writable,
+		       bool auditing)
+{
+	struct gnttab *gt = d->gnttab;
+
+	if (!gt)
+		return false;
+	/*
+	 * The granter must still own the frame: pin_entry() checked, but
+	 * the granter could have handed it back, and the frame gone to a
+	 * third domain, before we got here.  The engine then takes its
+	 * reference only if the owner it saw is still the owner.
+	 */
+	if (!auditing)
+		return gt->installing_mfn == mfn &&
+		       (!writable || gt->installing_rw) &&
+		       mfn < max_page &&
+		       READ_ONCE(mfn_to_page(mfn)->owner) ==
+		       gt->installing_owner;
+	return gnt_maps_frame(gt->maptrack, MAPTRACK_SIZE, mfn, writable);
+}
+
+/**
+ * gnttab_dump() - log @d's grant table and live mappings (debug keys)
+ */
+void gnttab_dump(struct domain *d)
+{
+	struct gnttab *gt = d->gnttab;
+	unsigned int h, shown = 0;
+
+	if (!gt)
+		return;
+	log_info("  grant table: %u frame%s, %u live mapping%s", gt->nr_frames,
+		 gt->nr_frames == 1 ? "" : "s", gt->nr_maps,
+		 gt->nr_maps == 1 ? "" : "s");
+	for (h = 0; h < MAPTRACK_SIZE && shown < 16; h++) {
+		struct maptrack *mt = &gt->maptrack[h];
+
+		if (!mt->flags)
+			continue;
+		log_info("    handle %u: d%u ref %u mfn %#x flags %#x", h,
+			 mt->granter, mt->ref, mt->mfn, mt->flags);
+		shown++;
+	}
+}
+
 /**
  * do_grant_table_op() - GNTTABOP_*
  * @cmd:   the sub-op
  * @uop:   guest array of its argument structures
- * @count: how many (Linux passes 1 for the calls handled here)
+ * @count: how many
  */
 long do_grant_table_op(unsigned long cmd, unsigned long uop,
 		       unsigned long count)
 {
-	struct domain *d = current_vcpu()->domain;
+	struct vcpu *v = current_vcpu();
+	struct domain *d = v->domain;
 	struct gnttab_query_size qs;
 	struct gnttab_set_version sv;
 	struct gnttab_get_version gv;
 
 	if (!d->gnttab)
 		return -ENOSYS;
-	if (cmd == GNTTABOP_copy)
+	switch (cmd) {
+	case GNTTABOP_copy:
 		return count > 512 ? -EINVAL : grant_copy(d, uop, count);
+	case GNTTABOP_map_grant_ref:
+		return map_grant_ref(v, uop, count);
+	case GNTTABOP_unmap_grant_ref:
+		return unmap_grant_ref(v, uop, count);
+	}
 	if (count != 1)
 		return count ? -EINVAL : 0;
 	switch (cmd) {

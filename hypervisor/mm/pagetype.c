@@ -71,6 +71,20 @@ static int refuse(struct pt_domain *d, const char *why)
 	return -EINVAL;
 }
 
+/*
+ * An L1 entry names a frame we cannot take the references for: one the
+ * domain may not map, or one that cannot take the writable type.  Xen
+ * 4.17 answers -EBUSY there (every failure to get a reference on the
+ * target frame leaves its get_page_from_l1e() by the same exit), and
+ * Linux's KUnit suite xen_pv_mmu checks that choice, so we make it too.
+ * Everything else the engine refuses is -EINVAL.
+ */
+static int refuse_busy(struct pt_domain *d, const char *why)
+{
+	d->why = why;
+	return -EBUSY;
+}
+
 static unsigned long pte_mfn(u64 e)
 {
 	return (e & PTE_MFN_MASK) >> 12;
@@ -153,7 +167,7 @@ static int check_l1_target(struct pt_domain *d, unsigned long mfn,
 	if (owner < DOMID_FIRST_RESERVED && d->mem->foreign &&
 	    d->mem->foreign(d, mfn, e))
 		return 0;
-	return refuse(d, "mapping of a frame the domain does not own");
+	return refuse_busy(d, "mapping of a frame the domain does not own");
 }
 
 static int get_l1e(struct pt_domain *d, u64 e)
@@ -175,13 +189,13 @@ static int get_l1e(struct pt_domain *d, u64 e)
 	if (rc)
 		return rc;
 	if (!get_page(pg, owner))
-		return refuse(d, "cannot reference the mapped frame");
+		return refuse_busy(d, "cannot reference the mapped frame");
 	if (e & PTE_RW) {
 		rc = get_page_type(pg, PGT_writable_page);
 		if (rc < 0) {
 			drop_page(d, pg, mfn);
-			return refuse(d, "writable mapping of a page table or "
-				      "descriptor page");
+			return refuse_busy(d, "writable mapping of a page table "
+					   "or descriptor page");
 		}
 		if (rc == 1)
 			set_validated(pg);
@@ -307,7 +321,8 @@ static void devalidate_table(struct pt_domain *d, unsigned long mfn,
  * A frame that leaves the writable type may still be writable through
  * stale TLB entries; ops->leave_writable flushes them first.
  *
- * Return: 0, or -EINVAL with d->why set.
+ * Return: 0, or -EINVAL with d->why set (-EBUSY when an L1 table being
+ * validated maps a frame it may not, see refuse_busy()).
  */
 int pt_get_page_and_type(struct pt_domain *d, unsigned long mfn, u64 type)
 {
@@ -385,7 +400,8 @@ void pt_put_page_and_type(struct pt_domain *d, unsigned long mfn)
  * @mfn:   the table's frame
  * @level: 1..4
  *
- * Return: 0, or -EINVAL (already pinned, not the domain's, invalid).
+ * Return: 0, or -EINVAL (already pinned, not the domain's, invalid), or
+ * -EBUSY (an L1 entry maps a frame it may not).
  */
 int pt_pin(struct pt_domain *d, unsigned long mfn, unsigned int level)
 {
@@ -488,7 +504,8 @@ static int plain_store(struct pt_domain *d, struct page_info *pg,
  * never devalidated on the way); otherwise the frame must be writable
  * memory and this is a plain store.
  *
- * Return: 0; -EINVAL (refused, d->why says why); -PT_EAGAIN when
+ * Return: 0; -EINVAL or, for an L1 entry whose frame cannot be
+ * referenced, -EBUSY (refused, d->why says why); -PT_EAGAIN when
  * PT_UPD_EXPECT_OLD found a different entry (nothing written).
  */
 int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
@@ -667,8 +684,10 @@ int pt_check_table(struct pt_domain *d, unsigned long mfn)
 	if (!level)
 		return 0;
 	t = d->mem->map(mfn);
+	d->auditing = true;
 	for (i = 0; i < PT_ENTRIES && !rc; i++)
 		rc = check_entry(d, level, mfn, i, READ_ONCE(t[i]));
+	d->auditing = false;
 	d->mem->unmap(t);
 	return rc;
 }

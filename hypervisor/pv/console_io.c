@@ -14,7 +14,9 @@
  * every 10 ms, moves what arrived into a small ring and raises
  * VIRQ_CONSOLE; CONSOLEIO_read then empties the ring.  Polling keeps the
  * UART's interrupt out of the picture: a person typing does not notice
- * 10 ms.
+ * 10 ms.  Every byte goes through the debug-key switch first: after
+ * Ctrl-A three times, input belongs to the hypervisor's key handlers
+ * (common/keyhandler.c) until the next three.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -24,6 +26,7 @@
 #include <hv/log.h>
 #include <hv/options.h>
 #include <hv/event.h>
+#include <hv/keyhandler.h>
 #include <hv/pv.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
@@ -41,18 +44,34 @@ static spinlock_t in_lock = SPINLOCK_INIT;
 static struct timer poll_timer;
 static struct domain *input_domain;
 
+/* Queue @n bytes for the guest; true if any was queued. */
+static bool queue_input(const char *buf, unsigned int n)
+{
+	unsigned long flags;
+
+	if (!n)
+		return false;
+	flags = spin_lock_irqsave(&in_lock);
+	for (unsigned int i = 0; i < n; i++)
+		if (in_prod - in_cons < RING)
+			in_ring[in_prod++ % RING] = buf[i];
+	spin_unlock_irqrestore(&in_lock, flags);
+	return true;
+}
+
+/*
+ * Each byte passes the debug-key switch first (common/keyhandler.c):
+ * Ctrl-A three times hands input to the hypervisor's key handlers and
+ * back, and what they take never reaches the guest.
+ */
 static void poll_serial(void *data)
 {
-	unsigned long flags = spin_lock_irqsave(&in_lock);
 	bool got = false;
+	char out[3];
 	int c;
 
-	while ((c = serial_getc()) >= 0) {
-		if (in_prod - in_cons < RING)
-			in_ring[in_prod++ % RING] = (char)c;
-		got = true;
-	}
-	spin_unlock_irqrestore(&in_lock, flags);
+	while ((c = serial_getc()) >= 0)
+		got |= queue_input(out, keyhandler_serial_rx((char)c, out));
 	if (got)
 		send_global_virq(data, VIRQ_CONSOLE);
 	set_timer(&poll_timer, NOW() + POLL_NS);

@@ -30,6 +30,7 @@
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/grant_table.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <hv/log.h>
@@ -87,13 +88,25 @@ static void hv_leave_writable(unsigned long mfn)
 			smp_call(cpu, flush_this_cpu, NULL, true);
 }
 
+/*
+ * An L1 entry of @pd's domain names a frame another domain owns: only a
+ * grant mapping being installed may (common/grant_table.c).  Privileged
+ * foreign mappings (privcmd) do not exist yet.
+ */
+static bool hv_foreign(const struct pt_domain *pd, unsigned long mfn, u64 pte)
+{
+	struct domain *d = container_of(pd, struct domain, pt);
+
+	return gnttab_foreign_ok(d, mfn, pte & PTE_RW, pd->auditing);
+}
+
 static const struct pt_mem_ops hv_pt_ops = {
 	.page = hv_page,
 	.map = hv_map,
 	.unmap = hv_unmap,
+	.foreign = hv_foreign,
 	.leave_writable = hv_leave_writable,
-	/* No xen_ro: the M2P is reached through the hypervisor's slots.
-	 * No foreign: grants and privileged foreign maps come later. */
+	/* No xen_ro: the M2P is reached through the hypervisor's slots. */
 };
 
 /**

@@ -50,6 +50,8 @@ NEGATIVE_LOG_LINES = {
     "segbase": [r"wrmsr 0xc0000100: non-canonical base 0x800000000000: #GP",
                 r"set_segment_base\(2\): non-canonical 0x800000000000: "
                 r"-EINVAL"],
+    "vcpu_ops": [r"\(d0v0\) VCPUOP_initialise of vCPU 1 refused: -22",
+                 r"\(d0v0\) VCPUOP_initialise of vCPU 1 refused: -17"],
     "unknown_hypercall": [r"unknown hypercall 43: -ENOSYS",
                           r"unknown hypercall 18446744073709551615: "
                           r"-ENOSYS"],
@@ -90,8 +92,9 @@ def veneer_args(kernel, cmdline):
     assert "," not in kernel and "," not in cmdline
     # pt_audit: recount every page-type reference after each pin and
     # unpin and at shutdown; a broken invariant fails the test below.
-    return ["-m", "512M", "-kernel", qemu.VENEER_ELF,
-            "-append", "noreboot pt_audit",
+    n = pvx.vcpus_of(kernel)
+    return ["-m", "512M", "-smp", str(n), "-kernel", qemu.VENEER_ELF,
+            "-append", "noreboot pt_audit dom0_max_vcpus=%d" % n,
             "-initrd", "%s %s" % (kernel, cmdline)] + DEBUG_EXIT
 
 

@@ -55,6 +55,18 @@ XEN_KNOWN_FAILURES = {
 }
 
 
+# Test kernels that need more than one vCPU (QEMU CPUs = dom0 vCPUs).
+PV_KERNEL_VCPUS = {
+    "vcpu_ops": 2,
+}
+
+
+def vcpus_of(kernel):
+    """How many vCPUs the test kernel at path `kernel` is booted with."""
+    name = os.path.splitext(os.path.basename(kernel))[0]
+    return PV_KERNEL_VCPUS.get(name, 1)
+
+
 def xen_hypervisor():
     def args(kernel, cmdline):
         # QEMU's multiboot loader takes "file args" per module and passes
@@ -62,10 +74,11 @@ def xen_hypervisor():
         # word (the file name) and gives dom0 the rest.  Commas separate
         # modules, so neither part may contain one.
         assert "," not in kernel and "," not in cmdline
-        return ["-m", "1G", "-kernel", qemu.fetch_xen(),
+        n = vcpus_of(kernel)
+        return ["-m", "1G", "-smp", str(n), "-kernel", qemu.fetch_xen(),
                 "-append", "console=com1 com1=115200,8n1 "
                            "dom0_mem=128M,max:128M loglvl=all "
-                           "guest_loglvl=all",
+                           "guest_loglvl=all dom0_max_vcpus=%d" % n,
                 "-initrd", "%s %s" % (kernel, cmdline)]
     return Hypervisor("xen", args,
                       poweroff_re=r"Hardware Dom0 halted",

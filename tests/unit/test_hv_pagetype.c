@@ -69,8 +69,24 @@ static bool t_xen_ro(unsigned long mfn)
 	return mfn == M2P0 || mfn == M2P1;
 }
 
+/* What the foreign hook was last asked, for the grant-mapping tests. */
+static struct {
+	unsigned int calls;
+	unsigned long mfn;
+	bool rw, auditing;
+} asked;
+/* When set, the hook allows only this frame, and RW only if allow_rw. */
+static unsigned long only_mfn;
+static bool allow_rw;
+
 static bool t_foreign(const struct pt_domain *d, unsigned long mfn, u64 pte)
 {
+	asked.calls++;
+	asked.mfn = mfn;
+	asked.rw = pte & PTE_RW;
+	asked.auditing = d->auditing;
+	if (only_mfn)
+		return mfn == only_mfn && (allow_rw || !(pte & PTE_RW));
 	return allow_foreign;
 }
 
@@ -126,6 +142,9 @@ static int setup(void **state)
 		d.hv_l4e[i] = 0x8000000000000000UL | pte(XENPRIV, 3) | i;
 	d.hv_l4e[0] = pte(M2P0, PTE_P | PTE_US);
 	allow_foreign = false;
+	only_mfn = 0;
+	allow_rw = false;
+	memset(&asked, 0, sizeof(asked));
 	nr_released = 0;
 	nr_flushes = 0;
 	return 0;
@@ -206,7 +225,7 @@ static void pinning_l1_that_maps_itself_writable_is_refused(void **state)
 {
 	mem[1][0] = pte(2, RW);
 	mem[1][7] = pte(1, RW);
-	assert_int_equal(pt_pin(&d, 1, 1), -EINVAL);
+	assert_int_equal(pt_pin(&d, 1, 1), -EBUSY);
 	assert_false(validated(1));
 	assert_int_equal(mem[1][0], pte(2, RW));	/* nothing adjusted */
 	assert_baseline();
@@ -232,7 +251,7 @@ static void type_change_refused_while_type_count_nonzero(void **state)
 	assert_int_equal(ptype(2), PGT_l1_page_table);
 	assert_int_equal(nr_flushes, 1);	/* stale writable TLB entries */
 	/* and now it cannot be mapped writable */
-	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RW)), -EBUSY);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RO)), 0);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
 	assert_int_equal(pt_unpin(&d, 2), 0);
@@ -244,12 +263,12 @@ static void mmu_update_rejects_writable_mapping_of_pinned_l1(void **state)
 {
 	assert_int_equal(pt_pin(&d, 1, 1), 0);
 	assert_int_equal(pt_pin(&d, 2, 1), 0);
-	assert_int_equal(pt_mmu_update(&d, maddr(1, 3), pte(2, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 3), pte(2, RW)), -EBUSY);
 	assert_non_null(d.why);
 	assert_int_equal(mem[1][3], 0);
 	assert_int_equal(refs(2), 2);
 	/* Not even its own entry may map it writable. */
-	assert_int_equal(pt_mmu_update(&d, maddr(1, 3), pte(1, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 3), pte(1, RW)), -EBUSY);
 	assert_int_equal(pt_unpin(&d, 1), 0);
 	assert_int_equal(pt_unpin(&d, 2), 0);
 	assert_baseline();
@@ -259,7 +278,7 @@ static void descriptor_page_cannot_be_mapped_writable(void **state)
 {
 	assert_int_equal(pt_get_page_and_type(&d, 6, PGT_seg_desc_page), 0);
 	assert_int_equal(pt_pin(&d, 1, 1), 0);
-	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(6, RW)), -EINVAL);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(6, RW)), -EBUSY);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(6, RO)), 0);
 	/* and a plain store into the descriptor page is refused too */
 	assert_int_equal(pt_mmu_update(&d, maddr(6, 0), 1), -EINVAL);
@@ -275,11 +294,11 @@ static void guest_cannot_map_foreign_or_hypervisor_frame(void **state)
 {
 	assert_int_equal(pt_pin(&d, 1, 1), 0);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RO)),
-			 -EINVAL);
+			 -EBUSY);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(XENPRIV, RO)),
-			 -EINVAL);
+			 -EBUSY);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(UNASSIGNED, RO)),
-			 -EINVAL);
+			 -EBUSY);
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(NFRAMES + 5, RO)),
 			 -EINVAL);
 	assert_int_equal(mem[1][0], 0);
@@ -302,11 +321,62 @@ static void foreign_hook_allows_grant_mappings(void **state)
 	assert_int_equal(ptype(OTHER_FIRST), PGT_writable_page);
 	/* ... but never of hypervisor frames */
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 1), pte(XENPRIV, RO)),
-			 -EINVAL);
+			 -EBUSY);
 	/* and page-table entries always point at the domain's own frames */
 	mem[5][0] = pte(OTHER_FIRST + 1, RO);
 	assert_int_equal(pt_pin(&d, 5, 2), -EINVAL);
 	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+/*
+ * A grant mapping as common/grant_table.c makes it: the hook allows one
+ * frame, read-only; the entry holds exactly one general reference, which
+ * goes when the entry is cleared however that happens; a writable entry
+ * or an entry for any other foreign frame is refused with -EBUSY.
+ */
+static void foreign_entry_holds_exact_refs(void **state)
+{
+	only_mfn = OTHER_FIRST;
+	allow_rw = false;
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RW)),
+			 -EBUSY);
+	assert_true(asked.rw);
+	assert_false(asked.auditing);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RO)),
+			 0);
+	assert_int_equal(asked.mfn, OTHER_FIRST);
+	assert_int_equal(refs(OTHER_FIRST), 2);
+	assert_int_equal(tcount(OTHER_FIRST), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 1), pte(OTHER_FIRST + 1,
+							    RO)), -EBUSY);
+	/* The audit asks the hook with d->auditing set. */
+	asked.calls = 0;
+	assert_int_equal(pt_check_table(&d, 1), 0);
+	assert_int_equal(asked.calls, 1);
+	assert_true(asked.auditing);
+	assert_false(d.auditing);
+	/* Replaced by an entry of our own: the reference goes. */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(2, RO)), 0);
+	assert_int_equal(refs(OTHER_FIRST), 1);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
+	/* Writable when allowed: a writable type reference too, and
+	 * devalidating the table gives both back. */
+	allow_rw = true;
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(OTHER_FIRST, RW)),
+			 0);
+	assert_int_equal(refs(OTHER_FIRST), 2);
+	assert_int_equal(tcount(OTHER_FIRST), 1);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_int_equal(refs(OTHER_FIRST), 1);
+	assert_int_equal(tcount(OTHER_FIRST), 0);
+	/* and re-pinning the table is refused once the hook says no */
+	only_mfn = OTHER_FIRST + 1;
+	assert_int_equal(pt_pin(&d, 1, 1), -EBUSY);
+	only_mfn = 0;
+	allow_rw = false;
+	mem[1][0] = 0;
 	assert_baseline();
 }
 
@@ -318,7 +388,7 @@ static void shared_info_mappable(void **state)
 	/* another domain's shared_info is not ours */
 	d.shared_info_mfn = XENPRIV;
 	assert_int_equal(pt_mmu_update(&d, maddr(1, 1), pte(SHINFO, RW)),
-			 -EINVAL);
+			 -EBUSY);
 	d.shared_info_mfn = SHINFO;
 	assert_int_equal(pt_unpin(&d, 1), 0);
 	assert_baseline();
@@ -550,7 +620,7 @@ static void mmu_update_on_plain_frame_is_plain_store(void **state)
 	assert_int_equal(mem[7][3], pte(XENPRIV, RW));
 	assert_baseline();
 	/* ... and it is validated when pinned */
-	assert_int_equal(pt_pin(&d, 7, 1), -EINVAL);
+	assert_int_equal(pt_pin(&d, 7, 1), -EBUSY);
 	assert_int_equal(pt_mmu_update(&d, maddr(7, 3), 0), 0);
 	assert_int_equal(pt_mmu_update(&d, maddr(7, 3) | 4, 0), -ENOSYS);
 	assert_int_equal(pt_mmu_update(&d, maddr(7, 3) | 1, 0), -ENOSYS);
@@ -865,7 +935,8 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 			rc = pt_mmu_update(&d, maddr(f, idx) | cmd, val);
 		}
 		if (rc) {
-			assert_int_equal(rc, -EINVAL);
+			/* -EBUSY: an L1 entry's frame could not be referenced */
+			assert_true(rc == -EINVAL || rc == -EBUSY);
 			assert_unchanged();
 			st->refused[kind]++;
 		} else {
@@ -922,6 +993,7 @@ int main(void)
 		cmocka_unit_test_setup(descriptor_page_cannot_be_mapped_writable, setup),
 		cmocka_unit_test_setup(guest_cannot_map_foreign_or_hypervisor_frame, setup),
 		cmocka_unit_test_setup(foreign_hook_allows_grant_mappings, setup),
+		cmocka_unit_test_setup(foreign_entry_holds_exact_refs, setup),
 		cmocka_unit_test_setup(shared_info_mappable, setup),
 		cmocka_unit_test_setup(m2p_mappable_readonly_only, setup),
 		cmocka_unit_test_setup(pin_l4_validates_tree_recursively, setup),

@@ -102,6 +102,10 @@ struct pt_mem_ops {
  * @hv_l4e:          the hypervisor's entries for L4 slots 256-271, copied
  *                   into every L4 the engine validates
  * @why:             after a refusal, a short static reason for the log
+ * @auditing:        set by pt_check_table() while it asks the hooks about
+ *                   entries that already exist (a foreign hook answers
+ *                   differently for an entry being made and one that is
+ *                   already there)
  */
 struct pt_domain {
 	domid_t id;
@@ -109,6 +113,7 @@ struct pt_domain {
 	unsigned long shared_info_mfn;
 	u64 hv_l4e[PT_HV_NR_SLOTS];
 	const char *why;
+	bool auditing;
 };
 
 /* Flags of pt_update_entry(). */
