@@ -28,8 +28,8 @@
  * freed frame is scrubbed and leaves the M2P, so nothing of the domain
  * can be seen or reached afterwards.
  *
- * Last goes the domain's shell: struct domain, its vCPUs, shared_info
- * and grant table header.  The vCPU that asked for the shutdown is still
+ * Last goes the domain's shell: struct domain, its vCPUs and
+ * shared_info (not its grant table: see free_shell()).  The vCPU that asked for the shutdown is still
  * running on its way out when domain_destroy() returns, so the shell
  * waits in a graveyard that a timer on CPU0 visits until every vCPU's
  * state is saved (sched.is_running false); then they leave the scheduler
@@ -267,8 +267,9 @@ static void free_shell(struct domain *d)
 	 * left anywhere would keep it (and the page stays out). */
 	if (!(si->count_info & PGC_allocated) || put_page(si))
 		free_heap_pages(d->shared_info, 0);
-	if (d->gnttab)
-		free_heap_pages(d->gnttab, 0);
+	/* d->gnttab stays: its maptrack pins grants of other domains, which
+	 * only common/grant_table.c can end (no gnttab_domain_destroy()
+	 * yet). */
 	free_heap_pages(d, 0);
 }
 
