@@ -148,8 +148,8 @@ def test_segment_selectors_stay_with_their_vcpu():
 # --- Linux ------------------------------------------------------------------
 #
 # One machine for both Linux tests (each Linux boot costs a minute of
-# emulation): dom0 and two domUs run the dom0 workload at once, a third
-# domU panics. dom0 then waits on its console until the test has seen
+# emulation): dom0 and two domUs (2 vCPUs each) run the dom0 workload at
+# once, a third domU panics. dom0 then waits on its console until the test has seen
 # every domU destroyed, and powers off.
 
 LINUX_TIMEOUT = 900
@@ -220,7 +220,7 @@ def linux_run():
                 initrd)]
     for tag in ("1", "2"):
         run = "veneer-workload %s %s" % (tag, t.expected_tmpfs_sha(tag))
-        domains.append((kernel, "veneer.mem=%dM %s %s" % (
+        domains.append((kernel, "veneer.mem=%dM veneer.vcpus=2 %s %s" % (
             DOMU_MEM_MIB, DOMU_APPEND, qemu.kernel_append(run=run)), initrd))
     # our kernel has no magic SysRq: the stock Debian kernel panics
     domains.append((qemu.fetch_debian_kernel(), "veneer.mem=%dM %s %s" % (
@@ -259,10 +259,11 @@ def test_linux_dom0_and_two_domus_run_the_workload_at_once(linux_run):
     assert linux_run["status"] == EXIT_POWEROFF, log[-3000:]
     assert linux_run["dom0_exit"] == 0, domain_lines(log, 0)[-3000:]
     for d in (1, 2):
-        assert re.search(r"d%d: 'linux' %d MiB, 1 vCPU" % (d, DOMU_MEM_MIB),
+        assert re.search(r"d%d: 'linux' %d MiB, 2 vCPUs" % (d, DOMU_MEM_MIB),
                          log)
         out = domain_lines(log, d)
-        assert "VENEER-DOMU-READY" in out, out[-3000:]
+        assert re.search(r"VENEER-DOMU-READY kernel=\S+ cpus=2", out), \
+            out[-3000:]
         assert "VENEER-RUN-EXIT=0" in out, out[-3000:]
         assert "d%d shutdown: poweroff" % d in log
         # all its memory back (+ the grant-table frames it grew)
