@@ -323,6 +323,7 @@ void domain_destroy(struct domain *d)
 	struct domain *d0;
 
 	WRITE_ONCE(d->is_dying, true);
+	domu_console_gone(d);
 	freed = relinquish_memory(d, &held);
 	if (held)
 		log_warn("d%u destroyed: %lu pages freed, %lu still "

@@ -185,6 +185,22 @@ static long domu_console_write(struct domain *d, unsigned int count,
 }
 
 /**
+ * domu_console_gone() - a domain is destroyed: print what it left
+ *                       unfinished of a line, and forget it
+ * @d: the domain
+ */
+void domu_console_gone(struct domain *d)
+{
+	struct domu_line *l = &domu_lines[d->id];
+	unsigned long flags = spin_lock_irqsave(&domu_line_lock);
+
+	if (l->len)
+		domu_line_flush(d->id, l);
+	l->refused_logged = false;
+	spin_unlock_irqrestore(&domu_line_lock, flags);
+}
+
+/**
  * do_console_io() - write to (or read from) the hypervisor console
  * @cmd:   CONSOLEIO_write or CONSOLEIO_read
  * @count: bytes (low 32 bits only)

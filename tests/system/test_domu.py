@@ -90,6 +90,7 @@ def test_pv_domus_shut_down_and_crash_while_dom0_waits():
     # both ended, were logged, and gave every page back
     assert "d1 shutdown: poweroff" in log
     assert "d2 crashed: unhandled exception" in log
+    assert "(d2) domu_crash: last words without a newline\n" in log
     assert "d2 shutdown: crash" in log
     assert "d1 destroyed: %d pages freed" % pages(32) in log
     assert "d2 destroyed: %d pages freed" % pages(16) in log

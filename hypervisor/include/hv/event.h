@@ -62,6 +62,7 @@ long pv_enosys_once(const char *call, unsigned int nr, unsigned long sub);
 
 /* pv/console_io.c: serial input for dom0's console */
 void console_input_start(struct domain *d);
+void domu_console_gone(struct domain *d);
 
 /* arch/x86: wall clock from the CMOS RTC, seconds since 1970 */
 u64 arch_rtc_seconds(void);
