@@ -888,16 +888,16 @@ void sched_dump(void)
 				continue;
 			for (unsigned int n = 0; n < NR_HYPERCALL_COUNTERS; n++)
 				hc += v->stats.hypercalls[n];
-			log_info("  d%uv%u: CPU%u %s, credit %ld us, ran %lu ms "
-				 "in %lu runs, blocked %lu times, moved %lu "
-				 "times, %lu hypercalls", d->id, v->id,
+			log_info("  d%uv%u: CPU%u %s, ran %lu ms in %lu runs, "
+				 "blocked %lu times, %lu hypercalls, credit "
+				 "%ld us, moved %lu times", d->id, v->id,
 				 v->processor, vcpu_state(v),
-				 (long)(v->sched.credit / 1000),
 				 (unsigned long)(run_ns_until(v, now) / 1000000),
 				 (unsigned long)v->sched.nr_runs,
 				 (unsigned long)v->sched.nr_blocks,
-				 (unsigned long)v->sched.nr_migrations,
-				 (unsigned long)hc);
+				 (unsigned long)hc,
+				 (long)(v->sched.credit / 1000),
+				 (unsigned long)v->sched.nr_migrations);
 		}
 	}
 }
