@@ -1,18 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Domains: creation, shutdown and crash.
+ * Domains: creation, shutdown, crash and destruction.
  *
  * A domain starts with a shared_info page (a hypervisor page that the
  * guest may map: it is how the guest and we share event and time state)
  * with every vCPU's events masked, as Xen hands it over.  Its memory and
- * vCPUs are added by the builder (pv/dom0-build.c for dom0).
+ * vCPUs are added by the builder (pv/domain-build.c).
  *
  * Shutdown is the end of a domain's story.  For dom0 it is also the end
- * of the machine's: there is nothing else to run yet, and the test
- * runners need to know how dom0 ended, so we print one line
- * "d0 shutdown: <reason>" and leave QEMU through isa-debug-exit with a
- * status per reason (docs/hypervisor.md): poweroff 33, crash 35,
- * reboot 37, anything else 39.
+ * of the machine's: the test runners need to know how dom0 ended, so we
+ * print one line "d0 shutdown: <reason>" and leave QEMU through
+ * isa-debug-exit with a status per reason (docs/hypervisor.md): poweroff
+ * 33, crash 35, reboot 37, anything else 39.
+ *
+ * A domU that shuts down or crashes is destroyed at once, since there is
+ * no toolstack yet to keep it around for: its vCPUs stop on every CPU,
+ * its event channels close, its memory goes back to the heap, it leaves
+ * domain_list, and dom0 gets VIRQ_DOM_EXC.  Taking the memory back is
+ * the delicate part, because the page-type engine holds references
+ * inside the domain's own frames (pinned tables, base pointers, table
+ * entries; mm/pagetype.c).  We drop the roots (base pointers, pins, the
+ * vcpu_info frames) with the engine's own calls, so that devalidation
+ * gives back every reference the tables held, and only then give each
+ * frame's allocation reference back: a frame that still has a reference
+ * after that is held by someone else (a grant mapping) and is left out
+ * of the heap rather than handed to the next owner while mapped.  Each
+ * freed frame is scrubbed and leaves the M2P, so nothing of the domain
+ * can be seen or reached afterwards.
+ *
+ * Last goes the domain's shell: struct domain, its vCPUs and
+ * shared_info (not its grant table: see free_shell()).  The vCPU that asked for the shutdown is still
+ * running on its way out when domain_destroy() returns, so the shell
+ * waits in a graveyard that a timer on CPU0 visits until every vCPU's
+ * state is saved (sched.is_running false); then they leave the scheduler
+ * and everything is freed.
  */
 #include <hv/domain.h>
 #include <hv/event.h>
@@ -23,10 +44,18 @@
 #include <hv/panic.h>
 #include <hv/sched.h>
 #include <hv/shutdown.h>
+#include <hv/smp.h>
+#include <hv/time.h>
+#include <hv/timer.h>
 
 #include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/setup.h>
 
 #include <veneer/sched.h>
+
+#define M2P_RW		((unsigned long *)M2P_RW_VIRT)
+#define M2P_INVALID	(~0UL)
 
 static const char *const reason_name[] = {
 	[SHUTDOWN_poweroff] = "poweroff",
@@ -89,29 +118,259 @@ struct domain *domain_create(domid_t id, bool privileged)
 	return d;
 }
 
+/*
+ * Stop every vCPU of @d, wherever it runs.  is_dying already keeps them
+ * off the CPUs (vcpu_runnable()); vcpu_sleep_sync() makes a CPU running
+ * one reschedule (an IPI) and waits until its state is saved.  The
+ * caller's own vCPU, if it is one of @d's, stops when the caller calls
+ * schedule().  Waits with interrupts on: the other CPU may be waiting
+ * for this one (smp_call()).
+ */
+static void stop_vcpus(struct domain *d)
+{
+	struct vcpu *curr = current_vcpu();
+	unsigned long flags;
+
+	flags = local_irq_save();
+	local_irq_enable();
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		WRITE_ONCE(v->runnable, false);
+		if (v != curr)
+			vcpu_sleep_sync(v);
+	}
+	/* Only now: a vCPU that was running could still set its timer. */
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			pv_stop_singleshot(d->vcpu[i]);
+	local_irq_restore(flags);
+}
+
+/* Drop what @d's vCPUs hold: base pointers and vcpu_info frames. */
+static void release_vcpu_refs(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		if (!v)
+			continue;
+		if (v->pv.kernel_l4)
+			pt_put_page_and_type(&d->pt, v->pv.kernel_l4);
+		if (v->pv.user_l4)
+			pt_put_page_and_type(&d->pt, v->pv.user_l4);
+		v->pv.kernel_l4 = v->pv.user_l4 = 0;
+		if (v->evt.vcpu_info_registered) {
+			struct page_info *pg =
+				mfn_to_page(__pa(v->vcpu_info) >> PAGE_SHIFT);
+
+			/* Back into shared_info, which stays: nothing may
+			 * write into the old frame once it is freed. */
+			v->vcpu_info = &d->shared_info->vcpu_info[i];
+			v->evt.vcpu_info_registered = false;
+			put_page_type(pg);
+			put_page(pg);
+		}
+	}
+}
+
+/* Nothing of a dead domain may show through in the next owner's frames.
+ * Word stores: the byte loop of memset() is slow under emulation. */
+static void scrub_page(void *va)
+{
+	u64 *p = va;
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		WRITE_ONCE(p[i], 0);
+}
+
+/* Is @pg a guest frame of @d (not a hypervisor page, not free)? */
+static bool owned_by(const struct page_info *pg, domid_t id)
+{
+	u64 c = READ_ONCE(pg->count_info);
+
+	return READ_ONCE(pg->owner) == id && (c & PGC_allocated) &&
+	       !(c & (PGC_free | PGC_reserved | PGC_heap));
+}
+
+/*
+ * Give @d's frames back to the heap.  Returns how many were freed;
+ * *held counts those someone else still references.
+ */
+static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
+{
+	unsigned long freed = 0;
+
+	*held = 0;
+	if (d->pt.mem) {
+		spin_lock(&d->pt_lock);
+		release_vcpu_refs(d);
+		for (unsigned long mfn = 0; mfn < max_page; mfn++) {
+			struct page_info *pg = mfn_to_page(mfn);
+
+			if (owned_by(pg, d->id) &&
+			    (READ_ONCE(pg->type_info) & PGT_pinned))
+				pt_unpin(&d->pt, mfn);
+		}
+		spin_unlock(&d->pt_lock);
+	}
+	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
+		struct page_info *pg = mfn_to_page(mfn);
+
+		if (!owned_by(pg, d->id))
+			continue;
+		WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
+		if (!put_page(pg)) {		/* the allocation's reference */
+			(*held)++;
+			continue;
+		}
+		scrub_page(__va((paddr_t)mfn << PAGE_SHIFT));
+		pg->owner = DOMID_NONE;
+		free_pages(pg, 0);
+		freed++;
+	}
+	if (d->p2m)
+		free_heap_pages(d->p2m, d->p2m_order);
+	d->p2m = NULL;
+	d->nr_pages = 0;
+	return freed;
+}
+
+/* Domains destroyed whose shell is not freed yet. */
+static struct domain *graveyard[MAX_DOMAINS];
+static spinlock_t graveyard_lock = SPINLOCK_INIT;
+static struct timer reaper;
+static bool reaper_ready;
+
+#define REAP_NS	MILLISECS(20)
+
+static bool shell_in_use(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] &&
+		    __atomic_load_n(&d->vcpu[i]->sched.is_running,
+				    __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+static void free_shell(struct domain *d)
+{
+	struct page_info *si = mfn_to_page(d->shared_info_mfn);
+
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_free(d->vcpu[i]);
+	/* pv_mm_init() gave shared_info an owner's reference; a mapping
+	 * left anywhere would keep it (and the page stays out). */
+	if (!(si->count_info & PGC_allocated) || put_page(si))
+		free_heap_pages(d->shared_info, 0);
+	/* d->gnttab stays: its maptrack pins grants of other domains, which
+	 * only common/grant_table.c can end (no gnttab_domain_destroy()
+	 * yet). */
+	free_heap_pages(d, 0);
+}
+
+/* Timer on CPU0: free the shells nothing runs on any more. */
+static void reap(void *unused)
+{
+	unsigned long flags = spin_lock_irqsave(&graveyard_lock);
+	bool again = false;
+
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = graveyard[id];
+
+		if (!d)
+			continue;
+		if (shell_in_use(d)) {
+			again = true;
+			continue;
+		}
+		graveyard[id] = NULL;
+		free_shell(d);
+		log_info("d%u: domain and vCPU structures freed", id);
+	}
+	spin_unlock_irqrestore(&graveyard_lock, flags);
+	if (again)
+		set_timer(&reaper, NOW() + REAP_NS);
+}
+
+static void bury(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&graveyard_lock);
+
+	if (!reaper_ready) {
+		init_timer(&reaper, reap, NULL, 0);
+		reaper_ready = true;
+	}
+	graveyard[d->id] = d;
+	spin_unlock_irqrestore(&graveyard_lock, flags);
+	set_timer(&reaper, NOW() + REAP_NS);
+}
+
+/**
+ * domain_destroy() - take a domU apart
+ * @d: a domU that is dying (or was never started: a failed build)
+ *
+ * Its vCPUs must not run anywhere (stop_vcpus()) and the caller must not
+ * be running on its page tables.  dom0 gets VIRQ_DOM_EXC.
+ */
+void domain_destroy(struct domain *d)
+{
+	unsigned long freed, held;
+	struct domain *d0;
+
+	WRITE_ONCE(d->is_dying, true);
+	freed = relinquish_memory(d, &held);
+	if (held)
+		log_warn("d%u destroyed: %lu pages freed, %lu still "
+			 "referenced elsewhere and kept out of the heap",
+			 d->id, freed, held);
+	else
+		log_info("d%u destroyed: %lu pages freed", d->id, freed);
+	/* Last what others can see: a peer whose channel went unbound, or
+	 * dom0 woken by VIRQ_DOM_EXC, finds the domain all gone. */
+	evtchn_domain_destroy(d);
+	WRITE_ONCE(domain_list[d->id], NULL);
+	d0 = domain_by_id(0);
+	if (d0 && d0 != d)
+		send_global_virq(d0, VIRQ_DOM_EXC);
+	bury(d);
+}
+
 /**
  * domain_shutdown() - a domain stops, for @reason
  * @d:      the domain
  * @reason: SHUTDOWN_*
  *
- * Returns only if @d is not running on this CPU.
+ * dom0's shutdown ends the machine; a domU's destroys the domain.
+ * Returns only if the caller is not one of @d's vCPUs.
  */
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
+	struct vcpu *curr = current_vcpu();
 	unsigned int code;
 
+	if (__atomic_exchange_n(&d->is_dying, true, __ATOMIC_ACQ_REL)) {
+		/* Another vCPU of @d got here first and is tearing it down. */
+		if (curr && curr->domain == d)
+			schedule();
+		return;
+	}
 	log_info("d%u shutdown: %s", d->id, shutdown_reason_name(reason));
 	if (opt_pt_audit && d->pt.mem) {
 		spin_lock(&d->pt_lock);
 		pv_mm_audit(d, "shutdown");
 		spin_unlock(&d->pt_lock);
 	}
-	d->is_dying = true;
 	d->shutdown_code = reason;
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		if (d->vcpu[i])
-			d->vcpu[i]->runnable = false;
 	if (d->id == 0) {
+		sched_report();
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i])
+				d->vcpu[i]->runnable = false;
 		switch (reason) {
 		case SHUTDOWN_poweroff:
 			code = EXIT_SUCCESS_CODE;
@@ -128,7 +387,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 		}
 		machine_exit(code);
 	}
-	if (current_vcpu() && current_vcpu()->domain == d)
+	stop_vcpus(d);
+	/* Off @d's page tables before they go. */
+	if (curr && curr->domain == d)
+		write_cr3(__pa(idle_l4));
+	domain_destroy(d);
+	if (curr && curr->domain == d)
 		schedule();
 }
 
@@ -139,7 +403,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
  */
 void domain_crash(struct domain *d, const char *why)
 {
-	log_err("d%u crashed: %s", d->id, why);
+	if (!READ_ONCE(d->is_dying))
+		log_err("d%u crashed: %s", d->id, why);
 	domain_shutdown(d, SHUTDOWN_crash);
 	schedule();
 }

@@ -172,6 +172,33 @@ static void close_port_locked(struct domain *d, unsigned int port)
 	evtchn_free_port(t, port);
 }
 
+/**
+ * evtchn_domain_destroy() - close every port of a dying domain
+ * @d: the domain, is_dying set and none of its vCPUs running
+ *
+ * A peer's end of an interdomain channel becomes unbound again (as when
+ * the port is closed by EVTCHNOP_close), so the peer sees the channel go
+ * and can close its end.  The port table goes back to the heap; from
+ * then on d->evtchn is NULL, which every path that can still reach @d
+ * (send_guest_virq) checks under evtchn_lock.
+ */
+void evtchn_domain_destroy(struct domain *d)
+{
+	struct evtchn_table *t;
+	unsigned long flags;
+
+	flags = spin_lock_irqsave(&evtchn_lock);
+	t = table_of(d);
+	if (t)
+		for (unsigned int p = 1; p < EVTCHN_NR_PORTS; p++)
+			if (t->port[p].state != EVTCHNSTAT_closed)
+				close_port_locked(d, p);
+	d->evtchn = NULL;
+	spin_unlock_irqrestore(&evtchn_lock, flags);
+	if (t)
+		free_heap_pages(t, TABLE_ORDER);
+}
+
 static long evtchn_bind_virq(struct domain *d, struct evtchn_bind_virq *b)
 {
 	struct vcpu_evt *e;

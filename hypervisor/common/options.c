@@ -17,9 +17,11 @@
 u64 opt_dom0_mem;
 unsigned int opt_dom0_max_vcpus;
 bool opt_noreboot;
+bool opt_domu_console;
 bool opt_noxsave;
 bool opt_selftest;
 char opt_selftest_list[128];
+unsigned int opt_sched_timeslice_ms = 30;
 
 static int parse_loglvl(const char *v)
 {
@@ -55,6 +57,17 @@ static int parse_selftest(const char *v)
 	return 0;
 }
 
+/* 1..1000 ms, as Xen's sched_credit_tslice_ms; else the default stays. */
+static int parse_timeslice(const char *v)
+{
+	unsigned long ms;
+
+	if (!v || parse_uint(v, &ms) || ms < 1 || ms > 1000)
+		return -1;
+	opt_sched_timeslice_ms = (unsigned int)ms;
+	return 0;
+}
+
 static const struct option options[] = {
 	{ "loglvl", OPT_CUSTOM, NULL, 0, parse_loglvl },
 	{ "dom0_mem", OPT_SIZE, &opt_dom0_mem, 0, NULL },
@@ -63,6 +76,8 @@ static const struct option options[] = {
 	{ "noxsave", OPT_BOOL, &opt_noxsave, 0, NULL },
 	{ "selftest", OPT_CUSTOM, NULL, 0, parse_selftest },
 	{ "pt_audit", OPT_BOOL, &opt_pt_audit, 0, NULL },
+	{ "sched_timeslice_ms", OPT_CUSTOM, NULL, 0, parse_timeslice },
+	{ "domu_console", OPT_BOOL, &opt_domu_console, 0, NULL },
 };
 
 static void report(enum cmdline_problem what, const char *name,

@@ -15,8 +15,9 @@
  *
  * The wallclock in shared_info is UTC at system time 0, from the CMOS
  * clock; the guest adds system time to it.  The one-shot timer is a
- * hypervisor timer on the vCPU's CPU that raises VIRQ_TIMER; a deadline
- * in the past fires at once, as Linux expects.
+ * hypervisor timer on the vCPU's CPU that raises VIRQ_TIMER (it moves
+ * with the vCPU when the scheduler migrates it); a deadline in the past
+ * fires at once, as Linux expects.
  */
 #include <hv/domain.h>
 #include <hv/event.h>
@@ -119,6 +120,20 @@ void pv_stop_singleshot(struct vcpu *v)
 
 	if (e->timer_ready)
 		stop_timer(&e->singleshot);
+}
+
+/**
+ * pv_time_migrate() - @v now runs on v->processor: its one-shot timer
+ * moves to that CPU's queue, so that it fires where @v runs
+ *
+ * Called by the scheduler while @v is off every CPU.
+ */
+void pv_time_migrate(struct vcpu *v)
+{
+	struct vcpu_evt *e = vcpu_evt(v);
+
+	if (e->timer_ready)
+		migrate_timer(&e->singleshot, v->processor);
 }
 
 /**

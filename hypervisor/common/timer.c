@@ -11,7 +11,8 @@
  * reprograms its own hardware: a CPU only ever touches its own timer.
  *
  * Callbacks run in interrupt context with the queue unlocked, so they may
- * set timers, including their own.
+ * set timers, including their own.  migrate_timer() moves a timer to
+ * another CPU (the scheduler moves a vCPU's one-shot timer with it).
  */
 #include <hv/panic.h>
 #include <hv/smp.h>
@@ -105,6 +106,29 @@ void stop_timer(struct timer *t)
 }
 
 /**
+ * migrate_timer() - move a timer to another CPU's queue, keeping its deadline
+ * @t:   the timer (may be inactive); nobody may set it meanwhile
+ * @cpu: its new CPU, where its callback will run from now on
+ */
+void migrate_timer(struct timer *t, unsigned int cpu)
+{
+	struct timer_queue *q = &percpu[t->cpu].timers;
+	unsigned long flags;
+	bool was_active;
+
+	if (t->cpu == cpu)
+		return;
+	flags = spin_lock_irqsave(&q->lock);
+	was_active = t->active;
+	if (was_active)
+		dequeue(q, t);
+	t->cpu = cpu;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (was_active)
+		set_timer(t, t->expires);
+}
+
+/**
  * timer_interrupt() - run this CPU's expired timers and rearm the hardware
  *
  * Called by the architecture's timer interrupt (and timer IPI) handler.
@@ -120,8 +144,10 @@ void timer_interrupt(void)
 		t->next = NULL;
 		t->active = false;
 		q->fired++;
-		spin_unlock_irqrestore(&q->lock, flags);
+		/* Checked under the lock: migrate_timer() may move an
+		 * inactive timer as soon as we let go. */
 		ASSERT(t->cpu == smp_processor_id());
+		spin_unlock_irqrestore(&q->lock, flags);
 		trace_event(TRACE_TIMER, (u64)t->expires, (u64)t->fn);
 		t->fn(t->data);
 		flags = spin_lock_irqsave(&q->lock);

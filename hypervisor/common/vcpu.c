@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vCPUs: creation.
+ * vCPUs: creation and, for a destroyed domain, freeing.
  *
  * A vCPU is born bound to one CPU, in guest kernel mode, with events
  * masked (shared_info says so), an FPU in its reset state, and not yet
@@ -55,4 +55,19 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 	pv_time_init_vcpu(v);
 	sched_add_vcpu(v);
 	return v;
+}
+
+/**
+ * vcpu_free() - a vCPU of a destroyed domain leaves for good
+ * @v: the vCPU, off every CPU (its sched.is_running is false) and with
+ *     nothing left that can wake it (domain_destroy())
+ */
+void vcpu_free(struct vcpu *v)
+{
+	sched_remove_vcpu(v);
+	for (unsigned int i = 0; i < ARRAY_SIZE(v->pv.gdt_shadow); i++)
+		if (v->pv.gdt_shadow[i])
+			free_heap_pages(v->pv.gdt_shadow[i], 0);
+	fpu_free_area(v->fpu_area);
+	free_heap_pages(v, VCPU_ORDER);
 }

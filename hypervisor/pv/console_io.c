@@ -22,6 +22,9 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/guest_access.h>
+#include <hv/lib.h>
+#include <hv/log.h>
+#include <hv/options.h>
 #include <hv/event.h>
 #include <hv/keyhandler.h>
 #include <hv/pv.h>
@@ -103,6 +106,84 @@ static long console_read(unsigned int count, unsigned long buf)
 	return n;
 }
 
+/*
+ * A domU's console writes (option domu_console): its own lines in our
+ * log, "(d1) text", so that several guests and the hypervisor can share
+ * one serial line and still be told apart.  Output is kept per domain
+ * until a newline (or a full line buffer) so that lines from different
+ * domains never interleave mid-line.  Without the option a domU may not
+ * write at all: -EPERM, logged once per domain.
+ */
+#define DOMU_LINE	256
+
+struct domu_line {
+	char buf[DOMU_LINE];
+	unsigned int len;
+	bool refused_logged;
+};
+
+static struct domu_line domu_lines[MAX_DOMAINS];
+static spinlock_t domu_line_lock = SPINLOCK_INIT;
+
+/* Print @l as one line of domain @id; domu_line_lock held. */
+static void domu_line_flush(domid_t id, struct domu_line *l)
+{
+	char out[DOMU_LINE + 16];
+	int n;
+
+	n = snprintf(out, sizeof(out), "(d%u) %.*s\n", id, (int)l->len,
+		     l->buf);
+	console_write(out, (size_t)n < sizeof(out) ? (size_t)n :
+		      sizeof(out) - 1);
+	l->len = 0;
+}
+
+static long domu_console_write(struct domain *d, unsigned int count,
+			       unsigned long buf)
+{
+	struct domu_line *l = &domu_lines[d->id];
+	char chunk[CHUNK];
+
+	if (!opt_domu_console) {
+		if (!l->refused_logged) {
+			l->refused_logged = true;
+			log_info("d%u: console_io write refused (-EPERM): "
+				 "boot with domu_console to see domU output",
+				 d->id);
+		}
+		return -EPERM;
+	}
+	while (count) {
+		unsigned int n = count < CHUNK ? count : CHUNK;
+		unsigned long missed, flags;
+
+		missed = copy_from_guest_partial(chunk, buf, n);
+		flags = spin_lock_irqsave(&domu_line_lock);
+		for (unsigned int i = 0; i < n - missed; i++) {
+			char c = chunk[i];
+
+			if (c == '\n') {
+				domu_line_flush(d->id, l);
+				continue;
+			}
+			if (c == '\r')
+				continue;
+			/* Our log is text: no escapes from a guest. */
+			if ((c < ' ' && c != '\t') || c == 0x7f)
+				c = '?';
+			l->buf[l->len++] = c;
+			if (l->len == DOMU_LINE)
+				domu_line_flush(d->id, l);
+		}
+		spin_unlock_irqrestore(&domu_line_lock, flags);
+		if (missed)
+			return -EFAULT;
+		buf += n;
+		count -= n;
+	}
+	return 0;
+}
+
 /**
  * do_console_io() - write to (or read from) the hypervisor console
  * @cmd:   CONSOLEIO_write or CONSOLEIO_read
@@ -117,6 +198,8 @@ long do_console_io(unsigned long cmd, unsigned long count, unsigned long buf)
 
 	switch (cmd) {
 	case CONSOLEIO_write:
+		if (!v->domain->is_privileged)
+			return domu_console_write(v->domain, left, buf);
 		while (left) {
 			unsigned int n = left < CHUNK ? left : CHUNK;
 			unsigned long missed;

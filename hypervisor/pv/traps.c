@@ -32,6 +32,8 @@
 #include <hv/guest_access.h>
 #include <hv/log.h>
 #include <hv/pv.h>
+#include <hv/sched.h>
+#include <hv/smp.h>
 #include <hv/trace.h>
 
 #include <asm/desc.h>
@@ -279,17 +281,26 @@ void pv_syscall(struct cpu_regs *r)
  * pv_return_to_guest() - last look before returning to the guest
  * @r: the registers we are about to return with
  *
- * An event that became pending while events were masked is delivered as
- * soon as the guest unmasks them (which it does either by iret or by
- * clearing the mask and making any hypercall).
+ * The scheduler gets its turn first (need_resched).  An event that
+ * became pending while events were masked is delivered as soon as the
+ * guest unmasks them (which it does either by iret or by clearing the
+ * mask and making any hypercall).
  */
 void pv_return_to_guest(struct cpu_regs *r)
 {
 	struct vcpu *v = current_vcpu();
 	struct vcpu_info *vi;
 
+	/* A tick or a wake-up asked for the scheduler: it does not return,
+	 * and comes back here for whichever vCPU runs next. */
+	if (this_cpu()->need_resched)
+		schedule();
 	if (!v)
 		return;
+	/* A dying domain's vCPU never re-enters the guest: the CPU moves
+	 * on, and domain_shutdown() (waiting on another CPU) sees it. */
+	if (READ_ONCE(v->domain->is_dying))
+		schedule();
 	vi = v->vcpu_info;
 	if (READ_ONCE(vi->evtchn_upcall_pending) &&
 	    !READ_ONCE(vi->evtchn_upcall_mask) && v->pv.event_callback)

@@ -60,3 +60,6 @@ test-xen: $(DEPS_STAMP) $(PV_KERNELS)
 
 # test-system runs tests/system/test_pv_on_xen.py too (it takes seconds).
 SYSTEM_TEST_DEPS += pv-kernels
+
+# Kernels for the boot-time domU test, built the same way (not dom0 tests).
+include $(PV_DIR)/domu/domu.mk

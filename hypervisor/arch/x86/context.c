@@ -4,8 +4,19 @@
  * state that is not in the register frame.
  *
  * common/sched.c copies the guest register frame; this file does the
- * rest: FPU/SSE/AVX state (fpu.c), the FS base and both GS bases, and
- * CR3.  While the hypervisor runs, the guest's active GS base is parked
+ * rest: FPU/SSE/AVX state (fpu.c), the data segment selectors, the FS
+ * base and both GS bases, and CR3.
+ *
+ * The selectors matter although 64-bit code hardly uses them: a guest
+ * kernel reads %fs and %gs when it switches tasks and, finding a
+ * non-null selector, takes the base to come from the descriptor (Linux's
+ * save_base_legacy()), so one vCPU must never see another's selectors.
+ * Linux on an AMD-like CPU loads __USER_DS and then the null selector
+ * into %fs on a task switch: preempted between the two, it would hand
+ * __USER_DS to whatever ran next, whose process then loses its TLS base.
+ * Loading a selector resets the segment base, so the bases are written
+ * after the selectors, and the hypervisor's own GS base (its per-CPU
+ * pointer) is put back after %gs is loaded.  While the hypervisor runs, the guest's active GS base is parked
  * in MSR_KERNEL_GS_BASE (entry.S swaps it in on the way out), so that is
  * where read_guest_gs_base() looks.  The FS base lives in MSR_FS_BASE the
  * whole time, because the hypervisor never uses FS.
@@ -20,6 +31,7 @@
  * for d (pv/mm-ops.c) needs to reach only those CPUs.
  */
 #include <hv/domain.h>
+#include <hv/guest_access.h>
 #include <hv/pv.h>
 #include <hv/smp.h>
 
@@ -38,6 +50,40 @@ void write_guest_gs_base(u64 base)
 	wrmsr(MSR_KERNEL_GS_BASE, base);
 }
 
+/* Load a data segment register; a selector that faults loads null. */
+#define LOAD_SEG(seg, sel)						\
+	__asm__ __volatile__("1: movw %w0, %%" seg "\n"		\
+			     "2:\n\t"					\
+			     ".pushsection .text.fixup, \"ax\"\n"	\
+			     "3: xorl %k0, %k0\n\t"			\
+			     "movw %w0, %%" seg "\n\t"		\
+			     "jmp 2b\n\t"				\
+			     ".popsection\n\t"			\
+			     _ASM_EXTABLE(1b, 3b)			\
+			     : "+r"(sel) : : "memory")
+
+static void save_selectors(struct pv_vcpu *pv)
+{
+	__asm__ __volatile__("movw %%ds, %0; movw %%es, %1; "
+			     "movw %%fs, %2; movw %%gs, %3"
+			     : "=m"(pv->ds_sel), "=m"(pv->es_sel),
+			       "=m"(pv->fs_sel), "=m"(pv->gs_sel));
+}
+
+/* Interrupts are off: nothing may run with the guest's %gs base. */
+static void load_selectors_of(struct pv_vcpu *pv)
+{
+	u64 hv_gs = rdmsr(MSR_GS_BASE);
+	u16 ds = pv->ds_sel, es = pv->es_sel, fs = pv->fs_sel;
+	u16 gs = pv->gs_sel;
+
+	LOAD_SEG("ds", ds);
+	LOAD_SEG("es", es);
+	LOAD_SEG("fs", fs);
+	LOAD_SEG("gs", gs);
+	wrmsr(MSR_GS_BASE, hv_gs);
+}
+
 /* This CPU no longer holds translations of @d (its CR3 moved away). */
 static void clear_dirty(struct domain *d)
 {
@@ -54,6 +100,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 {
 	if (prev) {
 		fpu_save(prev);
+		save_selectors(&prev->pv);
 		prev->pv.fs_base = rdmsr(MSR_FS_BASE);
 		if (prev->pv.in_kernel)
 			prev->pv.gs_base_kernel = read_guest_gs_base();
@@ -66,14 +113,15 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 			clear_dirty(prev->domain);
 		return;
 	}
-	wrmsr(MSR_FS_BASE, next->pv.fs_base);
-	write_guest_gs_base(next->pv.in_kernel ? next->pv.gs_base_kernel :
-			    next->pv.gs_base_user);
 	__atomic_fetch_or(&next->domain->dirty_cpus,
 			  1ULL << smp_processor_id(), __ATOMIC_SEQ_CST);
 	pv_load_cr3(next);
 	if (prev && prev->domain != next->domain)
 		clear_dirty(prev->domain);
-	pv_load_gdt(next);
+	pv_load_gdt(next);	/* the selectors below are looked up there */
+	load_selectors_of(&next->pv);
+	wrmsr(MSR_FS_BASE, next->pv.fs_base);
+	write_guest_gs_base(next->pv.in_kernel ? next->pv.gs_base_kernel :
+			    next->pv.gs_base_user);
 	fpu_restore(next);
 }

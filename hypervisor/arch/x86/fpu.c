@@ -86,6 +86,15 @@ void *fpu_alloc_area(void)
 }
 
 /**
+ * fpu_free_area() - give back an area from fpu_alloc_area()
+ */
+void fpu_free_area(void *area)
+{
+	if (area)
+		free_heap_pages(area, FPU_AREA_ORDER);
+}
+
+/**
  * fpu_save() - save the running vCPU's FPU state
  * @v: the vCPU whose state is in the CPU
  */

@@ -13,8 +13,9 @@
  *      interrupt handlers, then interrupts on;
  *   5. the other CPUs;
  *   6. "ready", and the self-tests when asked for;
- *   7. dom0, built from the boot modules (pv/dom0-build.c), and the
- *      scheduler, which runs it from here on (common/sched.c).
+ *   7. dom0 and the boot-time domUs, built from the boot modules
+ *      (pv/domain-build.c), and the scheduler, which runs them from here
+ *      on (common/sched.c).
  */
 #include <hv/bootinfo.h>
 #include <hv/console.h>
@@ -155,6 +156,6 @@ void start_hypervisor(u32 magic, paddr_t info)
 		 (unsigned long)((rdtsc() - tsc0) / tsc_khz));
 	if (opt_selftest)
 		selftest_run(opt_selftest_list);
-	dom0_build();
+	build_boot_domains();
 	sched_start();
 }

@@ -58,6 +58,7 @@ struct pv_vcpu {
 	unsigned long kernel_ss;
 	u64 fs_base, gs_base_kernel, gs_base_user;
 	u16 gs_sel_user;
+	u16 ds_sel, es_sel, fs_sel, gs_sel; /* data selectors while off CPU */
 	struct trap_info trap_ctxt[256];
 	unsigned long event_callback, failsafe_callback;
 	unsigned long syscall_callback, syscall32_callback;
@@ -79,7 +80,7 @@ struct vcpu {
 	unsigned int id;
 	struct domain *domain;
 	unsigned int processor;		/* the CPU it runs on */
-	bool runnable;			/* may run: see vcpu_update_runnable() */
+	bool runnable;			/* has a context, not stopped: see vcpu_runnable() */
 	bool blocked;			/* SCHEDOP_block */
 	bool down;			/* not up (VCPUOP_up/down) */
 	bool initialised;		/* has a context (VCPUOP_initialise) */
@@ -101,6 +102,7 @@ struct domain {
 	struct shared_info *shared_info; /* hypervisor (direct-map) address */
 	unsigned long shared_info_mfn;
 	unsigned long *p2m;		/* p2m[pfn] = mfn; hypervisor copy */
+	unsigned int p2m_order;		/* its allocation */
 	unsigned long nr_pages;
 	spinlock_t lock;
 	struct vcpu *vcpu[MAX_VIRT_CPUS];
@@ -123,12 +125,14 @@ extern struct domain *domain_list[MAX_DOMAINS];
 struct domain *domain_create(domid_t id, bool privileged);
 void __noreturn domain_crash(struct domain *d, const char *why);
 void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_destroy(struct domain *d);
 const char *shutdown_reason_name(unsigned int reason);
 struct domain *domain_by_id(domid_t id);
 
 /* common/vcpu.c */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id,
 			 unsigned int cpu);
+void vcpu_free(struct vcpu *v);
 
 /* The vCPU running on this CPU, NULL when idle (common/sched.c). */
 struct vcpu *current_vcpu(void);

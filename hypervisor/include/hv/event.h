@@ -31,6 +31,7 @@ static inline struct vcpu_evt *vcpu_evt(struct vcpu *v)
 
 /* ---- common/event_channel.c ---- */
 int evtchn_domain_init(struct domain *d);
+void evtchn_domain_destroy(struct domain *d);
 int gnttab_domain_init(struct domain *d);
 void send_guest_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
@@ -43,6 +44,7 @@ void pv_time_update(struct vcpu *v);
 void pv_wallclock_init(struct domain *d);
 int pv_set_singleshot(struct vcpu *v, s_time_t deadline);
 void pv_stop_singleshot(struct vcpu *v);
+void pv_time_migrate(struct vcpu *v);
 
 /* ---- pv/ handlers ---- */
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);

@@ -11,9 +11,11 @@
 extern u64 opt_dom0_mem;		/* bytes, 0 = default */
 extern unsigned int opt_dom0_max_vcpus;	/* 0 = default */
 extern bool opt_noreboot;
+extern bool opt_domu_console;		/* domU console_io writes to our log */
 extern bool opt_noxsave;		/* fxsave even if XSAVE is there */
 extern bool opt_selftest;
 extern char opt_selftest_list[128];	/* "all" or comma-separated names */
+extern unsigned int opt_sched_timeslice_ms; /* 1..1000, default 30 */
 
 void options_parse(const char *cmdline);
 

@@ -85,6 +85,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *r, unsigned long cr2,
 /* arch/x86/fpu.c */
 void fpu_init_cpu(void);
 void *fpu_alloc_area(void);
+void fpu_free_area(void *area);
 void fpu_save(struct vcpu *v);
 void fpu_restore(struct vcpu *v);
 
@@ -93,8 +94,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next);
 u64 read_guest_gs_base(void);
 void write_guest_gs_base(u64 base);
 
-/* pv/dom0-build.c */
-void dom0_build(void);
+/* pv/domain-build.c */
+void build_boot_domains(void);
 
 /* Handlers, one per hypercall (see pv/hypercall.c for the table). */
 long do_set_trap_table(unsigned long table);

@@ -30,6 +30,7 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data,
 		unsigned int cpu);
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+void migrate_timer(struct timer *t, unsigned int cpu);
 void timer_interrupt(void);
 
 /* Provided by the architecture: fire the local one-shot at @deadline. */

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dom0 for the boot-time domU test (tests/system/test_domu.py): it binds
+ * VIRQ_DOM_EXC, connects an event channel with each domU named on its
+ * command line ("domus=1,2"), then waits until every domU is gone: its
+ * end of each channel falls back to unbound when the hypervisor closes
+ * the domU's ports.  dom0 must get VIRQ_DOM_EXC along the way and be
+ * unable to bind to a destroyed domain.  Then it powers off.
+ */
+#include "domu.h"
+
+const char test_name[] = "dom0_waiter";
+
+#define EINVAL	22
+#define ESRCH	3
+#define MAX_DOMUS 8
+#define MS	1000000ULL
+
+static unsigned int dom_exc_port, timer_port;
+static unsigned int nr_dom_exc;
+
+/*
+ * Sleep until an event or @ns pass; count VIRQ_DOM_EXC on the way.  With
+ * events masked, take every pending bit (and the selector, so that the
+ * next raise is an upcall again), then block: SCHEDOP_block unmasks and
+ * returns at once if anything was raised since.
+ */
+static void wait_event(uint64_t ns)
+{
+	struct vcpu_info *vi = vcpu0();
+
+	vi->evtchn_upcall_mask = 1;
+	__atomic_store_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&shared_info->evtchn_pending[0], 0,
+				__ATOMIC_SEQ_CST) & (1UL << dom_exc_port))
+		nr_dom_exc++;
+	vi->evtchn_upcall_pending = 0;
+	if (hypercall1(__HYPERVISOR_set_timer_op, now_ns() + ns))
+		fail("set_timer_op failed");
+	hyp_sched_op(SCHEDOP_block, NULL);
+}
+
+static unsigned int bind_virq(unsigned int virq)
+{
+	struct evtchn_bind_virq b = { .virq = virq, .vcpu = 0 };
+
+	check_rc(evtchn_op(EVTCHNOP_bind_virq, &b), 0);
+	return b.port;
+}
+
+/* Parse "domus=1,2" from our command line. */
+static unsigned int parse_domus(unsigned int *ids)
+{
+	const char *s = (const char *)start_info->cmd_line;
+	unsigned int n = 0;
+
+	while (*s && strncmp(s, "domus=", 6))
+		s++;
+	if (!*s)
+		fail("no domus= on the command line");
+	s += 6;
+	while (*s >= '0' && *s <= '9' && n < MAX_DOMUS) {
+		unsigned int id = 0;
+
+		while (*s >= '0' && *s <= '9')
+			id = id * 10 + (unsigned int)(*s++ - '0');
+		ids[n++] = id;
+		if (*s == ',')
+			s++;
+	}
+	return n;
+}
+
+void test_main(void)
+{
+	unsigned int ids[MAX_DOMUS], port[MAX_DOMUS], n, left;
+	struct evtchn_status st;
+	uint64_t t0 = now_ns(), deadline;
+
+	n = parse_domus(ids);
+	dom_exc_port = bind_virq(VIRQ_DOM_EXC);
+	timer_port = bind_virq(VIRQ_TIMER);
+	check(dom_exc_port < 64 && timer_port < 64);
+
+	/* Connect with each domU once it has offered port 1. */
+	deadline = now_ns() + 120000 * MS;
+	for (unsigned int i = 0; i < n; i++) {
+		struct evtchn_bind_interdomain b = {
+			.remote_dom = ids[i], .remote_port = 1,
+		};
+
+		while (evtchn_op(EVTCHNOP_bind_interdomain, &b)) {
+			if (now_ns() > deadline)
+				fail("d%u never offered port 1", ids[i]);
+			wait_event(10 * MS);
+		}
+		port[i] = b.local_port;
+		printk("dom0_waiter: connected to d%u (our port %u) after "
+		       "%lu ms\n", ids[i], port[i],
+		       (unsigned long)((now_ns() - t0) / MS));
+	}
+
+	/* Wait until every domU has been destroyed. */
+	deadline = now_ns() + 300000 * MS;
+	do {
+		left = 0;
+		for (unsigned int i = 0; i < n; i++)
+			if (port_status(port[i], &st) == EVTCHNSTAT_interdomain)
+				left++;
+		if (!left)
+			break;
+		if (now_ns() > deadline)
+			fail("%u domUs still there after 300 s", left);
+		wait_event(100 * MS);
+	} while (left);
+	/* Time for the hypervisor to free the domains' structures too. */
+	for (uint64_t end = now_ns() + 200 * MS; now_ns() < end;)
+		wait_event(50 * MS);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct evtchn_bind_interdomain b = {
+			.remote_dom = ids[i], .remote_port = 1,
+		};
+		struct evtchn_close c = { .port = port[i] };
+
+		/* Our end is waiting for the domain that went away. */
+		check_eq(port_status(port[i], &st), EVTCHNSTAT_unbound);
+		check_eq(st.u.unbound.dom, ids[i]);
+		/* Which no longer exists. */
+		check_rc(evtchn_op(EVTCHNOP_bind_interdomain, &b), -ESRCH);
+		check_rc(evtchn_op(EVTCHNOP_close, &c), 0);
+	}
+	check(nr_dom_exc >= 1);
+	printk("dom0_waiter: all %u domUs gone after %lu ms, VIRQ_DOM_EXC "
+	       "seen %u times\n", n, (unsigned long)((now_ns() - t0) / MS),
+	       nr_dom_exc);
+}
