@@ -6,14 +6,14 @@
  * What a domain gets.  Each domain has a weight (default 256) and may
  * have a cap (percent of one CPU; above 100 for a domain with several
  * vCPUs).  Every accounting period (30 ms) account() hands out the CPU
- * time of that period, period x online CPUs, to the domains that are
+ * time since the last one (elapsed x online CPUs) to the domains that are
  * active (a vCPU that wants to run, or ran since the last period), in
  * proportion to their weights; a domain never gets more than its vCPUs
  * could use, nor more than its cap.  A domain's share is split evenly
  * among its active vCPUs, as credit in nanoseconds.  Running burns
  * credit at the rate of the clock (charge()).  A vCPU with credit left is
- * UNDER, one that used it up is OVER; credit is kept within one period
- * either way, so no vCPU can hoard time or sink so deep that it starves
+ * UNDER, one that used it up is OVER; credit is kept between -10 and +2
+ * periods, so no vCPU can hoard time or sink so deep that it starves
  * later.  Weight is per domain: a domain with two busy vCPUs gets the
  * same share as one with one (unlike Xen's credit1, where it doubles).
  *
@@ -64,8 +64,8 @@
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
-#include <hv/lib.h>
 #include <hv/event.h>
+#include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/options.h>
 #include <hv/panic.h>
@@ -888,16 +888,16 @@ void sched_dump(void)
 				continue;
 			for (unsigned int n = 0; n < NR_HYPERCALL_COUNTERS; n++)
 				hc += v->stats.hypercalls[n];
-			log_info("  d%uv%u: CPU%u %s, credit %ld us, ran %lu ms "
-				 "in %lu runs, blocked %lu times, moved %lu "
-				 "times, %lu hypercalls", d->id, v->id,
+			log_info("  d%uv%u: CPU%u %s, ran %lu ms in %lu runs, "
+				 "blocked %lu times, %lu hypercalls, credit "
+				 "%ld us, moved %lu times", d->id, v->id,
 				 v->processor, vcpu_state(v),
-				 (long)(v->sched.credit / 1000),
 				 (unsigned long)(run_ns_until(v, now) / 1000000),
 				 (unsigned long)v->sched.nr_runs,
 				 (unsigned long)v->sched.nr_blocks,
-				 (unsigned long)v->sched.nr_migrations,
-				 (unsigned long)hc);
+				 (unsigned long)hc,
+				 (long)(v->sched.credit / 1000),
+				 (unsigned long)v->sched.nr_migrations);
 		}
 	}
 }

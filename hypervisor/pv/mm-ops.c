@@ -67,25 +67,74 @@ static void hv_unmap(u64 *p)
 	(void)p;	/* the direct map is always there */
 }
 
-static void flush_this_cpu(void *unused)
+struct flush_req {
+	unsigned long va;	/* invlpg this address, or */
+	bool all;		/* flush the whole TLB */
+};
+
+static bool is_canonical(u64 va)
 {
-	(void)unused;
-	flush_tlb_local();
+	return (u64)((s64)(va << 16) >> 16) == va;
+}
+
+static void invlpg(unsigned long va)
+{
+	if (is_canonical(va))
+		__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static void flush_req_here(void *data)
+{
+	const struct flush_req *f = data;
+
+	if (f->all)
+		flush_tlb_local();
+	else
+		invlpg(f->va);
+}
+
+/* Do @f here and on every other CPU in @cpus, waiting for each. */
+static void flush_cpus(u64 cpus, const struct flush_req *f)
+{
+	flush_req_here((void *)f);
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id() && (cpus & (1ULL << cpu)))
+			smp_call(cpu, flush_req_here, (void *)f, true);
 }
 
 /*
- * @mfn was writable and is becoming a table or descriptor page: any CPU
- * may still hold a writable translation of it from a mapping that was
- * removed without a flush.  Only one CPU runs guests today, but flush
- * every online CPU so that stays true when that changes.
+ * Flush on every CPU that may hold translations of @d.  The caller's
+ * page-table writes are done (the fence orders them before we read the
+ * mask): a CPU not in the mask loads @d's tables only after them.
+ */
+static void flush_domain(struct domain *d, const struct flush_req *f)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	flush_cpus(__atomic_load_n(&d->dirty_cpus, __ATOMIC_SEQ_CST), f);
+}
+
+/*
+ * @mfn was writable and is becoming a table or descriptor page: a CPU may
+ * still hold a writable translation of it from a mapping removed without
+ * a flush, in the owner's tables or (a grant mapping cleared by
+ * mmu_update) another domain's.  Flush every CPU that may hold any
+ * guest's translations; an idle CPU (idle_l4 loaded) holds none.
  */
 static void hv_leave_writable(unsigned long mfn)
 {
+	struct flush_req f = { .all = true };
+	u64 cpus = 0;
+
 	(void)mfn;
-	flush_tlb_local();
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		if (cpu != smp_processor_id())
-			smp_call(cpu, flush_this_cpu, NULL, true);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (d)
+			cpus |= __atomic_load_n(&d->dirty_cpus,
+						__ATOMIC_SEQ_CST);
+	}
+	flush_cpus(cpus, &f);
 }
 
 /*
@@ -241,50 +290,6 @@ static long check_foreign(struct domain *d, unsigned long domid)
 	if (id == DOMID_IO || id == DOMID_XEN)
 		return -EPERM;
 	return -ESRCH;
-}
-
-static bool is_canonical(u64 va)
-{
-	return (u64)((s64)(va << 16) >> 16) == va;
-}
-
-static void invlpg(unsigned long va)
-{
-	if (is_canonical(va))
-		__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
-}
-
-struct flush_req {
-	unsigned long va;	/* invlpg this address, or */
-	bool all;		/* flush the whole TLB */
-};
-
-static void flush_req_here(void *data)
-{
-	const struct flush_req *f = data;
-
-	if (f->all)
-		flush_tlb_local();
-	else
-		invlpg(f->va);
-}
-
-/*
- * Flush on every CPU that may hold translations of @d: this one
- * directly, the others through an IPI, waiting for each.  The caller's
- * page-table writes are done (the fence orders them before we read the
- * mask): a CPU not in the mask loads @d's tables only after them.
- */
-static void flush_domain(struct domain *d, const struct flush_req *f)
-{
-	u64 cpus;
-
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	cpus = __atomic_load_n(&d->dirty_cpus, __ATOMIC_SEQ_CST);
-	flush_req_here((void *)f);
-	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		if (cpu != smp_processor_id() && (cpus & (1ULL << cpu)))
-			smp_call(cpu, flush_req_here, (void *)f, true);
 }
 
 /**

@@ -97,6 +97,9 @@ def boot(name, domus, append="", sleep_ms=SLEEP_MS):
         total_run_ms += c["run_ms"]
         if vcpu == 0:
             vcpus[dom] = c
+            c["vcpus"] = [c["run_ms"]]
+        else:
+            vcpus[dom]["vcpus"].append(c["run_ms"])
     idle_ms = sum(int(i.group(2)) for i in IDLE_RE.finditer(text))
     cpu_ms = (total_run_ms + idle_ms) / report["cpus"]
     print("  one CPU had %.0f ms in %d ms of system time (the rest: QEMU "
@@ -104,11 +107,16 @@ def boot(name, domus, append="", sleep_ms=SLEEP_MS):
     for dom in sorted(vcpus):
         c = vcpus[dom]
         c["share"] = c["run_ms"] / cpu_ms
+        c["domain_share"] = sum(c["vcpus"]) / cpu_ms
         print("  d%d: weight %d cap %d: ran %d ms = %.3f CPU (%.3f of the "
               "%d ms since it started; %d runs, %d blocks, %d migrations)" %
               (dom, c["weight"], c["cap"], c["run_ms"], c["share"],
                c["run_ms"] / c["window_ms"], c["window_ms"], c["runs"],
                c["blocks"], c["migrations"]))
+        if len(c["vcpus"]) > 1:
+            print("  d%d: %d vCPUs ran %s ms = %.3f CPU together" %
+                  (dom, len(c["vcpus"]), "+".join(map(str, c["vcpus"])),
+                   c["domain_share"]))
     assert sorted(vcpus) == list(range(len(domus) + 1)), \
         "expected dom0 and %d domUs in the report" % len(domus)
     return report, vcpus, text
@@ -175,6 +183,32 @@ def test_yield_gives_the_cpu_away():
     assert part < 0.1, "the yielder used %.3f of CPU1" % part
     # It did yield (at least once a run), it was not just left out.
     assert yielder["hypercalls"] >= yielder["runs"] > 10
+
+
+def test_weight_is_per_domain_not_per_vcpu():
+    """A domU with two busy vCPUs and one with one, equal weights, on 2
+    CPUs: each domain gets 1.0 CPU (+-10 %), the two vCPUs 0.5 each."""
+    domus = [("spin", "veneer.mem=16M veneer.vcpus=2"),
+             ("spin", "veneer.mem=16M")]
+    _, vcpus, _ = boot("per-domain", domus, sleep_ms=12000)
+    two, one = vcpus[1], vcpus[2]
+    assert len(two["vcpus"]) == 2 and min(two["vcpus"]) > 0, \
+        "d1's second vCPU never ran: %s" % two["vcpus"]
+    for dom, c in ((1, two), (2, one)):
+        assert abs(c["domain_share"] - 1.0) <= SHARE_TOLERANCE, \
+            "d%d got %.3f CPU, want 1.0 +-10%%" % (dom, c["domain_share"])
+
+
+def test_cap_above_100_for_two_vcpus():
+    """A domU with two busy vCPUs capped at 150 % uses 1.5 CPUs (+-7.5
+    points, the 5 % of the cap test scaled) on an otherwise idle 2-CPU
+    machine."""
+    domus = [("spin", "veneer.mem=16M veneer.vcpus=2 veneer.cap=150")]
+    _, vcpus, _ = boot("cap150", domus, sleep_ms=12000)
+    c = vcpus[1]
+    assert len(c["vcpus"]) == 2 and min(c["vcpus"]) > 0
+    assert abs(c["domain_share"] - 1.5) <= 1.5 * CAP_TOLERANCE, \
+        "d1 (cap 150) got %.3f CPU" % c["domain_share"]
 
 
 def test_cap_holds_and_blocked_domain_uses_nothing():

@@ -80,7 +80,7 @@ struct vcpu {
 	unsigned int id;
 	struct domain *domain;
 	unsigned int processor;		/* the CPU it runs on */
-	bool runnable;			/* may run: see vcpu_update_runnable() */
+	bool runnable;			/* has a context, not stopped: see vcpu_runnable() */
 	bool blocked;			/* SCHEDOP_block */
 	bool down;			/* not up (VCPUOP_up/down) */
 	bool initialised;		/* has a context (VCPUOP_initialise) */

@@ -3,20 +3,65 @@
  * spin: a CPU-bound domU for the scheduler tests.  It never blocks or
  * yields: whatever CPU time it gets, the scheduler chose to give it.  A
  * cheap hypercall every few million rounds keeps the hypercall counters
- * honest.  It never ends; dom0's shutdown ends the machine.
+ * honest.  Given a second vCPU (veneer.vcpus=2), it brings it up the way
+ * Linux does (VCPUOP_initialise + VCPUOP_up) and spins there too.  It
+ * never ends; dom0's shutdown ends the machine.
  */
 #include "sched.h"
 
+#include <veneer/vcpu.h>
+
 const char test_name[] = "spin";
 
-void test_main(void)
+static uint8_t vcpu1_stack[8192] __attribute__((aligned(16)));
+static struct vcpu_guest_context ctx;
+
+static long vcpu_op(int cmd, unsigned int id, void *arg)
+{
+	return hypercall3(__HYPERVISOR_vcpu_op, cmd, id, arg);
+}
+
+static void __attribute__((noreturn)) spin(void)
 {
 	volatile unsigned long rounds = 0;
 
-	printk("spin: spinning\n");
 	for (;;) {
 		rounds++;
 		if (!(rounds & ((1UL << 22) - 1)))
 			hyp_xen_version(XENVER_version, NULL);
 	}
+}
+
+/* vCPU 1 starts here, on its own stack, in kernel mode. */
+static void __attribute__((noreturn, used)) vcpu1_main(void)
+{
+	spin();
+}
+
+static void start_vcpu1(void)
+{
+	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
+	uint64_t l4 = p2m[(start_info->pt_base - VIRT_BASE) >> 12];
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.flags = VGCF_in_kernel;
+	ctx.user_regs.rip = (unsigned long)vcpu1_main;
+	ctx.user_regs.rsp = (unsigned long)(vcpu1_stack +
+					    sizeof(vcpu1_stack)) - 8;
+	ctx.user_regs.cs = FLAT_KERNEL_CS64;
+	ctx.user_regs.ss = FLAT_KERNEL_SS64;
+	ctx.user_regs.rflags = X86_EFLAGS_IF;
+	ctx.kernel_ss = FLAT_KERNEL_SS64;
+	ctx.kernel_sp = ctx.user_regs.rsp;
+	ctx.ctrlreg[3] = l4 << 12;
+	check_rc(vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
+	check_rc(vcpu_op(VCPUOP_up, 1, NULL), 0);
+}
+
+void test_main(void)
+{
+	if (vcpu_op(VCPUOP_is_up, 1, NULL) >= 0)
+		start_vcpu1();
+	printk("spin: spinning\n");
+	spin();
 }
