@@ -572,6 +572,7 @@ void schedule(void)
 				next->sched.first_start = now;
 		}
 		arch_context_switch(prev, next);
+		pv_runstate_switch(prev, next, now);
 		p->curr = next;
 		if (next)
 			*frame = next->regs;

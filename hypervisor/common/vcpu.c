@@ -53,6 +53,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 	v->initialised = id == 0;
 	spin_lock_init(&v->ctx_lock);
 	pv_time_init_vcpu(v);
+	pv_runstate_init(v);
 	sched_add_vcpu(v);
 	return v;
 }

@@ -12,9 +12,12 @@
  * would run by default (we never run one) and drives its clockevent with
  * set_singleshot_timer (BUG unless 0).
  *
- * The runstate area is written once, when registered: the vCPU is
- * "running" and has been since then, which makes Linux's steal time 0.
- * That is true while every vCPU has a CPU to itself.
+ * The runstate (running, runnable, blocked, offline, with the time
+ * spent in each) is kept for every vCPU as the scheduler switches it in
+ * and out (pv_runstate_switch()), and copied to the registered area
+ * each time the vCPU is switched in and when the area is registered:
+ * Linux's steal time is the time its vCPUs were runnable but not
+ * running.
  *
  * Secondary vCPUs exist from the start (the builder creates them) but are
  * down: VCPUOP_is_up says 0, which is how Linux learns that they are
@@ -215,17 +218,53 @@ static long vcpu_down(struct vcpu *v)
 	return 0;
 }
 
-static void write_runstate(struct vcpu *v)
+/* Copy @v's runstate to its area; @v's page tables must be loaded. */
+static void publish_runstate(struct vcpu *v)
 {
 	struct vcpu_evt *e = vcpu_evt(v);
-	struct vcpu_runstate_info r = {
-		.state = RUNSTATE_running,
-		.state_entry_time = 0,
-	};
 
-	r.time[RUNSTATE_running] = NOW();
-	if (e->runstate_va && v == current_vcpu())
-		copy_to_guest(e->runstate_va, &r, sizeof(r));
+	if (e->runstate_va)
+		copy_to_guest(e->runstate_va, &e->runstate,
+			      sizeof(e->runstate));
+}
+
+static void runstate_enter(struct vcpu *v, int state, s_time_t now)
+{
+	struct vcpu_runstate_info *r = &vcpu_evt(v)->runstate;
+
+	r->time[r->state] += now - r->state_entry_time;
+	r->state = state;
+	r->state_entry_time = now;
+}
+
+/**
+ * pv_runstate_init() - a new vCPU's runstate: offline if down, else runnable
+ * @v: the vCPU, from vcpu_create()
+ */
+void pv_runstate_init(struct vcpu *v)
+{
+	struct vcpu_runstate_info *r = &vcpu_evt(v)->runstate;
+
+	r->state = v->down ? RUNSTATE_offline : RUNSTATE_runnable;
+	r->state_entry_time = NOW();
+}
+
+/**
+ * pv_runstate_switch() - account a context switch
+ * @prev: the vCPU leaving the CPU, or NULL
+ * @next: the vCPU about to run, or NULL; its page tables are loaded
+ * @now:  the time of the switch
+ */
+void pv_runstate_switch(struct vcpu *prev, struct vcpu *next, s_time_t now)
+{
+	if (prev)
+		runstate_enter(prev, prev->down ? RUNSTATE_offline :
+			       prev->blocked ? RUNSTATE_blocked :
+			       RUNSTATE_runnable, now);
+	if (next) {
+		runstate_enter(next, RUNSTATE_running, now);
+		publish_runstate(next);
+	}
 }
 
 /* register_vcpu_info: move @v's vcpu_info into the guest frame @mfn. */
@@ -286,7 +325,7 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 	struct vcpu *v = vcpu_of(d, vcpuid);
 	struct vcpu_set_singleshot_timer sst;
 	struct vcpu_register_runstate_memory_area ra;
-	struct vcpu_runstate_info r = { .state = RUNSTATE_running };
+	struct vcpu_runstate_info r;
 
 	if (!v)
 		return -ENOENT;
@@ -303,11 +342,16 @@ long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg)
 		if (copy_from_guest(&ra, arg, sizeof(ra)))
 			return -EFAULT;
 		vcpu_evt(v)->runstate_va = ra.addr.p;
-		write_runstate(v);
+		if (v == cur) {
+			runstate_enter(v, RUNSTATE_running, NOW());
+			publish_runstate(v);
+		}
 		return 0;
 	case VCPUOP_get_runstate_info:
-		r.time[RUNSTATE_running] = NOW();
-		return copy_to_guest(arg, &r, sizeof(r));
+		r = vcpu_evt(v)->runstate;
+		if (v == cur)	/* bring the running time up to now */
+			r.time[RUNSTATE_running] += NOW() - r.state_entry_time;
+		return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(v, arg);
 	case VCPUOP_stop_periodic_timer:

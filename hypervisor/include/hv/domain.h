@@ -22,6 +22,7 @@
 
 #include <asm/regs.h>
 
+#include <veneer/vcpu.h>
 #include <veneer/xen.h>
 
 #define MAX_VIRT_CPUS	8	/* vCPUs per domain */
@@ -38,6 +39,7 @@ struct vcpu_evt {
 	struct timer singleshot;	/* VCPUOP_set_singleshot_timer */
 	bool timer_ready;
 	unsigned long runstate_va;	/* register_runstate_memory_area */
+	struct vcpu_runstate_info runstate;	/* kept by pv_runstate_*() */
 	bool vcpu_info_registered;	/* register_vcpu_info done */
 	bool polling;			/* SCHEDOP_poll in progress */
 	unsigned int iopl;		/* PHYSDEVOP_set_iopl */

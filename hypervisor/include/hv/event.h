@@ -48,6 +48,8 @@ void pv_time_migrate(struct vcpu *v);
 
 /* ---- pv/ handlers ---- */
 long do_vcpu_op(unsigned long cmd, unsigned long vcpuid, unsigned long arg);
+void pv_runstate_init(struct vcpu *v);
+void pv_runstate_switch(struct vcpu *prev, struct vcpu *next, s_time_t now);
 long do_set_timer_op(unsigned long deadline);
 long do_grant_table_op(unsigned long cmd, unsigned long uop,
 		       unsigned long count);
