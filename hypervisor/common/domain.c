@@ -28,8 +28,10 @@
  * freed frame is scrubbed and leaves the M2P, so nothing of the domain
  * can be seen or reached afterwards.
  *
- * Last goes the domain's shell: struct domain, its vCPUs and
- * shared_info (not its grant table: see free_shell()).  The vCPU that asked for the shutdown is still
+ * Before the memory goes, the grant table ends (gnttab_domain_destroy():
+ * the pins the domain held on others' grants are dropped).  Last goes
+ * the domain's shell: struct domain, its vCPUs and shared_info.  The
+ * vCPU that asked for the shutdown is still
  * running on its way out when domain_destroy() returns, so the shell
  * waits in a graveyard that a timer on CPU0 visits until every vCPU's
  * state is saved (sched.is_running false); then they leave the scheduler
@@ -37,6 +39,7 @@
  */
 #include <hv/domain.h>
 #include <hv/event.h>
+#include <hv/grant_table.h>
 #include <hv/pv.h>
 #include <hv/lib.h>
 #include <hv/log.h>
@@ -267,9 +270,6 @@ static void free_shell(struct domain *d)
 	 * left anywhere would keep it (and the page stays out). */
 	if (!(si->count_info & PGC_allocated) || put_page(si))
 		free_heap_pages(d->shared_info, 0);
-	/* d->gnttab stays: its maptrack pins grants of other domains, which
-	 * only common/grant_table.c can end (no gnttab_domain_destroy()
-	 * yet). */
 	free_heap_pages(d, 0);
 }
 
@@ -324,6 +324,7 @@ void domain_destroy(struct domain *d)
 
 	WRITE_ONCE(d->is_dying, true);
 	domu_console_gone(d);
+	gnttab_domain_destroy(d);
 	freed = relinquish_memory(d, &held);
 	if (held)
 		log_warn("d%u destroyed: %lu pages freed, %lu still "

@@ -556,7 +556,6 @@ static int unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 	    op->dev_bus_addr != (u64)mt->mfn << PAGE_SHIFT)
 		return GNTST_general_error;
 	rd = domain_by_id(mt->granter);
-	ASSERT(rd);
 	maddr = entry_maddr(v, op->host_addr, mt->flags);
 	if (maddr == (u64)-1)
 		return GNTST_general_error;
@@ -565,7 +564,9 @@ static int unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 		return st;
 	/* Nobody may reach the page through a stale TLB once it is free. */
 	flush_all_cpus();
-	unpin_entry(rd, mt->ref, !(mt->flags & GNTMAP_readonly));
+	/* A granter destroyed meanwhile took its table with it. */
+	if (rd && rd->gnttab)
+		unpin_entry(rd, mt->ref, !(mt->flags & GNTMAP_readonly));
 	spin_lock(&ld->pt_lock);
 	mt->flags = 0;
 	lgt->nr_maps--;
@@ -596,6 +597,46 @@ static long unmap_grant_ref(struct vcpu *v, unsigned long uop,
 }
 
 /* --- what the rest of the hypervisor asks -------------------------------- */
+
+/**
+ * gnttab_domain_destroy() - end a dying domain's grant state
+ * @d: a domain being destroyed: its vCPUs run nowhere; called before its
+ *     memory goes, while its page tables still hold their references
+ *
+ * As a mapper: each live handle's pin on the granter's entry is dropped,
+ * so the granter may end the grant (the frame itself stays referenced by
+ * @d's L1 entry until its memory is relinquished).  As a granter: it no
+ * longer has a table, so nothing more can be mapped or copied from it;
+ * others' handles on its grants stay until they unmap (unmap_one() then
+ * only takes its own entry down).  The table's frames are @d's and go
+ * with its memory.
+ */
+void gnttab_domain_destroy(struct domain *d)
+{
+	struct gnttab *gt = d->gnttab;
+
+	if (!gt)
+		return;
+	spin_lock(&gnttab_lock);
+	for (unsigned int h = 0; h < MAPTRACK_SIZE; h++) {
+		struct maptrack *mt = &gt->maptrack[h];
+		struct domain *rd;
+
+		if (!mt->flags)
+			continue;
+		rd = domain_by_id(mt->granter);
+		if (rd && rd != d && rd->gnttab)
+			unpin_entry(rd, mt->ref,
+				    !(mt->flags & GNTMAP_readonly));
+		mt->flags = 0;
+	}
+	gt->nr_maps = 0;
+	WRITE_ONCE(d->gnttab, NULL);
+	spin_unlock(&gnttab_lock);
+	free_heap_pages(gt->maptrack, MAPTRACK_ORDER);
+	free_heap_pages(gt->active, ACTIVE_ORDER);
+	free_heap_pages(gt, 0);
+}
 
 /**
  * gnttab_foreign_ok() - the page-type engine's foreign hook

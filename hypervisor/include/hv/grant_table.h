@@ -21,6 +21,9 @@ struct domain;
 bool gnttab_foreign_ok(struct domain *d, unsigned long mfn, bool writable,
 		       bool auditing);
 
+/* A dying domain's grant state ends (common/domain.c: domain_destroy()). */
+void gnttab_domain_destroy(struct domain *d);
+
 /* Debug key 'g' and friends: one line per live mapping of @d. */
 void gnttab_dump(struct domain *d);
 
