@@ -227,8 +227,9 @@ def linux_run():
     domains.append((qemu.fetch_debian_kernel(), "veneer.mem=%dM %s %s" % (
         PANIC_MEM_MIB, DOMU_APPEND,
         qemu.kernel_append(run="echo c > /proc/sysrq-trigger")), initrd))
-    args = veneer_domains_args(domains, append="domu_console dom0_mem=512M",
-                               memory="2G", smp=2)
+    args = veneer_domains_args(
+        domains, append="domu_console dom0_mem=512M dom0_max_vcpus=2",
+        memory="2G", smp=2)
     with qemu.Machine("domu-linux", args, timeout=LINUX_TIMEOUT) as m:
         times = {}
         # in the order they happen to come; pexpect takes the earliest
@@ -256,6 +257,8 @@ def linux_run():
 
 
 def test_linux_dom0_and_two_domus_run_the_workload_at_once(linux_run):
+    """dom0 and two Linux domUs, 2 vCPUs each on 2 CPUs, each runs the
+    dom0 workload at the same time: all pass, nothing refused."""
     log = linux_run["log"]
     assert linux_run["status"] == EXIT_POWEROFF, log[-3000:]
     assert linux_run["dom0_exit"] == 0, domain_lines(log, 0)[-3000:]
@@ -279,6 +282,8 @@ def test_linux_dom0_and_two_domus_run_the_workload_at_once(linux_run):
         assert done, d
     # the domUs had no store daemon and dom0 had its own
     assert "init: store daemon started" in domain_lines(log, 0)
+    assert re.search(r"VENEER-DOM0-READY kernel=\S+ cpus=2",
+                     domain_lines(log, 0)), "dom0 is not on 2 vCPUs"
     assert "store daemon" not in domain_lines(log, 1)
     bad = unexpected_refusals(log)
     assert not bad, "unexpected hypervisor refusals:\n" + "\n".join(bad)
