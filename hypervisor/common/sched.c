@@ -852,6 +852,16 @@ static const char *vcpu_state(const struct vcpu *v)
 	return "runnable";
 }
 
+/* Hypercalls @v made, all numbers together. */
+static u64 hypercalls_made(const struct vcpu *v)
+{
+	u64 n = 0;
+
+	for (unsigned int i = 0; i < NR_HYPERCALL_COUNTERS; i++)
+		n += v->stats.hypercalls[i];
+	return n;
+}
+
 /**
  * sched_dump() - every CPU's vCPUs and every domain's shares and counters
  *
@@ -883,12 +893,9 @@ void sched_dump(void)
 			 d->is_dying ? " dying" : "");
 		for (unsigned int i = 0; i < d->max_vcpus; i++) {
 			struct vcpu *v = d->vcpu[i];
-			u64 hc = 0;
 
 			if (!v)
 				continue;
-			for (unsigned int n = 0; n < NR_HYPERCALL_COUNTERS; n++)
-				hc += v->stats.hypercalls[n];
 			log_info("  d%uv%u: CPU%u %s, ran %lu ms in %lu runs, "
 				 "blocked %lu times, %lu hypercalls, credit "
 				 "%ld us, moved %lu times", d->id, v->id,
@@ -896,7 +903,7 @@ void sched_dump(void)
 				 (unsigned long)(run_ns_until(v, now) / 1000000),
 				 (unsigned long)v->sched.nr_runs,
 				 (unsigned long)v->sched.nr_blocks,
-				 (unsigned long)hc,
+				 (unsigned long)hypercalls_made(v),
 				 (long)(v->sched.credit / 1000),
 				 (unsigned long)v->sched.nr_migrations);
 		}
@@ -970,12 +977,9 @@ void sched_report(void)
 		       (unsigned long)(run_ns / 1000000));
 		for (unsigned int i = 0; i < d->max_vcpus; i++) {
 			struct vcpu *v = d->vcpu[i];
-			u64 hc = 0;
 
 			if (!v)
 				continue;
-			for (unsigned int n = 0; n < NR_HYPERCALL_COUNTERS; n++)
-				hc += v->stats.hypercalls[n];
 			printk("sched: d%uv%u weight %u cap %u run_ms %lu "
 			       "runs %lu blocks %lu migrations %lu first_ms "
 			       "%lu hypercalls %lu\n", d->id, v->id,
@@ -985,7 +989,7 @@ void sched_report(void)
 			       (unsigned long)v->sched.nr_blocks,
 			       (unsigned long)v->sched.nr_migrations,
 			       (unsigned long)(v->sched.first_start / 1000000),
-			       (unsigned long)hc);
+			       (unsigned long)hypercalls_made(v));
 			report_hypercalls(v);
 		}
 	}

@@ -31,13 +31,13 @@ VENEER_EXPECTED_REFUSALS = [
 ]
 
 
-def unexpected_refusals(console):
-    """Hypervisor WARNING/ERROR lines not in VENEER_EXPECTED_REFUSALS."""
+def unexpected_refusals(console, expected=VENEER_EXPECTED_REFUSALS):
+    """Hypervisor WARNING/ERROR lines that match none of the `expected`
+    patterns (VENEER_EXPECTED_REFUSALS unless told otherwise)."""
     out = []
     for line in console.splitlines():
         m = re.search(r"\(veneer\) (?:WARNING|ERROR): (.*?)\r?$", line)
-        if m and not any(re.fullmatch(p, m.group(1))
-                         for p in VENEER_EXPECTED_REFUSALS):
+        if m and not any(re.fullmatch(p, m.group(1)) for p in expected):
             out.append(m.group(1))
     return out
 

@@ -35,7 +35,7 @@ static void wait_event(uint64_t ns)
 				__ATOMIC_SEQ_CST) & (1UL << dom_exc_port))
 		nr_dom_exc++;
 	vi->evtchn_upcall_pending = 0;
-	if (hypercall1(__HYPERVISOR_set_timer_op, now_ns() + ns))
+	if (hypercall1(__HYPERVISOR_set_timer_op, pv_now() + ns))
 		fail("set_timer_op failed");
 	hyp_sched_op(SCHEDOP_block, NULL);
 }
@@ -75,7 +75,7 @@ void test_main(void)
 {
 	unsigned int ids[MAX_DOMUS], port[MAX_DOMUS], n, left;
 	struct evtchn_status st;
-	uint64_t t0 = now_ns(), deadline;
+	uint64_t t0 = pv_now(), deadline;
 
 	n = parse_domus(ids);
 	dom_exc_port = bind_virq(VIRQ_DOM_EXC);
@@ -83,25 +83,25 @@ void test_main(void)
 	check(dom_exc_port < 64 && timer_port < 64);
 
 	/* Connect with each domU once it has offered port 1. */
-	deadline = now_ns() + 120000 * MS;
+	deadline = pv_now() + 120000 * MS;
 	for (unsigned int i = 0; i < n; i++) {
 		struct evtchn_bind_interdomain b = {
 			.remote_dom = ids[i], .remote_port = 1,
 		};
 
 		while (evtchn_op(EVTCHNOP_bind_interdomain, &b)) {
-			if (now_ns() > deadline)
+			if (pv_now() > deadline)
 				fail("d%u never offered port 1", ids[i]);
 			wait_event(10 * MS);
 		}
 		port[i] = b.local_port;
 		printk("dom0_waiter: connected to d%u (our port %u) after "
 		       "%lu ms\n", ids[i], port[i],
-		       (unsigned long)((now_ns() - t0) / MS));
+		       (unsigned long)((pv_now() - t0) / MS));
 	}
 
 	/* Wait until every domU has been destroyed. */
-	deadline = now_ns() + 300000 * MS;
+	deadline = pv_now() + 300000 * MS;
 	do {
 		left = 0;
 		for (unsigned int i = 0; i < n; i++)
@@ -109,12 +109,12 @@ void test_main(void)
 				left++;
 		if (!left)
 			break;
-		if (now_ns() > deadline)
+		if (pv_now() > deadline)
 			fail("%u domUs still there after 300 s", left);
 		wait_event(100 * MS);
 	} while (left);
 	/* Time for the hypervisor to free the domains' structures too. */
-	for (uint64_t end = now_ns() + 200 * MS; now_ns() < end;)
+	for (uint64_t end = pv_now() + 200 * MS; pv_now() < end;)
 		wait_event(50 * MS);
 
 	for (unsigned int i = 0; i < n; i++) {
@@ -132,6 +132,6 @@ void test_main(void)
 	}
 	check(nr_dom_exc >= 1);
 	printk("dom0_waiter: all %u domUs gone after %lu ms, VIRQ_DOM_EXC "
-	       "seen %u times\n", n, (unsigned long)((now_ns() - t0) / MS),
+	       "seen %u times\n", n, (unsigned long)((pv_now() - t0) / MS),
 	       nr_dom_exc);
 }

@@ -31,30 +31,6 @@ static inline long port_status(unsigned int port, struct evtchn_status *st)
 	return rc ? rc : (long)st->status;
 }
 
-/* System time in ns, from our vCPU's pvclock record. */
-static inline uint64_t now_ns(void)
-{
-	volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
-	uint32_t ver, lo, hi;
-	uint64_t delta, ns;
-
-	do {
-		ver = t->version;
-		__asm__ __volatile__("" ::: "memory");
-		__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-		delta = (((uint64_t)hi << 32) | lo) - t->tsc_timestamp;
-		if (t->tsc_shift >= 0)
-			delta <<= t->tsc_shift;
-		else
-			delta >>= -t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)delta *
-				 t->tsc_to_system_mul) >> 32);
-		__asm__ __volatile__("" ::: "memory");
-	} while ((ver & 1) || ver != t->version);
-	return ns;
-}
-
 /* A domU's half of the handshake: port 1, unbound for dom0, connected. */
 static inline unsigned int domu_wait_for_dom0(void)
 {
@@ -64,9 +40,9 @@ static inline unsigned int domu_wait_for_dom0(void)
 
 	check_rc(evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
 	check_eq(a.port, 1);
-	deadline = now_ns() + 120000000000ULL;
+	deadline = pv_now() + 120000000000ULL;
 	while (port_status(a.port, &st) != EVTCHNSTAT_interdomain) {
-		if (now_ns() > deadline)
+		if (pv_now() > deadline)
 			fail("dom0 did not bind to our port 1 in 120 s");
 		hyp_sched_op(SCHEDOP_yield, NULL);
 	}

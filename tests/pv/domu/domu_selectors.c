@@ -42,11 +42,11 @@ void test_main(void)
 		fail("command line must be sel=set or sel=null");
 	}
 	domu_wait_for_dom0();
-	start = prev = now_ns();
+	start = prev = pv_now();
 	end = start + 1500 * MS;
 	/* Spin without hypercalls, so only the scheduler's tick takes us
 	 * off the CPU; a jump in time is a slice the other domU ran. */
-	while ((now = now_ns()) < end) {
+	while ((now = pv_now()) < end) {
 		if (now - prev > 5 * MS)
 			gaps++;
 		prev = now;

@@ -53,6 +53,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* System time in ns, from vCPU 0's pvclock record and the TSC
+ * (lib/time.c). */
+uint64_t pv_now(void);
+
 /* Ending the test. */
 void pass(void) __attribute__((noreturn));
 void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -2,9 +2,7 @@
 /*
  * Time and sleeping for the scheduler test kernels.
  *
- * pv_now() does what Linux's pvclock does: the hypervisor publishes a
- * (system_time, tsc_timestamp, mul, shift) record in vcpu_info, and the
- * guest scales the TSC cycles since tsc_timestamp.  pv_sleep_until()
+ * pv_now() is the framework's (lib/time.c).  pv_sleep_until()
  * binds VIRQ_TIMER once, arms the one-shot timer (set_timer_op) and
  * blocks until the deadline has passed; the framework's event handler
  * clears the upcall flag, and we clear the port and the selector so
@@ -16,36 +14,6 @@
 
 static evtchn_port_t timer_port;
 static int timer_bound;
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-uint64_t pv_now(void)
-{
-	volatile struct vcpu_time_info *t = &vcpu0()->time;
-	uint32_t version;
-	uint64_t delta, ns;
-
-	do {
-		version = t->version;
-		asm volatile("" ::: "memory");
-		delta = rdtsc() - t->tsc_timestamp;
-		if (t->tsc_shift >= 0)
-			delta <<= t->tsc_shift;
-		else
-			delta >>= -t->tsc_shift;
-		ns = t->system_time +
-		     (uint64_t)(((unsigned __int128)delta *
-				 t->tsc_to_system_mul) >> 32);
-		asm volatile("" ::: "memory");
-	} while ((version & 1) || version != t->version);
-	return ns;
-}
 
 static void bind_timer(void)
 {
