@@ -33,25 +33,37 @@ static int bad(struct domain_config *c, const char *name, const char *value,
 }
 
 /* "0-1", "0,1", "1", "0-2,5": bit n for CPU n, CPUs 0..63. */
+/* A CPU number 0..63 at *@s, moving *@s past it; -EINVAL if none or
+ * too large (checked digit by digit: a long string cannot wrap). */
+static int parse_cpu(const char **s, unsigned long *cpu)
+{
+	const char *start = *s;
+	unsigned long n = 0;
+
+	while (**s >= '0' && **s <= '9') {
+		n = n * 10 + (unsigned long)(*(*s)++ - '0');
+		if (n > 63)
+			return -EINVAL;
+	}
+	if (*s == start)
+		return -EINVAL;
+	*cpu = n;
+	return 0;
+}
+
 static int parse_cpu_list(const char *s, u64 *mask)
 {
 	u64 m = 0;
 
 	while (*s) {
-		unsigned long lo = 0, hi;
-		const char *start = s;
+		unsigned long lo, hi;
 
-		while (*s >= '0' && *s <= '9')
-			lo = lo * 10 + (unsigned long)(*s++ - '0');
-		if (s == start || lo > 63)
+		if (parse_cpu(&s, &lo))
 			return -EINVAL;
 		hi = lo;
 		if (*s == '-') {
-			start = ++s;
-			hi = 0;
-			while (*s >= '0' && *s <= '9')
-				hi = hi * 10 + (unsigned long)(*s++ - '0');
-			if (s == start || hi > 63 || hi < lo)
+			s++;
+			if (parse_cpu(&s, &hi) || hi < lo)
 				return -EINVAL;
 		}
 		for (unsigned long cpu = lo; cpu <= hi; cpu++)

@@ -105,6 +105,10 @@ static void bad_values_are_errors(void **state)
 	expect_bad("k veneer.affinity=0,", "veneer.affinity");
 	expect_bad("k veneer.affinity=a", "veneer.affinity");
 	expect_bad("k veneer.affinity=0-", "veneer.affinity");
+	/* 2^64 + 1: a number that would wrap to CPU 1 */
+	expect_bad("k veneer.affinity=18446744073709551617", "veneer.affinity");
+	expect_bad("k veneer.affinity=0-18446744073709551617",
+		   "veneer.affinity");
 }
 
 static void too_long_a_line_is_refused(void **state)
