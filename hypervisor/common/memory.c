@@ -33,6 +33,7 @@
 #include <hv/mm.h>
 #include <hv/event.h>
 #include <hv/lib.h>
+#include <hv/log.h>
 #include <hv/page.h>
 #include <hv/pv.h>
 #include <hv/spinlock.h>
@@ -116,6 +117,8 @@ static long decrease_reservation(struct domain *d,
 		if (copy_from_guest(&mfn, r->extent_start + i * sizeof(mfn),
 				    sizeof(mfn)))
 			return i ? (long)i : -EFAULT;
+		if (mfn >= max_page || (1UL << r->extent_order) > max_page - mfn)
+			break;
 		spin_lock(&balloon_lock);
 		for (j = 0; j < (1UL << r->extent_order); j++)
 			if (!release_frame(d, mfn + j))
@@ -141,8 +144,14 @@ static long populate_physmap(struct domain *d,
 		if (copy_from_guest(&pfn, r->extent_start + i * sizeof(pfn),
 				    sizeof(pfn)))
 			return i ? (long)i : -EFAULT;
-		if (pfn + n > d->nr_pages)
-			break;		/* beyond the P2M we keep */
+		/* Beyond the P2M we keep; written so nothing can wrap. */
+		if (pfn >= d->nr_pages || n > d->nr_pages - pfn) {
+			gprintk(LOG_WARN, current_vcpu(), "populate_physmap: "
+				"pfn %#lx (order %u) is beyond the domain's "
+				"%lu pages", (unsigned long)pfn,
+				r->extent_order, d->nr_pages);
+			break;
+		}
 		spin_lock(&balloon_lock);
 		pg = d->ballooned >= n ? alloc_pages(r->extent_order) : NULL;
 		if (pg)
