@@ -30,7 +30,8 @@ DOMU_BUILD = os.path.join(qemu.BUILD, "tests", "pv", "domu")
 EXIT_POWEROFF = 33
 TIMEOUT = 300
 
-META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem):\s*(.*?)\s*$", re.M)
+META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem|domus):\s*(.*?)\s*$",
+                     re.M)
 
 
 def names():
@@ -41,14 +42,14 @@ def names():
 def meta(name):
     with open(os.path.join(ISO_SRC, name + ".c"), encoding="utf-8") as f:
         text = f.read()
-    out = {"veneer-log": [], "xen": None, "mem": 16}
+    out = {"veneer-log": [], "xen": None, "mem": 16, "domus": 1}
     for key, value in META_RE.findall(text):
         if key == "veneer-log":
             out["veneer-log"].append(value)
         elif key == "xen":
             out["xen"] = value.split(None, 1)
         else:
-            out["mem"] = int(value)
+            out[key] = int(value)
     return out
 
 
@@ -69,31 +70,35 @@ def read_log(m):
 @pytest.mark.parametrize("name", names())
 def test_isolation_on_veneer_as_domu(name):
     info = meta(name)
-    mods = ["%s domus=1" % kernel(DOMU_BUILD, "dom0_waiter"),
-            "%s pvtest=%s veneer.mem=%dM" % (kernel(ISO_BUILD, name), name,
-                                             info["mem"])]
+    n = info["domus"]
+    mods = ["%s domus=%s" % (kernel(DOMU_BUILD, "dom0_waiter"),
+                             ",,".join(str(i) for i in range(1, n + 1)))]
+    for i in range(1, n + 1):
+        mods.append("%s pvtest=%s iso_role=%d veneer.mem=%dM" %
+                    (kernel(ISO_BUILD, name), name, i, info["mem"]))
     args = ["-m", "512M", "-smp", "2", "-kernel", qemu.VENEER_ELF,
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-append", "noreboot pt_audit domu_console",
             "-initrd", ",".join(mods)]
     with qemu.Machine("iso-veneer-%s" % name, args, timeout=TIMEOUT) as m:
-        m.expect(r"dom0_waiter: all 1 domUs gone")
+        m.expect(r"dom0_waiter: all %d domUs gone" % n)
         m.expect(pvx.RESULT_RE)
         status = m.wait_exit(timeout=60)
         log = read_log(m)
-    verdict = re.search(r"\(d1\) Test result: (SUCCESS|FAILURE)([^\r\n]*)",
-                        log)
-    assert verdict, "d1 gave no verdict:\n" + log[-3000:]
-    assert verdict.group(1) == "SUCCESS", verdict.group(2)
+    for d in range(1, n + 1):
+        verdict = re.search(r"\(d%d\) Test result: (SUCCESS|FAILURE)"
+                            r"([^\r\n]*)" % d, log)
+        assert verdict, "d%d gave no verdict:\n%s" % (d, log[-3000:])
+        assert verdict.group(1) == "SUCCESS", verdict.group(2)
+        assert "d%d shutdown: poweroff" % d in log
+        # every page of the domU came back, none kept
+        assert re.search(r"d%d destroyed: %d pages freed\r?\n" %
+                         (d, info["mem"] << 8), log), \
+            re.findall(r"d%d destroyed: [^\r\n]*" % d, log)
     assert status == EXIT_POWEROFF, log[-3000:]
-    assert "d1 shutdown: poweroff" in log
     assert "FATAL TRAP" not in log and "PANIC" not in log
     assert "INVARIANTS BROKEN" not in log
     assert not re.search(r"\(d\d\) pt_audit: ", log), "pt_audit complaint"
-    # every page of the domU came back, none kept
-    assert "d1 destroyed: %d pages freed\r" % (info["mem"] << 8) in log or \
-        "d1 destroyed: %d pages freed\n" % (info["mem"] << 8) in log, \
-        re.findall(r"d1 destroyed: [^\r\n]*", log)
     for line in info["veneer-log"]:
         assert re.search(line, log), "no log line /%s/" % line
 

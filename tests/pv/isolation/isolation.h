@@ -13,7 +13,9 @@
  *   veneer-log: <regex>   the hypervisor log must match it (a refusal)
  *   xen: skip <why>       not run on Xen 4.17, and why
  *   xen: xfail <why>      expected to fail on Xen 4.17 (strict), and why
- *   mem: <MiB>            the domU's memory (default 16)
+ *   mem: <MiB>            each domU's memory (default 16)
+ *   domus: <n>            boot n copies as d1..dn (default 1); each gets
+ *                         "iso_role=<i>" on its command line (iso_role())
  */
 #ifndef ISOLATION_H
 #define ISOLATION_H
@@ -23,6 +25,17 @@
 static inline int iso_is_dom0(void)
 {
 	return !!(start_info->flags & SIF_INITDOMAIN);
+}
+
+/* Our iso_role=<i> (1 for a single domU or on Xen, where it is absent). */
+static inline unsigned int iso_role(void)
+{
+	const char *s = (const char *)start_info->cmd_line;
+
+	for (; *s; s++)
+		if (!strncmp(s, "iso_role=", 9))
+			return (unsigned int)(s[9] - '0');
+	return 1;
 }
 
 /* Call first in test_main(): the handshake with dom0 when we are a domU. */
