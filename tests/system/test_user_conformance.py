@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+"""User programs in a PV dom0 see what they would see on bare metal.
+
+The programs in tests/user/ (docs/user-tests.md) check, from user space,
+what a native kernel on a real CPU gives them: segment selectors, faults
+and their signals, I/O privilege, ...  They run in a Linux dom0 with two
+vCPUs on Veneer and on real Xen 4.17 (the oracle), all in one boot, so
+state that leaks across context switches shows.  Each case prints
+"USERTEST <program>.<case> PASS|FAIL <detail>"; the verdicts must be the
+same on both hypervisors (and PASS, unless a known difference is listed
+below with its reason), dom0 must stay alive to the end, and its kernel
+must log no Oops, BUG or WARNING.
+"""
+
+import re
+
+import pytest
+
+import qemu
+
+TIMEOUT = 900
+
+# (hypervisor, program.case) -> why it is expected to fail there (strict:
+# a listed case that passes fails the test, so the list stays true).
+KNOWN_FAILURES = {}
+
+HYPERVISORS = {
+    "xen": (qemu.xen_dom0_args, 0),
+    "veneer": (qemu.veneer_dom0_args, 33),
+}
+
+KERNEL_TROUBLE_RE = r"(Oops|BUG:|WARNING:|Kernel panic|general protection)"
+
+
+def run_programs(hv):
+    args, poweroff = HYPERVISORS[hv]
+    with qemu.Machine("user-%s" % hv,
+                      args(qemu.GUEST_VMLINUX,
+                           'console=hvc0 veneer.run="veneer-user-tests"',
+                           initrd=qemu.DOM0_INITRAMFS, vcpus=2),
+                      timeout=TIMEOUT) as m:
+        m.expect(qemu.READY_MARKER)
+        m.expect("USERTESTS DONE", timeout=TIMEOUT)
+        status = qemu.run_exit_status(m, timeout=120)
+        m.wait_exit(timeout=120)
+        m.logfile.flush()
+    with open(m.log_path, encoding="utf-8", errors="replace") as f:
+        log = f.read()
+    return status, log
+
+
+@pytest.fixture(scope="module")
+def results(guest_kernel, dom0_initramfs):
+    out = {}
+    for hv in HYPERVISORS:
+        status, log = run_programs(hv)
+        cases = dict(re.findall(r"^USERTEST (\w+\.\w+) (PASS|FAIL)",
+                                log, re.M))
+        exits = dict(re.findall(r"^USERTEST (\w+) EXIT (\d+)", log, re.M))
+        trouble = re.findall(r"^.*%s.*$" % KERNEL_TROUBLE_RE, log, re.M)
+        out[hv] = {"status": status, "cases": cases, "exits": exits,
+                   "trouble": trouble, "log": log}
+    table = sorted(set().union(*(r["cases"] for r in out.values())))
+    print("\n%-45s %-8s %-8s" % ("program.case", "veneer", "xen"))
+    for case in table:
+        print("%-45s %-8s %-8s" % (case,
+                                   out["veneer"]["cases"].get(case, "-"),
+                                   out["xen"]["cases"].get(case, "-")))
+    return out
+
+
+@pytest.mark.parametrize("hv", list(HYPERVISORS))
+def test_dom0_survives_every_program(results, hv):
+    r = results[hv]
+    assert not r["trouble"], "dom0's kernel complained on %s:\n%s" % (
+        hv, "\n".join(r["trouble"][:20]))
+    assert r["exits"], "no program ran on %s:\n%s" % (hv, r["log"][-3000:])
+
+
+@pytest.mark.parametrize("hv", list(HYPERVISORS))
+def test_verdicts(results, hv):
+    cases = results[hv]["cases"]
+    assert cases
+    bad = []
+    for case, verdict in sorted(cases.items()):
+        want = "FAIL" if (hv, case) in KNOWN_FAILURES else "PASS"
+        if verdict != want:
+            bad.append("%s: %s, want %s%s" % (
+                case, verdict, want,
+                " (%s)" % KNOWN_FAILURES[(hv, case)]
+                if (hv, case) in KNOWN_FAILURES else ""))
+    assert not bad, "\n".join(bad)
+
+
+def test_same_cases_on_both(results):
+    assert set(results["veneer"]["cases"]) == set(results["xen"]["cases"])
