@@ -94,3 +94,31 @@ def test_verdicts(results, hv):
 
 def test_same_cases_on_both(results):
     assert set(results["veneer"]["cases"]) == set(results["xen"]["cases"])
+
+
+# QEMU 7.2's TCG pushes #GP error code n*16+2 instead of n*8+2 for a
+# refused `int $n` (test_pv_on_xen.py, QEMU_INT_N_BUG); Xen trusts it,
+# Veneer decodes the instruction.  For such a record (op cd.., #GP) the
+# error code is left out of the comparison, nothing else.
+def fuzz_records(log):
+    recs = {}
+    for i, rec in re.findall(r"^IF (\d+) (.*?)\r?$", log, re.M):
+        m = re.match(r"11/\d+/13/0x[0-9a-f]+ rip=(\S+) addr=\S+ op=cd", rec)
+        if m:
+            rec = re.sub(r"/13/0x[0-9a-f]+ ", "/13/<int-n> ", rec)
+        recs[int(i)] = rec
+    return recs
+
+
+def test_insn_fuzz_records_match_xen(results):
+    ven = fuzz_records(results["veneer"]["log"])
+    xen = fuzz_records(results["xen"]["log"])
+    assert len(xen) >= 20000, "Xen ran %d cases" % len(xen)
+    assert set(ven) == set(xen), "cases missing on veneer: %s" % \
+        sorted(set(xen) - set(ven))[:20]
+    diff = ["case %d: veneer %s | xen %s" % (i, ven[i], xen[i])
+            for i in sorted(xen) if ven[i] != xen[i]]
+    print("insn_fuzz: %d cases, %d differ" % (len(xen), len(diff)))
+    assert not diff, "%d of %d records differ (replay: insn_fuzz 1 N+1 v " \
+        "prints case N's bytes):\n%s" % (len(diff), len(xen),
+                                         "\n".join(diff[:40]))
