@@ -103,7 +103,7 @@ def test_same_cases_on_both(results):
 def fuzz_records(log):
     recs = {}
     for i, rec in re.findall(r"^IF (\d+) (.*?)\r?$", log, re.M):
-        m = re.match(r"11/\d+/13/0x[0-9a-f]+ rip=(\S+) addr=\S+ op=cd", rec)
+        m = re.match(r"11/\d+/13/0x[0-9a-f]+ rip=(\S+) addr=\S+ op=(cd|[0-9a-f]{2}cd)", rec)
         if m:
             rec = re.sub(r"/13/0x[0-9a-f]+ ", "/13/<int-n> ", rec)
         recs[int(i)] = rec
