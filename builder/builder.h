@@ -48,12 +48,17 @@ struct vb_image {
 	uint64_t kern_end;         /* end of the highest segment (not rounded) */
 	uint32_t supported_features; /* XENFEAT_* bits the kernel can use */
 	uint32_t required_features;  /* XENFEAT_* bits it cannot run without */
+	bool supported_note;       /* a SUPPORTED_FEATURES note was present */
 	bool mod_start_pfn;        /* MOD_START_PFN note: mod_start may be a PFN */
 	char guest_os[32];         /* GUEST_OS note, informational */
 	char loader[32];           /* LOADER note: "generic" or "linux" */
 };
 
-/* Parse and check a kernel image. for_dom0 also requires the dom0 feature. */
+/*
+ * Parse and check a kernel image. for_dom0 also requires the dom0 feature,
+ * as Xen does: only from a kernel that has a SUPPORTED_FEATURES note (one
+ * without the note predates it and is taken as dom0-capable).
+ */
 int vb_parse_image(const void *elf, size_t len, bool for_dom0,
 		   struct vb_image *img, struct vb_error *err);
 

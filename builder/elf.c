@@ -193,6 +193,7 @@ static int take_note(struct vb_image *img, struct note_state *st,
 		break;
 	case XEN_ELFNOTE_SUPPORTED_FEATURES:
 		img->supported_features |= (uint32_t)note_number(desc, size);
+		img->supported_note = true;
 		break;
 	case XEN_ELFNOTE_MOD_START_PFN:
 		img->mod_start_pfn = note_number(desc, size) != 0;
@@ -371,7 +372,8 @@ static int check_notes(struct vb_image *img, const struct note_state *st,
 		return vb_fail(err, -VB_ENOEXEC,
 			       "kernel requires features Veneer does not "
 			       "offer PV guests (%x)", img->required_features);
-	if (for_dom0 && !(img->supported_features & (1u << XENFEAT_dom0)))
+	if (for_dom0 && img->supported_note &&
+	    !(img->supported_features & (1u << XENFEAT_dom0)))
 		return vb_fail(err, -VB_ENOEXEC,
 			       "kernel does not declare the dom0 feature; it "
 			       "cannot be the initial domain");

@@ -45,6 +45,18 @@ $(PV_OUT)/%.elf: $(PV_OUT)/%.o $(PV_LIB_OBJ) $(PV_DIR)/kernel.lds
 	@echo "  LD      $@"
 	@$(PV_CC) $(PV_LDFLAGS) -o $@ $< $(PV_LIB_OBJ) -lgcc
 
+# dom0_no_features_note: the framework without the SUPPORTED_FEATURES note.
+$(PV_OUT)/lib/head-nonote.S.o: $(PV_DIR)/lib/head.S $(PV_HDRS) $(PV_DIR)/pv.mk
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(PV_CC) $(PV_CFLAGS) -DPV_NO_SUPPORTED_FEATURES -c $< -o $@
+
+$(PV_OUT)/dom0_no_features_note.elf: $(PV_OUT)/dom0_no_features_note.o \
+		$(filter-out %/head.S.o,$(PV_LIB_OBJ)) \
+		$(PV_OUT)/lib/head-nonote.S.o $(PV_DIR)/kernel.lds
+	@echo "  LD      $@"
+	@$(PV_CC) $(PV_LDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+
 .SECONDARY: $(PV_LIB_OBJ) $(patsubst %,$(PV_OUT)/%.o,$(PV_TESTS))
 
 pv-kernels: $(PV_KERNELS)

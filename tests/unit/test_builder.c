@@ -377,6 +377,22 @@ static void parse_requires_dom0_feature_for_initial_domain(void **state)
 	expect_reject(&im, true, "dom0 feature");
 }
 
+/* Xen 4.17 checks the dom0 bit only when the note is there at all. */
+static void parse_accepts_dom0_without_supported_features_note(void **state)
+{
+	struct image im;
+	struct vb_image img;
+	struct vb_error err;
+
+	make_image(&im, false);
+	/* the SUPPORTED_FEATURES note is the last one: drop it */
+	im.notes_len -= 16 + 4;
+	im.ph[0].filesz = im.ph[0].memsz = im.notes_len;
+	assert_int_equal(parse(&im, true, &img, &err), 0);
+	assert_false(img.supported_note);
+	assert_false(img.supported_features & (1u << XENFEAT_dom0));
+}
+
 static void parse_rejects_required_supervisor_mode_kernel(void **state)
 {
 	struct image im;
@@ -711,6 +727,7 @@ int main(void)
 		cmocka_unit_test(parse_rejects_virt_base_in_hypervisor_hole),
 		cmocka_unit_test(parse_accepts_string_note_without_nul),
 		cmocka_unit_test(parse_requires_dom0_feature_for_initial_domain),
+		cmocka_unit_test(parse_accepts_dom0_without_supported_features_note),
 		cmocka_unit_test(parse_rejects_required_supervisor_mode_kernel),
 		cmocka_unit_test(parse_survives_random_corruption),
 		cmocka_unit_test(layout_places_parts_in_order_on_a_4mib_boundary),

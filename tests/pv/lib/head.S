@@ -38,8 +38,14 @@
 	xen_note XEN_ELFNOTE_PAE_MODE,		.asciz "yes"
 	/* Same string as Linux; '!' marks a required feature. */
 	xen_note XEN_ELFNOTE_FEATURES,		.asciz "!writable_page_tables|pae_pgdir_above_4gb"
-	/* Xen refuses a PV dom0 whose kernel does not claim XENFEAT_dom0. */
+	/*
+	 * Xen refuses a PV dom0 whose kernel has this note without
+	 * XENFEAT_dom0; one without the note at all (built with
+	 * PV_NO_SUPPORTED_FEATURES: dom0_no_features_note) is accepted.
+	 */
+#ifndef PV_NO_SUPPORTED_FEATURES
 	xen_note XEN_ELFNOTE_SUPPORTED_FEATURES, .long (1 << ASM_XENFEAT_dom0)
+#endif
 
 	.section .text.head, "ax"
 	.globl _start
