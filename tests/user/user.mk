@@ -19,6 +19,12 @@ $(UT_OUT)/%: $(UT_DIR)/%.c $(UT_DIR)/ut.c $(UT_DIR)/ut.h $(UT_DIR)/user.mk | $(D
 	@echo "  CC      $@"
 	@$(HOSTCC) $(UT_CFLAGS) -o $@ $< $(UT_DIR)/ut.c
 
+# *_m32.c: 32-bit programs (gcc-multilib), run under the 64-bit kernel.
+$(UT_OUT)/%_m32: $(UT_DIR)/%_m32.c $(UT_DIR)/ut.c $(UT_DIR)/ut.h $(UT_DIR)/user.mk | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(HOSTCC) -m32 $(UT_CFLAGS) -o $@ $< $(UT_DIR)/ut.c
+
 user-tests: $(UT_BINS)
 
 .PHONY: user-tests
