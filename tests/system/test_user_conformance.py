@@ -12,13 +12,14 @@ below with its reason), dom0 must stay alive to the end, and its kernel
 must log no Oops, BUG or WARNING.
 """
 
+import os
 import re
 
 import pytest
 
 import qemu
 
-TIMEOUT = 900
+TIMEOUT = 1200
 
 # (hypervisor, program.case) -> why it is expected to fail there (strict:
 # a listed case that passes fails the test, so the list stays true).
@@ -33,32 +34,45 @@ KERNEL_TROUBLE_RE = r"(Oops|BUG:|WARNING:|Kernel panic|general protection)"
 
 
 def run_programs(hv):
+    """Boot dom0 on `hv`, run every program; return (problem, log): the
+    problem is None if the run ended normally, else what went wrong (the
+    machine died, a timeout), which each test then reports."""
     args, poweroff = HYPERVISORS[hv]
+    problem = None
     with qemu.Machine("user-%s" % hv,
                       args(qemu.GUEST_VMLINUX,
                            'console=hvc0 veneer.run="veneer-user-tests"',
                            initrd=qemu.DOM0_INITRAMFS, vcpus=2),
                       timeout=TIMEOUT) as m:
-        m.expect(qemu.READY_MARKER)
-        m.expect("USERTESTS DONE", timeout=TIMEOUT)
-        status = qemu.run_exit_status(m, timeout=120)
-        m.wait_exit(timeout=120)
+        try:
+            m.expect(qemu.READY_MARKER)
+            m.expect("USERTESTS DONE", timeout=TIMEOUT)
+            qemu.run_exit_status(m, timeout=120)
+            status = m.wait_exit(timeout=120)
+            if status != poweroff:
+                problem = "QEMU exit status %s, want %s" % (status, poweroff)
+        except AssertionError as e:
+            problem = str(e).splitlines()[0]
         m.logfile.flush()
     with open(m.log_path, encoding="utf-8", errors="replace") as f:
         log = f.read()
-    return status, log
+    return problem, log
 
 
 @pytest.fixture(scope="module")
-def results(guest_kernel, dom0_initramfs):
+def results():
+    for path, target in ((qemu.GUEST_VMLINUX, "guest-kernel"),
+                         (qemu.DOM0_INITRAMFS, "initramfs")):
+        if not os.path.exists(path):
+            pytest.fail("%s is missing: run 'make %s'" % (path, target))
     out = {}
     for hv in HYPERVISORS:
-        status, log = run_programs(hv)
+        problem, log = run_programs(hv)
         cases = dict(re.findall(r"^USERTEST (\w+\.\w+) (PASS|FAIL)",
                                 log, re.M))
         exits = dict(re.findall(r"^USERTEST (\w+) EXIT (\d+)", log, re.M))
         trouble = re.findall(r"^.*%s.*$" % KERNEL_TROUBLE_RE, log, re.M)
-        out[hv] = {"status": status, "cases": cases, "exits": exits,
+        out[hv] = {"problem": problem, "cases": cases, "exits": exits,
                    "trouble": trouble, "log": log}
     table = sorted(set().union(*(r["cases"] for r in out.values())))
     print("\n%-45s %-8s %-8s" % ("program.case", "veneer", "xen"))
@@ -72,6 +86,8 @@ def results(guest_kernel, dom0_initramfs):
 @pytest.mark.parametrize("hv", list(HYPERVISORS))
 def test_dom0_survives_every_program(results, hv):
     r = results[hv]
+    assert not r["problem"], "%s: %s; console tail:\n%s" % (
+        hv, r["problem"], r["log"][-3000:])
     assert not r["trouble"], "dom0's kernel complained on %s:\n%s" % (
         hv, "\n".join(r["trouble"][:20]))
     assert r["exits"], "no program ran on %s:\n%s" % (hv, r["log"][-3000:])

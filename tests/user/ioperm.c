@@ -81,12 +81,24 @@ static int with_iopl(void *arg)
 		return 20;
 	if (!can_in(0x80) || !can_in(0x84))
 		return 21;
-	if (can_cli())
-		return 22;			/* 6.1 never lets cli through */
 	if (iopl(0))
 		return 23;
 	if (can_in(0x80))
 		return 24;
+	return 0;
+}
+
+/* Linux 6.1 emulates iopl(3) with the I/O bitmap: the real IOPL stays 0,
+ * so cli and sti still #GP, before and after iopl(3). */
+static int cli_traps(void *arg)
+{
+	(void)arg;
+	if (can_cli())
+		return 40;
+	if (iopl(3))
+		return 41;
+	if (can_cli())
+		return 42;
 	return 0;
 }
 
@@ -145,6 +157,7 @@ int main(void)
 	run("ioperm", with_ioperm, "port 0x80 opened alone, then closed");
 	run("iopl3", with_iopl, "iopl(3): all ports, still no cli; iopl(0) "
 	    "closes them");
+	run("cli", cli_traps, "cli/sti raise SIGSEGV, also after iopl(3)");
 	run("neighbour", neighbour, "a process on the same CPU does not "
 	    "inherit another's ports");
 	return ut_status();
