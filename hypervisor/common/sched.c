@@ -184,6 +184,12 @@ static void release(struct vcpu *v)
 	__atomic_store_n(&v->sched.is_running, false, __ATOMIC_RELEASE);
 }
 
+/* Does this CPU want to reschedule (a long hypercall then makes way)? */
+bool sched_need_resched(void)
+{
+	return READ_ONCE(this_cpu()->need_resched);
+}
+
 /* Make @cpu run schedule() soon. */
 static void kick(unsigned int cpu)
 {

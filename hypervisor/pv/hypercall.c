@@ -17,6 +17,21 @@
  * the whole register frame (pv/iret.c), so it is dispatched on its own.
  * multicall runs a batch of the others, each with its own result, and
  * never nests or irets.
+ *
+ * Preemption (SECURITY.md invariant 7): no hypercall may hold the CPU
+ * for more than a bounded amount of work.  A handler working through a
+ * guest-sized batch asks hypercall_preempt_check() between items; when
+ * the hypercall has run for HYPERCALL_BUDGET_NS, or the scheduler wants
+ * the CPU, it records where to go on with hypercall_continuation() and
+ * returns.  We then rewind the guest's rip onto its `syscall` (2 bytes)
+ * and put the continuation's number and arguments into the registers,
+ * so the guest re-enters the same hypercall with the rest of the work
+ * once it runs again, after whatever the scheduler and interrupts
+ * needed: Xen's scheme, invisible to the guest.  Inside a multicall the
+ * continuation's arguments go back into the guest's entry instead, and
+ * the multicall itself continues from that entry.  A continuation's
+ * arguments are ordinary hypercall arguments: the guest may change them
+ * before it re-enters, and they are checked again like any others.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -24,6 +39,9 @@
 #include <hv/guest_access.h>
 #include <hv/log.h>
 #include <hv/pv.h>
+#include <hv/sched.h>
+#include <hv/smp.h>
+#include <hv/time.h>
 #include <hv/trace.h>
 
 #include <asm/processor.h>
@@ -63,7 +81,60 @@ static const hypercall_fn_t hypercall_table[] = {
 	HC(physdev_op, do_physdev_op),
 };
 
-/* Numbers >= 64 that were already logged (a few are enough). */
+/* A hypercall's slice of the CPU before it must make way (1 ms). */
+#define HYPERCALL_BUDGET_NS	1000000
+
+/* Per CPU: when the current hypercall started, and its continuation. */
+static struct hypercall_state {
+	s_time_t start;
+	bool cont;			/* hypercall_continuation() was called */
+	unsigned long op;
+	unsigned int nargs;
+	unsigned long args[6];
+} hc_state[MAX_CPUS];
+
+/**
+ * hypercall_preempt_check() - should a long hypercall stop here?
+ *
+ * Return: true once the hypercall has used its budget or the scheduler
+ * wants this CPU; the caller then calls hypercall_continuation().
+ */
+bool hypercall_preempt_check(void)
+{
+	return sched_need_resched() ||
+	       NOW() - hc_state[smp_processor_id()].start >= HYPERCALL_BUDGET_NS;
+}
+
+/**
+ * hypercall_continuation() - have the guest re-enter hypercall @op
+ * @op:    the hypercall number to re-enter (usually the current one)
+ * @nargs: how many of @a0..@a4 to set; the other argument registers keep
+ *         what the guest had in them
+ *
+ * Return: @op, which the caller returns: the guest never sees it, as rax
+ * is replaced by @op for the re-entry.
+ */
+long hypercall_continuation(unsigned long op, unsigned int nargs,
+			    unsigned long a0, unsigned long a1,
+			    unsigned long a2, unsigned long a3,
+			    unsigned long a4)
+{
+	struct hypercall_state *h = &hc_state[smp_processor_id()];
+
+	h->cont = true;
+	h->op = op;
+	h->nargs = nargs;
+	h->args[0] = a0;
+	h->args[1] = a1;
+	h->args[2] = a2;
+	h->args[3] = a3;
+	h->args[4] = a4;
+	return (long)op;
+}
+
+/* Numbers >= 64 that were already logged (a few are enough), under
+ * big_unknown_lock: guests on several CPUs may race here. */
+static spinlock_t big_unknown_lock = SPINLOCK_INIT;
 static unsigned long big_unknown_logged[8];
 static unsigned int nr_big_unknown_logged;
 
@@ -109,13 +180,28 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
 	trace_event(TRACE_HYPERCALL, nr, a[0]);
 	if (nr < NR_HYPERCALL_COUNTERS)
 		v->stats.hypercalls[nr]++;
+	struct hypercall_state *h = &hc_state[smp_processor_id()];
+
 	if (nr == __HYPERVISOR_iret) {
 		do_iret();
 		return;
 	}
+	h->start = NOW();
+	h->cont = false;
 	local_irq_enable();
 	r->rax = dispatch(v, nr, a);
 	local_irq_disable();
+	if (h->cont) {
+		/* Back onto the `syscall`, with the rest of the work. */
+		u64 *reg[5] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8 };
+
+		h->cont = false;
+		r->rip -= 2;
+		r->rax = h->op;
+		for (unsigned int i = 0; i < h->nargs && i < 5; i++)
+			*reg[i] = h->args[i];
+		return;
+	}
 	/* A bad guest pointer is always a guest bug: say so, once per call. */
 	if ((long)r->rax == -EFAULT)
 		gprintk(LOG_WARN, v, "hypercall %lu(%#lx, %#lx, %#lx): -EFAULT",
@@ -132,13 +218,18 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
  */
 long do_multicall(unsigned long calls, unsigned long nr)
 {
+	struct hypercall_state *h = &hc_state[smp_processor_id()];
 	struct vcpu *v = current_vcpu();
 	struct multicall_entry e;
+	unsigned int n = (unsigned int)nr;
 
-	for (unsigned long i = 0; i < (unsigned int)nr; i++) {
-		unsigned long addr = calls + i * sizeof(e);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long addr = calls + (unsigned long)i * sizeof(e);
 		unsigned long a[6];
 
+		if (i && hypercall_preempt_check())
+			return hypercall_continuation(__HYPERVISOR_multicall,
+						      2, addr, n - i, 0, 0, 0);
 		if (copy_from_guest(&e, addr, sizeof(e)))
 			return -EFAULT;
 		for (int j = 0; j < 6; j++)
@@ -147,6 +238,21 @@ long do_multicall(unsigned long calls, unsigned long nr)
 			e.result = -EINVAL;
 		else
 			e.result = dispatch(v, e.op, a);
+		if (h->cont) {
+			/*
+			 * The entry stopped half way: it gets its own
+			 * continuation's arguments, and the multicall goes
+			 * on from it.  No result is written for it yet.
+			 */
+			h->cont = false;
+			for (unsigned int j = 0; j < h->nargs && j < 5; j++)
+				e.args[j] = h->args[j];
+			e.op = h->op;
+			if (copy_to_guest(addr, &e, sizeof(e)))
+				return -EFAULT;
+			return hypercall_continuation(__HYPERVISOR_multicall,
+						      2, addr, n - i, 0, 0, 0);
+		}
 		if (copy_to_guest(addr + __builtin_offsetof(
 				  struct multicall_entry, result),
 				  &e.result, sizeof(e.result)))

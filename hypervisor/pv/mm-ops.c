@@ -50,6 +50,15 @@
 #define AUDIT_EVERY_PIN	0
 #endif
 
+
+/*
+ * Bit 31 of a batch's count marks a continuation (Xen's
+ * MMU_UPDATE_PREEMPTED): the guest's done counter already holds what
+ * the earlier slices did.  A guest may set it itself; it then only
+ * changes its own counter.
+ */
+#define BATCH_PREEMPTED		0x80000000U
+
 /* --- the engine's backend: the frame table and the direct map --------- */
 
 static struct page_info *hv_page(unsigned long mfn)
@@ -432,15 +441,28 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 		   unsigned long done, unsigned long domid)
 {
 	struct vcpu *v = current_vcpu();
-	unsigned int i = 0;
+	unsigned int i = 0, n = (unsigned int)count, before = 0;
 	long rc;
 
 	rc = check_foreign(v->domain, domid);
 	if (rc)
 		return rc;
-	for (i = 0; i < (unsigned int)count; i++) {
+	/* A continuation: the done count so far is in the guest's counter. */
+	if (n & BATCH_PREEMPTED) {
+		n &= ~BATCH_PREEMPTED;
+		if (done && copy_from_guest(&before, done, sizeof(before)))
+			return -EFAULT;
+	}
+	for (i = 0; i < n; i++) {
 		struct mmu_update u;
 
+		if (i && hypercall_preempt_check()) {
+			rc = hypercall_continuation(__HYPERVISOR_mmu_update, 4,
+					reqs + i * sizeof(u),
+					(n - i) | BATCH_PREEMPTED, done,
+					domid, 0);
+			break;
+		}
 		if (copy_from_guest(&u, reqs + i * sizeof(u), sizeof(u))) {
 			rc = -EFAULT;
 			break;
@@ -449,7 +471,8 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 		if (rc)
 			break;
 	}
-	if (done && copy_to_guest(done, &i, sizeof(i)))
+	before += i;
+	if (done && copy_to_guest(done, &before, sizeof(before)))
 		return -EFAULT;
 	return rc;
 }
@@ -529,15 +552,27 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 		  unsigned long done, unsigned long domid)
 {
 	struct vcpu *v = current_vcpu();
-	unsigned int i = 0;
+	unsigned int i = 0, n = (unsigned int)count, before = 0;
 	long rc;
 
 	rc = check_foreign(v->domain, domid);
 	if (rc)
 		return rc;
-	for (i = 0; i < (unsigned int)count; i++) {
+	if (n & BATCH_PREEMPTED) {
+		n &= ~BATCH_PREEMPTED;
+		if (done && copy_from_guest(&before, done, sizeof(before)))
+			return -EFAULT;
+	}
+	for (i = 0; i < n; i++) {
 		struct mmuext_op op;
 
+		if (i && hypercall_preempt_check()) {
+			rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4,
+					ops + i * sizeof(op),
+					(n - i) | BATCH_PREEMPTED, done,
+					domid, 0);
+			break;
+		}
 		if (copy_from_guest(&op, ops + i * sizeof(op), sizeof(op))) {
 			rc = -EFAULT;
 			break;
@@ -546,7 +581,8 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 		if (rc)
 			break;
 	}
-	if (done && copy_to_guest(done, &i, sizeof(i)))
+	before += i;
+	if (done && copy_to_guest(done, &before, sizeof(before)))
 		return -EFAULT;
 	return rc;
 }

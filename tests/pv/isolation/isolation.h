@@ -16,6 +16,7 @@
  *   mem: <MiB>            each domU's memory (default 16)
  *   domus: <n>            boot n copies as d1..dn (default 1); each gets
  *                         "iso_role=<i>" on its command line (iso_role())
+ *   domu-args: <options>  more options for each domU (veneer.affinity=1)
  */
 #ifndef ISOLATION_H
 #define ISOLATION_H
