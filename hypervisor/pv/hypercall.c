@@ -148,12 +148,19 @@ static void log_unknown(struct vcpu *v, unsigned long nr)
 			return;
 		d->unknown_hypercall_logged[0] |= 1UL << nr;
 	} else {
+		unsigned long flags = spin_lock_irqsave(&big_unknown_lock);
+		bool seen = false;
+
 		for (i = 0; i < nr_big_unknown_logged; i++)
 			if (big_unknown_logged[i] == nr)
-				return;
-		if (i == ARRAY_SIZE(big_unknown_logged))
+				seen = true;
+		if (!seen && i < ARRAY_SIZE(big_unknown_logged))
+			big_unknown_logged[nr_big_unknown_logged++] = nr;
+		else
+			seen = true;
+		spin_unlock_irqrestore(&big_unknown_lock, flags);
+		if (seen)
 			return;
-		big_unknown_logged[nr_big_unknown_logged++] = nr;
 	}
 	gprintk(LOG_WARN, v, "unknown hypercall %lu: -ENOSYS", nr);
 }
