@@ -14,9 +14,13 @@
  * fault handler reads %cr2 natively before its exception-table fixup.  Writes to CR4 change nothing; writes to CR0 set TS.
  *
  * Port I/O from the guest kernel is allowed once it raised its virtual
- * IOPL (PHYSDEVOP_set_iopl, pv/physdev.c), and behaves as on Xen for a
- * domain without devices: reads return all ones, writes are dropped, so
- * probes simply find nothing (contract §9.4).  With that IOPL `cli` and
+ * IOPL (PHYSDEVOP_set_iopl, pv/physdev.c); from its user space when the
+ * virtual IOPL is 3 or the I/O bitmap the kernel gave us
+ * (PHYSDEVOP_set_iobitmap) clears every bit of the access, as the TSS
+ * bitmap would natively and as Xen checks it (guest_io_okay()).  Allowed
+ * I/O behaves as on Xen for a domain without devices: reads return all
+ * ones, writes are dropped, so probes simply find nothing (contract
+ * §9.4).  Anything else is the #GP the CPU would give.  With that IOPL `cli` and
  * `sti` are accepted and do nothing, as on Xen: a guest could not undo
  * them with `popf` (which never traps), so they must not mask events.
  * The stock Debian kernel runs `pushf; cli; ...; popf` in its cmpxchg16b
@@ -26,8 +30,11 @@
 #include <hv/domain.h>
 #include <hv/event.h>
 #include <hv/guest_access.h>
+#include <hv/layout.h>
 #include <hv/log.h>
 #include <hv/pv.h>
+
+#include <asm/processor.h>
 
 #define VCR0	0x80050033UL	/* PG AM WP NE ET MP PE */
 #define CR0_TS	0x8UL
@@ -70,13 +77,43 @@ static bool emulate_mov_cr(struct vcpu *v, struct cpu_regs *r, u8 rex,
 	return true;
 }
 
+/*
+ * May user mode touch @size ports from @port?  The bitmap lives in the
+ * guest kernel's memory (Linux: its per-CPU TSS), which the user page
+ * tables do not map: read it through the kernel's, with interrupts off
+ * so that nothing runs on them meanwhile.  A byte that cannot be read
+ * counts as all ones (no access), as natively beyond the TSS limit.
+ */
+static bool user_io_ok(struct vcpu *v, unsigned int port, unsigned int size)
+{
+	u8 b[2] = { 0xff, 0xff };
+	unsigned long left, flags;
+	unsigned int mask;
+
+	if (vcpu_evt(v)->iopl >= 3)
+		return true;
+	if (port + size > v->pv.iobmp_limit)
+		return false;
+	flags = local_irq_save();
+	write_cr3(v->pv.kernel_l4 << PAGE_SHIFT);
+	left = copy_from_guest_partial(b, v->pv.iobmp + (port >> 3), 2);
+	pv_load_cr3(v);
+	local_irq_restore(flags);
+	if (left == 2)
+		b[0] = 0xff;
+	if (left >= 1)
+		b[1] = 0xff;
+	mask = ((1U << size) - 1) << (port & 7);
+	return !((b[0] | (b[1] << 8)) & mask);
+}
+
 static bool emulate_io(struct vcpu *v, struct cpu_regs *r, bool opsize16,
-		       u8 op, unsigned int len)
+		       u8 op, unsigned int port, unsigned int len)
 {
 	bool in = !(op & 2);
 	unsigned int size = (op & 1) ? (opsize16 ? 2 : 4) : 1;
 
-	if (!v->pv.in_kernel || vcpu_evt(v)->iopl < 1)
+	if (v->pv.in_kernel ? vcpu_evt(v)->iopl < 1 : !user_io_ok(v, port, size))
 		return false;
 	if (in) {
 		if (size == 4)
@@ -129,9 +166,9 @@ bool pv_emulate_cr_io(struct vcpu *v, struct cpu_regs *r)
 		r->rip += i + 1;
 		return true;
 	case 0xe4: case 0xe5: case 0xe6: case 0xe7:	/* in/out imm8 */
-		return emulate_io(v, r, opsize16, b[i], i + 2);
+		return emulate_io(v, r, opsize16, b[i], b[i + 1], i + 2);
 	case 0xec: case 0xed: case 0xee: case 0xef:	/* in/out dx */
-		return emulate_io(v, r, opsize16, b[i], i + 1);
+		return emulate_io(v, r, opsize16, b[i], (u16)r->rdx, i + 1);
 	}
 	return false;
 }

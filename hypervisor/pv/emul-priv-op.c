@@ -40,6 +40,7 @@
 #define MSR_SYSENTER_CS		0x00000174
 #define MSR_SYSENTER_ESP	0x00000175
 #define MSR_SYSENTER_EIP	0x00000176
+#define MSR_TSC_AUX		0xc0000103
 
 #define XEN_PV_PAT		0x050100070406UL
 #define XEN_CPUID_BASE		0x40000000
@@ -148,9 +149,50 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *r)
 	return true;
 }
 
+/*
+ * TSC_AUX is per vCPU, as on Xen: Linux puts its CPU number there
+ * (setup_getcpu()) for rdtscp and rdpid in the vDSO's getcpu, so each
+ * vCPU's value goes with it to whichever CPU runs it.  The MSR exists
+ * when the CPU has rdtscp or rdpid (which CPUID passes through); without
+ * them an access is the #GP the CPU would give.
+ */
+static int tsc_aux_present = -1;	/* unknown yet */
+
+static bool have_tsc_aux(void)
+{
+	if (tsc_aux_present < 0) {
+		u32 a, b, c, d, max;
+		bool rdtscp = false, rdpid = false;
+
+		cpuid(0x80000000, 0, &max, &b, &c, &d);
+		if (max >= 0x80000001) {
+			cpuid(0x80000001, 0, &a, &b, &c, &d);
+			rdtscp = d & (1U << 27);
+		}
+		cpuid(0, 0, &max, &b, &c, &d);
+		if (max >= 7) {
+			cpuid(7, 0, &a, &b, &c, &d);
+			rdpid = c & (1U << 22);
+		}
+		WRITE_ONCE(tsc_aux_present, rdtscp || rdpid);
+	}
+	return tsc_aux_present;
+}
+
+void pv_load_tsc_aux(struct vcpu *v)
+{
+	if (have_tsc_aux())
+		wrmsr(MSR_TSC_AUX, v->pv.tsc_aux);
+}
+
 static bool read_msr(struct vcpu *v, u32 msr, u64 *val)
 {
 	switch (msr) {
+	case MSR_TSC_AUX:
+		if (!have_tsc_aux())
+			return false;
+		*val = v->pv.tsc_aux;
+		return true;
 	case MSR_FS_BASE:
 		*val = rdmsr(MSR_FS_BASE);
 		return true;
@@ -177,6 +219,13 @@ static bool read_msr(struct vcpu *v, u32 msr, u64 *val)
 static bool write_msr(struct vcpu *v, u32 msr, u64 val)
 {
 	switch (msr) {
+	case MSR_TSC_AUX:
+		/* Bits 63:32 are reserved: the CPU gives #GP. */
+		if (!have_tsc_aux() || (val >> 32))
+			return false;
+		v->pv.tsc_aux = (u32)val;
+		wrmsr(MSR_TSC_AUX, val);
+		return true;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:

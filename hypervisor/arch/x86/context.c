@@ -121,6 +121,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	pv_load_gdt(next);	/* the selectors below are looked up there */
 	load_selectors_of(&next->pv);
 	wrmsr(MSR_FS_BASE, next->pv.fs_base);
+	pv_load_tsc_aux(next);
 	write_guest_gs_base(next->pv.in_kernel ? next->pv.gs_base_kernel :
 			    next->pv.gs_base_user);
 	fpu_restore(next);

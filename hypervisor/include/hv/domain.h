@@ -59,6 +59,9 @@ struct pv_vcpu {
 	unsigned long kernel_sp;	/* stack_switch */
 	unsigned long kernel_ss;
 	u64 fs_base, gs_base_kernel, gs_base_user;
+	u32 tsc_aux;			/* MSR_TSC_AUX (rdtscp, rdpid) */
+	unsigned long iobmp;		/* PHYSDEVOP_set_iobitmap: guest VA */
+	unsigned int iobmp_limit;	/* ... and the ports it covers */
 	u16 gs_sel_user;
 	u16 ds_sel, es_sel, fs_sel, gs_sel; /* data selectors while off CPU */
 	struct trap_info trap_ctxt[256];

@@ -111,6 +111,14 @@ long do_get_debugreg(unsigned long reg);
 long do_update_descriptor(unsigned long maddr, unsigned long desc);
 long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_multicall(unsigned long calls, unsigned long nr);
+/* Long hypercalls make way (pv/hypercall.c). */
+bool hypercall_preempt_check(void);
+long hypercall_continuation(unsigned long op, unsigned int nargs,
+			    unsigned long a0, unsigned long a1,
+			    unsigned long a2, unsigned long a3,
+			    unsigned long a4);
+/* Load @v's TSC_AUX into this CPU, if it has one (pv/emul-priv-op.c). */
+void pv_load_tsc_aux(struct vcpu *v);
 long do_update_va_mapping(unsigned long va, unsigned long val,
 			  unsigned long flags);
 long do_xen_version(unsigned long cmd, unsigned long arg);
