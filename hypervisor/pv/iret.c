@@ -27,7 +27,6 @@
 #include <asm/processor.h>
 
 #define X86_EFLAGS_IOPL	(3UL << 12)
-#define X86_EFLAGS_NT	(1UL << 14)
 #define X86_EFLAGS_VM	(1UL << 17)
 
 static bool is_canonical(u64 a)
@@ -87,8 +86,14 @@ long do_iret(void)
 	r->cs = c.cs | 3;
 	r->rsp = c.rsp;
 	r->ss = c.ss | 3;
-	r->rflags = (c.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM |
-				  X86_EFLAGS_NT)) | X86_EFLAGS_IF;
+	/*
+	 * The guest's own flags, NT included, as Xen keeps them (a user
+	 * program's NT survives its syscalls, as natively).  NT is harmless
+	 * to us: every way into the hypervisor clears it (the IDT gates,
+	 * and SFMASK for syscall) before our own iretq could see it.
+	 */
+	r->rflags = (c.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
+		    X86_EFLAGS_IF;
 	if (c.flags & VGCF_in_syscall) {
 		/* What a sysret would leave behind. */
 		r->rcx = r->rip;
