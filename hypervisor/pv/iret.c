@@ -15,8 +15,9 @@
  * faults in ring 0 would do so with the guest's GS base loaded, so
  * everything iretq checks is checked here first: the selectors must be
  * the flat ring-3 ones or usable descriptors of the guest's own GDT
- * (pv_selector_ok()), and rip must be canonical.  A frame that fails is reported to the guest
- * through its failsafe callback, as Xen does for a bad iret.
+ * (pv_selector_ok()), and rip must be canonical.  A frame that fails
+ * gets the #GP the CPU would have raised, from the context it names, as
+ * Xen 4.17 delivers it.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -45,6 +46,7 @@ long do_iret(void)
 	struct vcpu *v = current_vcpu();
 	struct cpu_regs *r = guest_regs();
 	struct iret_context c;
+	long gp = -1;			/* the #GP's error code, if bad */
 
 	if (copy_from_guest(&c, r->rsp, sizeof(c))) {
 		gprintk(LOG_ERR, v, "iret: frame at %#lx unreadable",
@@ -58,20 +60,30 @@ long do_iret(void)
 	/* Linux may return with a null SS; iretq to ring 3 cannot. */
 	if (!(c.ss & ~3UL))
 		c.ss = FLAT_KERNEL_SS;
-	if (!pv_selector_ok(v, c.cs | 3, true) ||
-	    !pv_selector_ok(v, c.ss | 3, false) ||
-	    !is_canonical(c.rip)) {
+	/*
+	 * A frame the CPU could not return to: Xen loads it, lets its own
+	 * iretq fault, and hands the guest that #GP at the context it
+	 * failed to load (the error code the CPU gives: the selector, or 0
+	 * for a non-canonical rip).  We check before our iretq (a fault
+	 * there would run with the guest's GS base) and give the same: the
+	 * context is loaded as below, a user one in user mode, and #GP is
+	 * delivered from it, so a user program whose sigreturn frame holds
+	 * a bad CS or SS gets SIGSEGV, never its kernel an Oops in xen_iret.
+	 * The bad values only ever reach the guest's own stack, in the
+	 * bounce frame; our iretq returns to the guest's #GP handler.
+	 */
+	if (!pv_selector_ok(v, c.cs | 3, true))
+		gp = c.cs & 0xfffc;
+	else if (!pv_selector_ok(v, c.ss | 3, false))
+		gp = c.ss & 0xfffc;
+	else if (!is_canonical(c.rip))
+		gp = 0;
+	if (gp >= 0 && !v->domain->bad_iret_logged) {
+		v->domain->bad_iret_logged = true;
 		gprintk(LOG_WARN, v, "iret: bad frame rip %#lx cs %#lx ss "
-			"%#lx: failsafe callback", (unsigned long)c.rip,
-			(unsigned long)c.cs, (unsigned long)c.ss);
-		if (!v->pv.failsafe_callback)
-			domain_crash(v->domain, "bad iret frame, no failsafe");
-		r->rsp += sizeof(c);
-		r->rax = c.rax;
-		pv_bounce(v, r, v->pv.failsafe_callback,
-			  TBF_FAILSAFE | (v->pv.failsafe_mask_events ?
-					  TBF_MASK_EVENTS : 0), 0);
-		return r->rax;
+			"%#lx: #GP(%#lx) to the guest (logged once)",
+			(unsigned long)c.rip, (unsigned long)c.cs,
+			(unsigned long)c.ss, (unsigned long)gp);
 	}
 	if ((c.cs & 3) == 3) {
 		if (!v->pv.user_l4) {
@@ -104,5 +116,7 @@ long do_iret(void)
 	}
 	r->rax = c.rax;
 	v->vcpu_info->evtchn_upcall_mask = !(c.rflags & X86_EFLAGS_IF);
+	if (gp >= 0)
+		pv_inject_exception(v, r, 13, (unsigned long)gp);
 	return r->rax;
 }

@@ -4,12 +4,12 @@
  * (a code selector beyond every GDT) must not hurt the hypervisor: the
  * guest kernel is told, exactly once, and survives.
  *
- * How it is told is a choice.  Xen 4.17 lets its own iretq fault and
- * hands the guest #GP with the selector as error code, at the context it
- * failed to load.  Veneer checks the selectors before its iretq and
- * calls the guest's failsafe callback (frame: rcx, r11, ds, es, fs, gs,
- * then the hypercall's context), as Xen does for bad data selectors.
- * Either is accepted here; the handler resumes on its own.
+ * Xen 4.17 lets its own iretq fault and hands the guest #GP with the
+ * selector as error code, at the context it failed to load (not the
+ * failsafe callback, and not the hypercall's own context: Linux would
+ * take that for a kernel fault in xen_iret).  Veneer checks the
+ * selectors before its iretq and delivers the same #GP.  The handler
+ * resumes on its own.
  */
 #include "pv.h"
 
@@ -24,6 +24,7 @@ static unsigned int count;
 static void on_failsafe(struct trap_regs *r, struct bounce *b)
 {
 	count++;
+	check_eq(r->vector, 13);	/* not the failsafe callback */
 	printk("  vector %lu: rip 0x%lx cs 0x%lx rsp 0x%lx err 0x%lx\n",
 	       r->vector, b->rip, b->cs, b->rsp, b->error_code);
 	if (r->vector == 13) {

@@ -87,7 +87,7 @@ NEGATIVE_LOG_LINES = {
     "machphys_update": [r"machphys update of frame 0x[0-9a-f]+ refused"],
     "set_gdt_bad": [r"set_gdt: bad descriptor 2: 0x890000000067"],
     "iret_failsafe": [r"iret: bad frame rip 0x[0-9a-f]+ cs 0xfff0 .*: "
-                      r"failsafe callback"],
+                      r"#GP\(0xfff0\) to the guest"],
 }
 
 
