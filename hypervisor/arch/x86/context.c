@@ -35,6 +35,7 @@
 #include <hv/pv.h>
 #include <hv/smp.h>
 
+#include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
@@ -119,6 +120,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	if (prev && prev->domain != next->domain)
 		clear_dirty(prev->domain);
 	pv_load_gdt(next);	/* the selectors below are looked up there */
+	load_null_ldt();	/* and none of them in an LDT */
 	load_selectors_of(&next->pv);
 	wrmsr(MSR_FS_BASE, next->pv.fs_base);
 	write_guest_gs_base(next->pv.in_kernel ? next->pv.gs_base_kernel :
