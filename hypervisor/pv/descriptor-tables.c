@@ -258,28 +258,60 @@ long do_update_descriptor(unsigned long maddr, unsigned long desc)
 	return 0;
 }
 
-/* Load a user GS selector; a fault loads the null selector instead. */
+/*
+ * Refusals a guest can repeat at will (any user program can leave a bad
+ * selector in %gs) are logged this many times in all, then no more.
+ */
+#define SEG_LOG_LIMIT	16
+static unsigned int seg_logged;
+
+static bool seg_log_ok(void)
+{
+	return __atomic_fetch_add(&seg_logged, 1, __ATOMIC_RELAXED) <
+	       SEG_LOG_LIMIT;
+}
+
+/*
+ * Load a user GS selector, as Xen does: RPL 3 for a non-null selector,
+ * and a selector that faults (#GP, #NP, or #PF on an unused page of the
+ * GDT window) loads the null selector instead, with success.  Linux's
+ * xen_load_gs_index() takes any error as a BUG, and the selector comes
+ * from a user program, so an error would let any program kill its
+ * kernel.  The flat ring-3 data selector is loaded before a null one:
+ * on CPUs that keep the base on a null load (AMD), the user's base then
+ * is 0 and not the hypervisor's per-CPU pointer.
+ */
 static long load_user_gs_sel(struct vcpu *v, u16 sel)
 {
 	u64 hv_gs = rdmsr(MSR_GS_BASE);
 	unsigned long flags = local_irq_save();
+	u16 flat = FLAT_RING3_DS32;
+	u16 want = sel;
 	int faulted = 0;
 
+	if (sel > 3)
+		sel |= 3;
+	else
+		__asm__ __volatile__("movw %w0, %%gs" : : "r"(flat));
 	__asm__ __volatile__("1: movw %w1, %%gs\n"
 			     "2:\n\t"
 			     ".pushsection .text.fixup, \"ax\"\n"
 			     "3: movl $1, %0\n\t"
+			     "movw %w2, %%gs\n\t"
 			     "xorl %k1, %k1\n\t"
 			     "movw %w1, %%gs\n\t"
 			     "jmp 2b\n\t"
 			     ".popsection\n\t"
 			     _ASM_EXTABLE(1b, 3b)
-			     : "+r"(faulted), "+r"(sel));
+			     : "+r"(faulted), "+r"(sel) : "r"(flat));
 	v->pv.gs_base_user = rdmsr(MSR_GS_BASE);
 	v->pv.gs_sel_user = sel;
 	wrmsr(MSR_GS_BASE, hv_gs);
 	local_irq_restore(flags);
-	return faulted ? -EINVAL : 0;
+	if (faulted && seg_log_ok())
+		gprintk(LOG_WARN, v, "set_segment_base(GS_USER_SEL): selector "
+			"%#x cannot be loaded: null selector", want);
+	return 0;
 }
 
 /**
