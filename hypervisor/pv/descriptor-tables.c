@@ -29,6 +29,7 @@
 #include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/mm.h>
+#include <hv/pagetype.h>
 #include <hv/pv.h>
 
 #include <asm/desc.h>
@@ -195,52 +196,122 @@ long pv_set_gdt(struct vcpu *v, const unsigned long *mfns,
 	return 0;
 }
 
+/*
+ * The type update_descriptor writes @mfn under: a descriptor page stays
+ * one (Xen's choice), anything else must be, or become for the duration
+ * of the write, ordinary writable memory.  A page table cannot: a
+ * "descriptor" whose present bit is clear passes check_descriptor() with
+ * any other bits, which in a live table would be an unvalidated entry.
+ */
+static u64 update_descriptor_type(unsigned long mfn)
+{
+	if (mfn < max_page && (READ_ONCE(mfn_to_page(mfn)->type_info) &
+			       PGT_type_mask) == PGT_seg_desc_page)
+		return PGT_seg_desc_page;
+	return PGT_writable_page;
+}
+
 /**
  * do_update_descriptor() - write one descriptor of a guest frame
  * @maddr: machine address of the 8-byte descriptor
  * @desc:  its new value
+ *
+ * Invariant 1 of SECURITY.md: the write holds a type reference that
+ * allows it, taken under the page-table lock like every other typed
+ * reference, so the frame cannot become a page table while we write.
+ *
+ * Return: 0, or -EINVAL for a misaligned address, a bad descriptor, or a
+ * frame that is not the guest's or is in use as a page table.
  */
 long do_update_descriptor(unsigned long maddr, unsigned long desc)
 {
 	struct vcpu *v = current_vcpu();
-	u64 d = desc;
+	struct domain *d = v->domain;
+	unsigned long mfn = maddr >> PAGE_SHIFT;
+	u64 dsc = desc;
+	int rc;
 
-	if ((maddr & 7) || !frame_is_guest_page(v->domain, maddr >> PAGE_SHIFT))
+	if (maddr & 7) {
+		gprintk(LOG_WARN, v, "update_descriptor: address %#lx is not "
+			"8-byte aligned", maddr);
 		return -EINVAL;
-	if (!check_descriptor(&d)) {
+	}
+	if (!check_descriptor(&dsc)) {
 		gprintk(LOG_WARN, v, "update_descriptor: bad descriptor %#lx",
 			desc);
 		return -EINVAL;
 	}
-	*(u64 *)__va(maddr) = d;
+	spin_lock(&d->pt_lock);
+	rc = pt_get_page_and_type(&d->pt, mfn, update_descriptor_type(mfn));
+	if (rc) {
+		gprintk(LOG_WARN, v, "update_descriptor: frame %#lx refused: "
+			"%s", mfn, d->pt.why);
+		spin_unlock(&d->pt_lock);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(u64 *)__va(maddr), dsc);
 	for (unsigned int i = 0; i * 512 < v->pv.gdt_ents; i++)
-		if (v->pv.gdt_frames[i] == maddr >> PAGE_SHIFT)
-			v->pv.gdt_shadow[i][(maddr & (PAGE_SIZE - 1)) >> 3] = d;
+		if (v->pv.gdt_frames[i] == mfn)
+			v->pv.gdt_shadow[i][(maddr & (PAGE_SIZE - 1)) >> 3] = dsc;
+	pt_put_page_and_type(&d->pt, mfn);
+	spin_unlock(&d->pt_lock);
 	return 0;
 }
 
-/* Load a user GS selector; a fault loads the null selector instead. */
+/*
+ * Refusals a guest can repeat at will (any user program can leave a bad
+ * selector in %gs) are logged this many times in all, then no more.
+ */
+#define SEG_LOG_LIMIT	16
+static unsigned int seg_logged;
+
+static bool seg_log_ok(void)
+{
+	return __atomic_fetch_add(&seg_logged, 1, __ATOMIC_RELAXED) <
+	       SEG_LOG_LIMIT;
+}
+
+/*
+ * Load a user GS selector, as Xen does: RPL 3 for a non-null selector,
+ * and a selector that faults (#GP, #NP, or #PF on an unused page of the
+ * GDT window) loads the null selector instead, with success.  Linux's
+ * xen_load_gs_index() takes any error as a BUG, and the selector comes
+ * from a user program, so an error would let any program kill its
+ * kernel.  The flat ring-3 data selector is loaded before a null one:
+ * on CPUs that keep the base on a null load (AMD), the user's base then
+ * is 0 and not the hypervisor's per-CPU pointer.
+ */
 static long load_user_gs_sel(struct vcpu *v, u16 sel)
 {
 	u64 hv_gs = rdmsr(MSR_GS_BASE);
 	unsigned long flags = local_irq_save();
+	u16 flat = FLAT_RING3_DS32;
+	u16 want = sel;
 	int faulted = 0;
 
+	if (sel > 3)
+		sel |= 3;
+	else
+		__asm__ __volatile__("movw %w0, %%gs" : : "r"(flat));
 	__asm__ __volatile__("1: movw %w1, %%gs\n"
 			     "2:\n\t"
 			     ".pushsection .text.fixup, \"ax\"\n"
 			     "3: movl $1, %0\n\t"
+			     "movw %w2, %%gs\n\t"
 			     "xorl %k1, %k1\n\t"
 			     "movw %w1, %%gs\n\t"
 			     "jmp 2b\n\t"
 			     ".popsection\n\t"
 			     _ASM_EXTABLE(1b, 3b)
-			     : "+r"(faulted), "+r"(sel));
+			     : "+r"(faulted), "+r"(sel) : "r"(flat));
 	v->pv.gs_base_user = rdmsr(MSR_GS_BASE);
 	v->pv.gs_sel_user = sel;
 	wrmsr(MSR_GS_BASE, hv_gs);
 	local_irq_restore(flags);
-	return faulted ? -EINVAL : 0;
+	if (faulted && seg_log_ok())
+		gprintk(LOG_WARN, v, "set_segment_base(GS_USER_SEL): selector "
+			"%#x cannot be loaded: null selector", want);
+	return 0;
 }
 
 /**

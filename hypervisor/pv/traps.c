@@ -156,6 +156,13 @@ void pv_bounce(struct vcpu *v, struct cpu_regs *r, unsigned long handler,
 		__asm__ __volatile__("movw %%ds, %0; movw %%es, %1; "
 				     "movw %%fs, %2; movw %%gs, %3"
 				     : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+		if (flags & TBF_RELOAD) {
+			/* The ones a context switch failed to load. */
+			ds = v->pv.reload_sel[0];
+			es = v->pv.reload_sel[1];
+			fs = v->pv.reload_sel[2];
+			gs = v->pv.reload_sel[3];
+		}
 		w[n++] = ds;
 		w[n++] = es;
 		w[n++] = fs;
@@ -364,7 +371,9 @@ void pv_syscall(struct cpu_regs *r)
  * pv_return_to_guest() - last look before returning to the guest
  * @r: the registers we are about to return with
  *
- * The scheduler gets its turn first (need_resched).  An event that
+ * The scheduler gets its turn first (need_resched).  Then a selector
+ * that the switch to this vCPU could not load is reported to its
+ * failsafe callback.  An event that
  * became pending while events were masked is delivered as soon as the
  * guest unmasks them (which it does either by iret or by clearing the
  * mask and making any hypercall).
@@ -384,6 +393,18 @@ void pv_return_to_guest(struct cpu_regs *r)
 	 * on, and domain_shutdown() (waiting on another CPU) sees it. */
 	if (READ_ONCE(v->domain->is_dying))
 		schedule();
+	/* A selector the switch to @v could not load (arch/x86/context.c):
+	 * Xen's failsafe bounce, before any event upcall, as on Xen. */
+	if (v->pv.reload_failed) {
+		v->pv.reload_failed = false;
+		if (!v->pv.failsafe_callback)
+			domain_crash(v->domain, "selectors do not load, "
+				     "no failsafe callback");
+		pv_bounce(v, r, v->pv.failsafe_callback,
+			  TBF_FAILSAFE | TBF_RELOAD |
+			  (v->pv.failsafe_mask_events ? TBF_MASK_EVENTS : 0),
+			  0);
+	}
 	vi = v->vcpu_info;
 	if (READ_ONCE(vi->evtchn_upcall_pending) &&
 	    !READ_ONCE(vi->evtchn_upcall_mask) && v->pv.event_callback)

@@ -32,9 +32,11 @@
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/log.h>
 #include <hv/pv.h>
 #include <hv/smp.h>
 
+#include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
@@ -50,17 +52,25 @@ void write_guest_gs_base(u64 base)
 	wrmsr(MSR_KERNEL_GS_BASE, base);
 }
 
-/* Load a data segment register; a selector that faults loads null. */
-#define LOAD_SEG(seg, sel)						\
+/*
+ * Load a data segment register with a selector the guest left there.  It
+ * may no longer load: the guest can make its descriptor not present
+ * (#NP) or system or out of its GDT (#GP, or #PF on an unused page of the
+ * GDT window) with update_descriptor or set_gdt while the selector sits
+ * in a register.  A fault loads the null selector instead (traps.c sends
+ * all four vectors through the exception table) and clears @ok.
+ */
+#define LOAD_SEG(seg, sel, ok)						\
 	__asm__ __volatile__("1: movw %w0, %%" seg "\n"		\
 			     "2:\n\t"					\
 			     ".pushsection .text.fixup, \"ax\"\n"	\
 			     "3: xorl %k0, %k0\n\t"			\
+			     "movl %k0, %1\n\t"				\
 			     "movw %w0, %%" seg "\n\t"		\
 			     "jmp 2b\n\t"				\
 			     ".popsection\n\t"			\
 			     _ASM_EXTABLE(1b, 3b)			\
-			     : "+r"(sel) : : "memory")
+			     : "+r"(sel), "+r"(ok) : : "memory")
 
 static void save_selectors(struct pv_vcpu *pv)
 {
@@ -70,18 +80,50 @@ static void save_selectors(struct pv_vcpu *pv)
 			       "=m"(pv->fs_sel), "=m"(pv->gs_sel));
 }
 
-/* Interrupts are off: nothing may run with the guest's %gs base. */
-static void load_selectors_of(struct pv_vcpu *pv)
+/* A guest can make every switch fail a load: log only the first few. */
+#define RELOAD_LOG_LIMIT	16
+static unsigned int reload_logged;
+
+/*
+ * Load @v's data selectors.  Interrupts are off: nothing may run with
+ * the guest's %gs base.
+ *
+ * A selector that no longer loads becomes null, and, as on Xen, the
+ * guest hears of it through its failsafe callback, with the selectors
+ * that were tried in the frame: they are kept in reload_sel[] and
+ * pv_return_to_guest() makes the bounce once @v is the running vCPU (it
+ * writes the guest's stack, which needs @v's page tables and mode).
+ * Linux's handler (xen_failsafe_callback) sees them differ from the
+ * registers, takes it for a bad segment and returns to where it was,
+ * with the null selector.
+ */
+static void load_selectors_of(struct vcpu *v)
 {
+	struct pv_vcpu *pv = &v->pv;
 	u64 hv_gs = rdmsr(MSR_GS_BASE);
 	u16 ds = pv->ds_sel, es = pv->es_sel, fs = pv->fs_sel;
 	u16 gs = pv->gs_sel;
+	u32 ok_ds = 1, ok_es = 1, ok_fs = 1, ok_gs = 1;
 
-	LOAD_SEG("ds", ds);
-	LOAD_SEG("es", es);
-	LOAD_SEG("fs", fs);
-	LOAD_SEG("gs", gs);
+	LOAD_SEG("ds", ds, ok_ds);
+	LOAD_SEG("es", es, ok_es);
+	LOAD_SEG("fs", fs, ok_fs);
+	LOAD_SEG("gs", gs, ok_gs);
 	wrmsr(MSR_GS_BASE, hv_gs);
+	if (ok_ds & ok_es & ok_fs & ok_gs)
+		return;
+	pv->reload_sel[0] = pv->ds_sel;
+	pv->reload_sel[1] = pv->es_sel;
+	pv->reload_sel[2] = pv->fs_sel;
+	pv->reload_sel[3] = pv->gs_sel;
+	pv->reload_failed = true;
+	if (__atomic_fetch_add(&reload_logged, 1, __ATOMIC_RELAXED) <
+	    RELOAD_LOG_LIMIT)
+		gprintk(LOG_WARN, v, "selectors ds %#x es %#x fs %#x gs %#x: "
+			"%s%s%s%sno longer load, null loaded, failsafe "
+			"callback", pv->ds_sel, pv->es_sel, pv->fs_sel,
+			pv->gs_sel, ok_ds ? "" : "ds ", ok_es ? "" : "es ",
+			ok_fs ? "" : "fs ", ok_gs ? "" : "gs ");
 }
 
 /* This CPU no longer holds translations of @d (its CR3 moved away). */
@@ -119,7 +161,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	if (prev && prev->domain != next->domain)
 		clear_dirty(prev->domain);
 	pv_load_gdt(next);	/* the selectors below are looked up there */
-	load_selectors_of(&next->pv);
+	load_null_ldt();	/* and none of them in an LDT */
+	load_selectors_of(next);
 	wrmsr(MSR_FS_BASE, next->pv.fs_base);
 	pv_load_tsc_aux(next);
 	write_guest_gs_base(next->pv.in_kernel ? next->pv.gs_base_kernel :

@@ -7,6 +7,7 @@
  * puts its per-CPU GDT there); page 14 is the hypervisor's page holding
  * the selectors of asm/desc.h: our ring-0 code and data, the flat ring-3
  * segments guests run on, and this CPU's TSS.  GDTR covers pages 0-14.
+ * LDTR is null on every CPU from bring-up on (asm/desc.h says why).
  *
  * The TSS carries the interrupt stacks: IST1 for double faults, IST2 for
  * NMIs, IST3 for machine checks, so that these can be reported even when
@@ -102,6 +103,7 @@ void desc_early_init(void)
 	fill_gdt_page(boot_gdt_page, 0);
 	load_gdt((unsigned long)boot_gdt_page - FIRST_RESERVED_GDT_BYTE,
 		 FIRST_RESERVED_GDT_BYTE + PAGE_SIZE - 1);
+	load_null_ldt();
 }
 
 static unsigned long alloc_ist(void)
@@ -149,6 +151,7 @@ void desc_load_cpu(unsigned int cpu)
 {
 	load_gdt(GDT_WINDOW_VIRT + cpu * GDT_WINDOW_SIZE,
 		 FIRST_RESERVED_GDT_BYTE + PAGE_SIZE - 1);
+	load_null_ldt();
 	load_tr();
 }
 

@@ -7,10 +7,11 @@
  * RPL 3) they go to pv/traps.c, which emulates the few instructions a PV
  * kernel may trap on and bounces everything else to the guest's own
  * handler.  Raised by the hypervisor they are fatal (name, error code,
- * registers, backtrace, event rings via panic_regs()), except a page
- * fault or #GP at an instruction listed in the exception table: that is
- * a guest-memory copy hitting a bad guest pointer (usercopy.c), and it
- * resumes at its fixup.  Vectors 32 and up are interrupts, dispatched
+ * registers, backtrace, event rings via panic_regs()), except a fault
+ * at an instruction listed in the exception table (fixup_vector()): a
+ * guest-memory copy hitting a bad guest pointer (usercopy.c), or a
+ * segment load of a guest selector (context.c, pv/descriptor-tables.c),
+ * which resumes at its fixup.  Vectors 32 and up are interrupts, dispatched
  * through irq_handlers[] (timer, IPIs, APIC error, spurious); an
  * interrupt nobody registered is reported, not swallowed.  Whatever the
  * entry, a return to the guest passes pv_return_to_guest() last, which
@@ -201,6 +202,20 @@ static void __noreturn fatal_trap(const struct cpu_regs *r)
 		   exception_name[v], (unsigned long)r->error_code);
 }
 
+/*
+ * The exceptions an instruction of the exception table may raise in ring
+ * 0: a guest-memory copy (#PF, and #GP for a non-canonical pointer), a
+ * segment load from a guest selector or descriptor (#GP for a bad type,
+ * limit or privilege, #NP for a not-present descriptor, #SS for a
+ * not-present stack segment, #PF for an unmapped page of the GDT
+ * window).  #AC is not among them: alignment is checked only at CPL 3.
+ * Any other exception at such an instruction is a hypervisor bug.
+ */
+static bool fixup_vector(unsigned long v)
+{
+	return v == 11 || v == 12 || v == 13 || v == 14;
+}
+
 /* The C side of entry.S: every exception, interrupt and syscall. */
 void do_entry(struct cpu_regs *r)
 {
@@ -227,7 +242,7 @@ void do_entry(struct cpu_regs *r)
 			if (vc)
 				domain_crash(vc->domain, "bad return frame");
 		}
-		if (!from_guest && (v == 13 || v == 14)) {
+		if (!from_guest && fixup_vector(v)) {
 			unsigned long fixup = search_extable(r->rip);
 
 			if (fixup) {

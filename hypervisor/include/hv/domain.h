@@ -65,6 +65,8 @@ struct pv_vcpu {
 	unsigned int iobmp_limit;	/* ... and the ports it covers */
 	u16 gs_sel_user;
 	u16 ds_sel, es_sel, fs_sel, gs_sel; /* data selectors while off CPU */
+	u16 reload_sel[4];		/* ds, es, fs, gs a switch failed to load */
+	bool reload_failed;		/* so bounce to the failsafe callback */
 	struct trap_info trap_ctxt[256];
 	unsigned long event_callback, failsafe_callback;
 	unsigned long syscall_callback, syscall32_callback;

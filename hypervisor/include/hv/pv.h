@@ -27,6 +27,7 @@
 #define TBF_ERRCODE		1	/* the vector has an error code */
 #define TBF_MASK_EVENTS		2	/* set evtchn_upcall_mask */
 #define TBF_FAILSAFE		4	/* failsafe frame: ds, es, fs, gs too */
+#define TBF_RELOAD		8	/* ... those of pv.reload_sel[] */
 
 static inline struct cpu_regs *guest_regs(void)
 {

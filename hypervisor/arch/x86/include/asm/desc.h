@@ -17,4 +17,19 @@
 #define TSS_SELECTOR		0xe040	/* 16-byte system descriptor */
 #define LDT_SELECTOR		0xe050	/* reserved for the guest's LDT */
 
+/*
+ * Make LDTR null, so that every selector with TI set (sel & 4) faults:
+ * #GP for a segment load, lar/lsl/verr/verw report "invalid", a far call
+ * through an LDT call gate faults.  A CPU leaves reset with LDTR base 0
+ * and limit 0xffff, which in a guest's address space would make
+ * whatever the guest keeps at linear address 0 a live LDT, never
+ * checked.  No vCPU has a validated LDT (MMUEXT_SET_LDT only records its
+ * arguments), so every CPU runs on the null LDT: loaded at bring-up
+ * (desc.c) and again at every switch to a vCPU (context.c).
+ */
+static inline void load_null_ldt(void)
+{
+	__asm__ __volatile__("lldt %w0" : : "r"(0) : "memory");
+}
+
 #endif /* ASM_DESC_H */
