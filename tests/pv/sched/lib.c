@@ -32,7 +32,14 @@ void pv_sleep_until(uint64_t deadline)
 	if (!timer_bound)
 		bind_timer();
 	while (pv_now() < deadline) {
-		long rc = hypercall1(__HYPERVISOR_set_timer_op, deadline);
+		long rc;
+
+		/* Masked until the block unmasks them: an upcall taken
+		 * between arming and blocking would leave nothing to wake
+		 * the block (Linux's safe_halt masks first, too). */
+		vcpu0()->evtchn_upcall_mask = 1;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		rc = hypercall1(__HYPERVISOR_set_timer_op, deadline);
 
 		if (rc)
 			fail("set_timer_op = %ld", rc);
