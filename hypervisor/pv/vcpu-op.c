@@ -70,16 +70,39 @@ static bool is_canonical(u64 a)
  * kernel runs in ring 3) and must name a code/stack descriptor of the
  * GDT just installed, or the flat ones.
  */
+/*
+ * Log why VCPUOP_initialise refused a context (each check says which), and
+ * return @rc.  The guest's context is its own business, but a refused
+ * bring-up is hard to debug without the reason.
+ */
+static long __attribute__((format(printf, 3, 4)))
+refuse(struct vcpu *v, long rc, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	gprintk(LOG_WARN, current_vcpu(), "VCPUOP_initialise of vCPU %u: %s",
+		v->id, buf);
+	return rc;
+}
+
 static long check_user_regs(struct vcpu *v, const struct vcpu_guest_context *c,
 			    struct cpu_regs *r)
 {
 	const struct cpu_user_regs *u = &c->user_regs;
 	u16 cs = u->cs | 3, ss = u->ss | 3;
 
-	if (!pv_guest_code_address_ok(u->rip) || !is_canonical(u->rsp))
-		return -EINVAL;
-	if (!pv_selector_ok(v, cs, true) || !pv_selector_ok(v, ss, false))
-		return -EINVAL;
+	if (!pv_guest_code_address_ok(u->rip))
+		return refuse(v, -EINVAL, "rip %#lx is not guest code", u->rip);
+	if (!is_canonical(u->rsp))
+		return refuse(v, -EINVAL, "rsp %#lx is not canonical", u->rsp);
+	if (!pv_selector_ok(v, cs, true))
+		return refuse(v, -EINVAL, "cs %#x is not a code selector", cs);
+	if (!pv_selector_ok(v, ss, false))
+		return refuse(v, -EINVAL, "ss %#x is not a stack selector", ss);
 	memset(r, 0, sizeof(*r));
 	r->r15 = u->r15; r->r14 = u->r14; r->r13 = u->r13; r->r12 = u->r12;
 	r->rbp = u->rbp; r->rbx = u->rbx; r->r11 = u->r11; r->r10 = u->r10;
@@ -108,30 +131,50 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 	struct cpu_regs r;
 	long rc;
 
-	if (!(c->flags & VGCF_in_kernel) || (c->flags & VGCF_i387_valid))
-		return -EINVAL;
+	if (!(c->flags & VGCF_in_kernel))
+		return refuse(v, -EINVAL, "flags %#lx: a start in user mode is not "
+			      "supported", (unsigned long)c->flags);
+	if (c->flags & VGCF_i387_valid)
+		return refuse(v, -EINVAL, "flags %#lx: an FPU image is not supported",
+			      (unsigned long)c->flags);
 	for (unsigned int i = 0; i < 8; i++)
 		if (c->debugreg[i] && i != 6)
-			return -EINVAL;
-	if (c->gdt_ents > FIRST_RESERVED_GDT_ENTRY ||
-	    !is_canonical(c->fs_base) || !is_canonical(c->gs_base_kernel) ||
-	    !is_canonical(c->gs_base_user) || !is_canonical(c->kernel_sp))
-		return -EINVAL;
+			return refuse(v, -EINVAL, "debugreg[%u] %#lx: debug registers "
+				      "are not supported", i,
+				      (unsigned long)c->debugreg[i]);
+	if (c->gdt_ents > FIRST_RESERVED_GDT_ENTRY)
+		return refuse(v, -EINVAL, "gdt_ents %lu > %u",
+			      (unsigned long)c->gdt_ents,
+			      FIRST_RESERVED_GDT_ENTRY);
+	if (!is_canonical(c->fs_base) || !is_canonical(c->gs_base_kernel) ||
+	    !is_canonical(c->gs_base_user))
+		return refuse(v, -EINVAL, "fs/gs base %#lx %#lx %#lx not canonical",
+			      (unsigned long)c->fs_base,
+			      (unsigned long)c->gs_base_kernel,
+			      (unsigned long)c->gs_base_user);
+	if (!is_canonical(c->kernel_sp))
+		return refuse(v, -EINVAL, "kernel_sp %#lx not canonical",
+			      (unsigned long)c->kernel_sp);
 	for (unsigned int i = 0; i < 256; i++)
 		if (c->trap_ctxt[i].address &&
 		    !pv_guest_code_address_ok(c->trap_ctxt[i].address))
-			return -EINVAL;
+			return refuse(v, -EINVAL, "trap_ctxt[%u] %#lx is not guest "
+				      "code", i,
+				      (unsigned long)c->trap_ctxt[i].address);
 	for (unsigned int i = 0; i < 16; i++)
 		gdt[i] = c->gdt_frames[i];
 	rc = pv_set_gdt(v, gdt, c->gdt_ents);
 	if (rc)
-		return rc;
+		return refuse(v, rc, "gdt (%lu entries) refused: %ld",
+			      (unsigned long)c->gdt_ents, rc);
 	rc = check_user_regs(v, c, &r);
 	if (rc)
 		return rc;
 	rc = pv_set_ldt(v, c->ldt_base, c->ldt_ents);
 	if (rc)
-		return rc;
+		return refuse(v, rc, "ldt %#lx (%lu entries) refused: %ld",
+			      (unsigned long)c->ldt_base,
+			      (unsigned long)c->ldt_ents, rc);
 	rc = pv_register_callback(v, CALLBACKTYPE_event, 0,
 				  c->event_callback_eip);
 	if (!rc)
@@ -143,18 +186,29 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 			(c->flags & VGCF_syscall_disables_events) ?
 			CALLBACKF_mask_events : 0, c->syscall_callback_eip);
 	if (rc)
-		return rc;
+		return refuse(v, rc, "a callback address refused: %ld", rc);
 	rc = pv_new_baseptr(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
-	if (!rc && c->ctrlreg[1])
+	if (rc)
+		return refuse(v, rc, "ctrlreg[3] %#lx: not a usable L4: %ld",
+			      (unsigned long)c->ctrlreg[3], rc);
+	if (c->ctrlreg[1])
 		rc = pv_new_baseptr(v, c->ctrlreg[1] >> PAGE_SHIFT, true);
 	if (rc)
-		return rc;
+		return refuse(v, rc, "ctrlreg[1] %#lx: not a usable user L4: %ld",
+			      (unsigned long)c->ctrlreg[1], rc);
 	memcpy(v->pv.trap_ctxt, c->trap_ctxt, sizeof(v->pv.trap_ctxt));
 	v->pv.kernel_ss = c->kernel_ss | 3;
 	v->pv.kernel_sp = c->kernel_sp;
 	v->pv.fs_base = c->fs_base;
 	v->pv.gs_base_kernel = c->gs_base_kernel;
 	v->pv.gs_base_user = c->gs_base_user;
+	/* The data selectors the first switch to @v loads, as Xen does: one
+	 * that does not load then goes to the failsafe callback
+	 * (arch/x86/context.c). */
+	v->pv.ds_sel = c->user_regs.ds;
+	v->pv.es_sel = c->user_regs.es;
+	v->pv.fs_sel = c->user_regs.fs;
+	v->pv.gs_sel = c->user_regs.gs;
 	v->pv.in_kernel = true;
 	v->pv.vm_assist = cur->pv.vm_assist;	/* the domain's assists */
 	/* As Xen: the context's IOPL is the vCPU's virtual IOPL (what
