@@ -27,6 +27,7 @@
 #include <hv/lib.h>
 #include <hv/log.h>
 #include <hv/pv.h>
+#include <hv/x86-decode.h>
 
 #include <asm/processor.h>
 
@@ -225,15 +226,18 @@ static bool emulate_msr(struct vcpu *v, struct cpu_regs *r, bool write)
 /*
  * `int $n` that hit our DPL-0 IDT gate: deliver vector n if the guest's
  * own trap-table entry allows it from the mode it is in, else #GP with
- * the error code hardware would have given for that gate.
+ * the error code hardware would have given for that gate.  @len is the
+ * instruction's length, prefixes included: the software interrupt
+ * returns after it.
  */
-static bool emulate_int_n(struct vcpu *v, struct cpu_regs *r, u8 n)
+static bool emulate_int_n(struct vcpu *v, struct cpu_regs *r, u8 n,
+			  unsigned int len)
 {
 	const struct trap_info *t = &v->pv.trap_ctxt[n];
 	unsigned int need = v->pv.in_kernel ? 1 : 3;
 
 	if (t->address && (t->flags & 3) >= need) {
-		r->rip += 2;
+		r->rip += len;
 		pv_bounce(v, r, t->address, t->flags & 4 ? TBF_MASK_EVENTS : 0,
 			  0);
 		return true;
@@ -242,6 +246,36 @@ static bool emulate_int_n(struct vcpu *v, struct cpu_regs *r, u8 n)
 		n, (unsigned long)r->rip,
 		t->address ? "has too low a DPL" : "is empty", n * 8 + 2);
 	r->error_code = n * 8 + 2;
+	return false;
+}
+
+/*
+ * The `int $n` at rip, behind any prefixes (random bytes and hostile
+ * code put them there; the CPU ignores them): n and the length, or false
+ * if the bytes are not an `int $n` within the 15 an instruction may have.
+ */
+static bool decode_int_n(struct cpu_regs *r, u8 *n, unsigned int *len)
+{
+	u8 b[X86_MAX_INSN_LEN];
+	unsigned int got, i;
+
+	got = X86_MAX_INSN_LEN -
+	      copy_from_guest_partial(b, r->rip, X86_MAX_INSN_LEN);
+	for (i = 0; i + 1 < got; i++) {
+		switch (b[i]) {
+		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64:
+		case 0x65: case 0x66: case 0x67: case 0xf0: case 0xf2:
+		case 0xf3:
+			continue;
+		}
+		if ((b[i] & 0xf0) == 0x40)	/* REX */
+			continue;
+		if (b[i] != 0xcd)
+			return false;
+		*n = b[i + 1];
+		*len = i + 2;
+		return true;
+	}
 	return false;
 }
 
@@ -254,12 +288,15 @@ static bool emulate_int_n(struct vcpu *v, struct cpu_regs *r, u8 n)
  */
 bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *r)
 {
-	u8 insn[2];
+	unsigned int len;
+	u8 insn[2], n;
 
+	/* Bit 1: the fault was on an IDT gate, i.e. a software interrupt
+	 * through one of our DPL-0 gates. */
+	if ((r->error_code & 3) == 2 && decode_int_n(r, &n, &len))
+		return emulate_int_n(v, r, n, len);
 	if (copy_from_guest(insn, r->rip, sizeof(insn)))
 		return false;
-	if ((r->error_code & 3) == 2 && insn[0] == 0xcd)
-		return emulate_int_n(v, r, insn[1]);
 	if (r->error_code || insn[0] != 0x0f)
 		return pv_emulate_cr_io(v, r);	/* pv/emul-cr-io.c */
 	if (insn[1] == 0x30)

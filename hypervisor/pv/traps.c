@@ -22,6 +22,10 @@
  *     at them), and bits 32-39 carry the old evtchn_upcall_mask;
  *   - rflags: the hardware IF is always on in a guest; the frame's IF
  *     says whether *events* were enabled (the inverse of the mask).
+ * Two exceptions are not delivered as the CPU raised them, as on Xen:
+ * the U bit of a #PF error code says which guest mode faulted (see
+ * pv_toggle_guest_mode()), and a #PF on the CPU's own read of a GDT
+ * page the guest gave no frame for becomes #GP(selector).
  * The frame is written through copy_to_guest(); a guest whose kernel
  * stack cannot take it is beyond help and is crashed.
  *
@@ -30,6 +34,7 @@
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/layout.h>
 #include <hv/log.h>
 #include <hv/pv.h>
 #include <hv/sched.h>
@@ -46,6 +51,12 @@
 #define X86_EFLAGS_RF	(1UL << 16)
 #define X86_EFLAGS_VM	(1UL << 17)
 #define X86_EFLAGS_AC	(1UL << 18)
+
+#define PFEC_USER	(1UL << 2)
+
+#define DR6_DEFAULT	0xffff0ff0UL	/* what DR6 reads with nothing hit */
+#define DR6_EVENTS	0x1e00fUL	/* B0-B3, BD, BS, BT, RTM */
+#define DR6_BS		(1UL << 14)	/* single step */
 
 static const char *const trap_name[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#09",
@@ -85,6 +96,19 @@ void pv_load_cr3(struct vcpu *v)
  * What swapgs plus a CR3 load would do if the guest were allowed them:
  * the active GS base of one mode is parked and the other's loaded, and
  * the other mode's L4 goes into CR3.
+ *
+ * The guest-mode flag, v->pv.in_kernel.  Invariant: whenever the
+ * hypervisor is entered from the guest, in_kernel says which guest mode
+ * was interrupted, and CR3 holds that mode's L4 (kernel_l4 or user_l4)
+ * and the active GS base is that mode's.  It changes only here, and this
+ * is called only where the guest's mode really changes: a bounce from
+ * user mode to a kernel handler (pv_bounce()) and an iret to RPL 3
+ * (do_iret()); a vCPU is (re)started in kernel mode (vcpu_create(),
+ * VCPUOP_initialise, the domain builder).  Nothing else says which mode
+ * faulted: the CPU's ring is 3 in both modes, and the U bit of a #PF
+ * error code is clear for the CPU's implicit supervisor accesses even
+ * from user mode, so every bounce rebuilds what the guest sees (frame
+ * CS RPL, #PF U bit) from this flag alone.
  */
 void pv_toggle_guest_mode(struct vcpu *v)
 {
@@ -190,6 +214,34 @@ void pv_inject_exception(struct vcpu *v, struct cpu_regs *r,
 	pv_bounce(v, r, t->address, flags, error_code);
 }
 
+/*
+ * What the guest reads from DR6 (get_debugreg) after a #DB: the events of
+ * this one (positive polarity) merged into its value, B0-B3 replaced and
+ * the other bits sticky, as Xen merges them.
+ */
+static void merge_guest_dr6(struct vcpu *v, unsigned long events)
+{
+	unsigned long old = v->pv.dr_written[6] ? v->pv.dr[6] : DR6_DEFAULT;
+	unsigned long pos = (old ^ DR6_DEFAULT) & ~0xfUL;
+
+	v->pv.dr[6] = (pos | (events & DR6_EVENTS)) ^ DR6_DEFAULT;
+	v->pv.dr_written[6] = true;
+}
+
+/*
+ * An instruction was emulated (or a write to a page table done for the
+ * guest) and rip moved past it.  Had the CPU run it, a set TF would have
+ * raised a single-step #DB after it: deliver that one too, as Xen does.
+ * (A delivered `int $n` cleared TF in the bounce, and takes no #DB.)
+ */
+static void emulated_step(struct vcpu *v, struct cpu_regs *r)
+{
+	if (!(r->rflags & X86_EFLAGS_TF))
+		return;
+	merge_guest_dr6(v, DR6_BS);
+	pv_inject_exception(v, r, 1, 0);
+}
+
 /**
  * pv_guest_trap() - an exception raised while the guest ran
  * @r: the guest's registers, with vector and error code
@@ -201,9 +253,21 @@ void pv_guest_trap(struct cpu_regs *r)
 	unsigned long err = r->error_code;
 
 	switch (vector) {
+	case 1: {
+		/* The guest reads the cause with get_debugreg(6); the CPU's
+		 * DR6 is sticky, so hand it over and reset it. */
+		unsigned long dr6;
+
+		__asm__ __volatile__("mov %%dr6, %0" : "=r"(dr6));
+		__asm__ __volatile__("mov %0, %%dr6" : : "r"(DR6_DEFAULT));
+		merge_guest_dr6(v, dr6 ^ DR6_DEFAULT);
+		break;
+	}
 	case 6:
-		if (pv_emulate_forced_cpuid(v, r))
+		if (pv_emulate_forced_cpuid(v, r)) {
+			emulated_step(v, r);
 			return;
+		}
 		break;
 	case 7:
 		/* Virtual CR0.TS: clear it, as a native #NM handler would
@@ -214,17 +278,31 @@ void pv_guest_trap(struct cpu_regs *r)
 		}
 		break;
 	case 13:
-		if (pv_emulate_gp(v, r))
+		if (pv_emulate_gp(v, r)) {
+			emulated_step(v, r);
 			return;
+		}
 		err = r->error_code;	/* int $n rewrites it */
 		vector = r->vector;
 		break;
 	case 14: {
 		/* Read cr2 first: emulation may fault on guest memory. */
 		unsigned long cr2 = read_cr2();
-
+		unsigned long gdt = GDT_WINDOW_VIRT +
+				    smp_processor_id() * GDT_WINDOW_SIZE;
 		bool emulated;
 
+		/* The CPU's own read of a descriptor (a selector load) in a
+		 * page of the GDT window the guest gave no frame for.  It is
+		 * a supervisor access even from ring 3, so the U bit is
+		 * clear and cr2 is ours: the guest must see what a GDT
+		 * page of zeroes would give, #GP(selector), as on Xen. */
+		if (!(err & PFEC_USER) && cr2 >= gdt &&
+		    cr2 - gdt < FIRST_RESERVED_GDT_BYTE) {
+			vector = 13;
+			err = (cr2 - gdt) & ~7UL;
+			break;
+		}
 		/* A write to a pinned L1 table: emulate and validate it;
 		 * the guest sees nothing of the fault, not even cr2.  With
 		 * interrupts on, as for a hypercall: it takes the domain's
@@ -233,13 +311,18 @@ void pv_guest_trap(struct cpu_regs *r)
 		local_irq_enable();
 		emulated = pv_ptwr_emulate(v, r, cr2, err);
 		local_irq_disable();
-		if (emulated)
+		if (emulated) {
+			emulated_step(v, r);
 			return;
+		}
 		v->vcpu_info->arch.cr2 = cr2;
-		/* The hardware U bit is always set (the guest kernel runs
-		 * in ring 3): say whether the guest was in its kernel. */
-		if (v->pv.in_kernel)
-			err &= ~4UL;
+		/* The U bit says which guest mode faulted, not the CPU's
+		 * ring (3 in both), as Xen sets it: set for guest user
+		 * mode, even where the hardware cleared it for an implicit
+		 * supervisor access, and clear for guest kernel mode. */
+		err &= ~PFEC_USER;
+		if (!v->pv.in_kernel)
+			err |= PFEC_USER;
 		break;
 	}
 	}

@@ -47,6 +47,9 @@ NEGATIVE_LOG_LINES = {
               r"a DPL: #GP\(0x20a\)",
               r"int \$0x42 at 0x[0-9a-f]+: trap-table entry is empty: "
               r"#GP\(0x212\)"],
+    "fault_user_after_int_n": [
+        r"\(d0v0\) int \$0xcd at 0x[0-9a-f]+: trap-table entry is empty: "
+        r"#GP\(0x66a\)"],
     "segbase": [r"wrmsr 0xc0000100: non-canonical base 0x800000000000: #GP",
                 r"set_segment_base\(2\): non-canonical 0x800000000000: "
                 r"-EINVAL"],

@@ -53,7 +53,8 @@ struct vcpu_stats {
 
 /* The PV-specific half of a vCPU (pv/). */
 struct pv_vcpu {
-	bool in_kernel;			/* guest kernel (vs. user) mode */
+	bool in_kernel;			/* guest kernel (vs. user) mode;
+					 * its invariant: pv/traps.c */
 	unsigned long kernel_l4;	/* MFN of the kernel L4, pinned */
 	unsigned long user_l4;		/* MFN of the user L4, 0 if none */
 	unsigned long kernel_sp;	/* stack_switch */
