@@ -3,7 +3,11 @@
  * Ticket spinlocks.  A CPU takes a ticket and waits until the lock's
  * "serving" number reaches it, so waiters are served in order and none
  * starves.  The _irqsave variants also disable interrupts, for locks that
- * interrupt handlers take too (console, timer queues, allocator).
+ * interrupt handlers take too (console, timer queues, allocator), and
+ * spin_unlock_irqrestore() puts the interrupt flag back as it was, on or
+ * off.  Never spin with interrupts off on a lock whose holder may be
+ * waiting for this CPU to answer an IPI (a TLB flush): take such a lock
+ * with interrupts on (SECURITY.md, invariant 8).
  */
 #ifndef HV_SPINLOCK_H
 #define HV_SPINLOCK_H
