@@ -12,7 +12,9 @@ behaviour honest.
 
 A kernel describes itself in its source (see tests/pv/isolation/
 isolation.h): `veneer-log:` lines the hypervisor must print, `xen: skip`
-or `xen: xfail` with a reason, `mem:` for the domU's memory in MiB.
+or `xen: xfail` with a reason, `mem:` for the domU's memory in MiB,
+`domus:` for how many copies, `domu-args:` for words added to each domU's
+command line on Veneer (e.g. `veneer.affinity=1`).
 """
 
 import glob
@@ -30,8 +32,8 @@ DOMU_BUILD = os.path.join(qemu.BUILD, "tests", "pv", "domu")
 EXIT_POWEROFF = 33
 TIMEOUT = 300
 
-META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem|domus):\s*(.*?)\s*$",
-                     re.M)
+META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem|domus|domu-args):"
+                     r"\s*(.*?)\s*$", re.M)
 
 
 def names():
@@ -42,12 +44,15 @@ def names():
 def meta(name):
     with open(os.path.join(ISO_SRC, name + ".c"), encoding="utf-8") as f:
         text = f.read()
-    out = {"veneer-log": [], "xen": None, "mem": 16, "domus": 1}
+    out = {"veneer-log": [], "xen": None, "mem": 16, "domus": 1,
+           "domu-args": ""}
     for key, value in META_RE.findall(text):
         if key == "veneer-log":
             out["veneer-log"].append(value)
         elif key == "xen":
             out["xen"] = value.split(None, 1)
+        elif key == "domu-args":
+            out["domu-args"] = value
         else:
             out[key] = int(value)
     return out
@@ -74,8 +79,9 @@ def test_isolation_on_veneer_as_domu(name):
     mods = ["%s domus=%s" % (kernel(DOMU_BUILD, "dom0_waiter"),
                              ",,".join(str(i) for i in range(1, n + 1)))]
     for i in range(1, n + 1):
-        mods.append("%s pvtest=%s iso_role=%d veneer.mem=%dM" %
-                    (kernel(ISO_BUILD, name), name, i, info["mem"]))
+        mods.append(("%s pvtest=%s iso_role=%d veneer.mem=%dM %s" %
+                     (kernel(ISO_BUILD, name), name, i, info["mem"],
+                      info["domu-args"])).rstrip())
     args = ["-m", "512M", "-smp", "2", "-kernel", qemu.VENEER_ELF,
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-append", "noreboot pt_audit domu_console",
