@@ -10,8 +10,19 @@
  * guest can call; a number that is not in it, or is beyond it, gets
  * -ENOSYS, and is logged once per number so that a guest probing for
  * features does not flood the console.  A call that fails with -EFAULT
- * (a guest pointer we could not use) is logged every time: it is always
- * a guest bug, and the line shows the hypervisor survived it.
+ * (a guest pointer we could not use) is logged every time, within the
+ * domain's log rate limit (common/log.c): it is always a guest bug, and
+ * the line shows the hypervisor survived it.
+ *
+ * Continuations (SECURITY.md invariant 7): a handler that has done its
+ * bounded share of a long job calls hypercall_continue() with the
+ * arguments of what is left, and returns.  Instead of a result, the guest
+ * then gets its `syscall` again: rip goes back over the 2-byte
+ * instruction and the argument registers hold the new arguments, so the
+ * call re-enters with the rest, after the scheduler and any pending
+ * event had their turn (Xen does the same).  Inside a multicall the
+ * entry's arguments are rewritten in the guest's array and the multicall
+ * itself continues from that entry.
  *
  * iret is the one hypercall that does not return a result: it replaces
  * the whole register frame (pv/iret.c), so it is dispatched on its own.
@@ -62,6 +73,49 @@ static const hypercall_fn_t hypercall_table[] = {
 	HC(event_channel_op, do_event_channel_op),
 	HC(physdev_op, do_physdev_op),
 };
+
+/* Per CPU: a continuation the running handler asked for.  No hypercall
+ * is preempted within the hypervisor, so the CPU identifies the call. */
+static struct {
+	bool pending;
+	unsigned int n;
+	unsigned long a[3];
+} cont[MAX_CPUS];
+
+/**
+ * hypercall_continue() - re-enter the running hypercall with these args
+ * @n:            how many of the first arguments change (1-3)
+ * @a0, @a1, @a2: the first @n arguments for the rest of the job (the
+ *                others are passed again unchanged)
+ *
+ * Return: 0, for the handler to return (the value is not seen).
+ */
+long hypercall_continue(unsigned int n, unsigned long a0, unsigned long a1,
+			unsigned long a2)
+{
+	unsigned int cpu = smp_processor_id();
+
+	cont[cpu].pending = true;
+	cont[cpu].n = n;
+	cont[cpu].a[0] = a0;
+	cont[cpu].a[1] = a1;
+	cont[cpu].a[2] = a2;
+	return 0;
+}
+
+/* Take the continuation the last dispatch asked for, if any: the
+ * changed arguments go into @a. */
+static bool take_continuation(unsigned long a[6])
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (!cont[cpu].pending)
+		return false;
+	cont[cpu].pending = false;
+	for (unsigned int i = 0; i < cont[cpu].n && i < 3; i++)
+		a[i] = cont[cpu].a[i];
+	return true;
+}
 
 /* Numbers >= 64 that were already logged (a few are enough). */
 static unsigned long big_unknown_logged[8];
@@ -115,11 +169,19 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
 	}
 	local_irq_enable();
 	r->rax = dispatch(v, nr, a);
-	local_irq_disable();
-	/* A bad guest pointer is always a guest bug: say so, once per call. */
+	/* A bad guest pointer is always a guest bug: say so, once per call
+	 * (with interrupts still on: a line takes a while to print). */
 	if ((long)r->rax == -EFAULT)
 		gprintk(LOG_WARN, v, "hypercall %lu(%#lx, %#lx, %#lx): -EFAULT",
 			nr, a[0], a[1], a[2]);
+	local_irq_disable();
+	if (take_continuation(a)) {
+		r->rip -= 2;		/* the `syscall` again */
+		r->rax = nr;
+		r->rdi = a[0];		/* unchanged ones are copies */
+		r->rsi = a[1];
+		r->rdx = a[2];
+	}
 }
 
 /**
@@ -147,6 +209,18 @@ long do_multicall(unsigned long calls, unsigned long nr)
 			e.result = -EINVAL;
 		else
 			e.result = dispatch(v, e.op, a);
+		if (take_continuation(a)) {
+			/* The entry goes on with its new arguments, and the
+			 * multicall from this entry. */
+			for (int j = 0; j < 3; j++)
+				e.args[j] = a[j];	/* a[] began as e.args */
+			if (copy_to_guest(addr + __builtin_offsetof(
+					  struct multicall_entry, args),
+					  e.args, 3 * sizeof(e.args[0])))
+				return -EFAULT;
+			return hypercall_continue(2, addr,
+						  (unsigned int)nr - i, 0);
+		}
 		if (copy_to_guest(addr + __builtin_offsetof(
 				  struct multicall_entry, result),
 				  &e.result, sizeof(e.result)))

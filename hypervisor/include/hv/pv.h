@@ -66,6 +66,8 @@ long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
 
 /* pv/hypercall.c */
 void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
+long hypercall_continue(unsigned int n, unsigned long a0, unsigned long a1,
+			unsigned long a2);
 
 /* pv/mm-ops.c */
 void pv_mm_init(struct domain *d);
