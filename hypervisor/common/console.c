@@ -14,10 +14,10 @@
  * that already runs with them off (a trap path, an interrupt handler)
  * keeps them off while it prints.  Waiting for the lock, too, is done
  * with the writer's interrupt state (they are turned off only for each
- * try and around the hand-over).  An interrupt
- * handler that logs on the CPU that holds the lock cannot wait for it
- * (it would wait for itself): its line goes out at once, in the middle
- * of the interrupted one, which is better than a hang.
+ * try and around the hand-over).  An interrupt handler that logs on the
+ * CPU that holds the lock cannot wait for it (it would wait for itself):
+ * its line goes out at once, in the middle of the interrupted one, which
+ * is better than a hang.
  */
 #include <hv/console.h>
 #include <hv/smp.h>
