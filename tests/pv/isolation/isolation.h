@@ -18,6 +18,8 @@
  *                         "iso_role=<i>" on its command line (iso_role())
  *   domu-args: <words>    added to each domU's command line on Veneer
  *                         (e.g. veneer.affinity=1: all on one CPU)
+ *   veneer-end: crash     on Veneer each domU crashes on purpose: no
+ *                         verdict, "dN shutdown: crash" (default poweroff)
  */
 #ifndef ISOLATION_H
 #define ISOLATION_H
