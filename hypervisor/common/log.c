@@ -12,12 +12,14 @@
  * paths it reaches, and its own console output (pv/console_io.c) -- are
  * rate limited per domain, so that a guest cannot monopolise the serial
  * line (and with it every CPU that logs): a token bucket of
- * GUEST_LOG_BURST lines refilled at GUEST_LOG_PER_SEC lines a second.  A
- * line without a token is counted, not printed, and the next line that
- * gets one is preceded by "(dN) N lines suppressed".  The first line
- * from each gprintk() call site (up to GUEST_LOG_SITES of them) passes
- * without a token, so that a refusal logged once per domain is never
- * lost to an earlier flood.  dom0 is trusted and not limited.
+ * GUEST_LOG_BURST lines refilled at GUEST_LOG_PER_SEC lines a second (a
+ * domU's whole Linux boot log fits in the burst; a flood is held to a
+ * part of what the serial line carries).  A line without a token is
+ * counted, not printed, and the next line that gets one is preceded by
+ * "(dN) N lines suppressed".  The first line from each gprintk() call
+ * site (up to GUEST_LOG_SITES of them) passes without a token, so that a
+ * refusal logged once per domain is never lost to an earlier flood.
+ * dom0 is trusted and not limited.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -94,8 +96,8 @@ void log_msg(int level, const char *fmt, ...)
 
 /* --- per-domain rate limit of guest-triggered lines -------------------- */
 
-#define GUEST_LOG_BURST		200
-#define GUEST_LOG_PER_SEC	50
+#define GUEST_LOG_BURST		1000
+#define GUEST_LOG_PER_SEC	100
 #define GUEST_LOG_NS_PER_LINE	(1000000000LL / GUEST_LOG_PER_SEC)
 #define GUEST_LOG_SITES		32	/* call sites with a free first line */
 
