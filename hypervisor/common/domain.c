@@ -126,16 +126,13 @@ struct domain *domain_create(domid_t id, bool privileged)
  * off the CPUs (vcpu_runnable()); vcpu_sleep_sync() makes a CPU running
  * one reschedule (an IPI) and waits until its state is saved.  The
  * caller's own vCPU, if it is one of @d's, stops when the caller calls
- * schedule().  Waits with interrupts on: the other CPU may be waiting
- * for this one (smp_call()).
+ * schedule().  Called with interrupts on (domain_shutdown()): the other
+ * CPU may be waiting for this one (smp_call()).
  */
 static void stop_vcpus(struct domain *d)
 {
 	struct vcpu *curr = current_vcpu();
-	unsigned long flags;
 
-	flags = local_irq_save();
-	local_irq_enable();
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
 
@@ -149,7 +146,6 @@ static void stop_vcpus(struct domain *d)
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i])
 			pv_stop_singleshot(d->vcpu[i]);
-	local_irq_restore(flags);
 }
 
 /* Drop what @d's vCPUs hold: base pointers and vcpu_info frames. */
@@ -353,6 +349,7 @@ void domain_destroy(struct domain *d)
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	struct vcpu *curr = current_vcpu();
+	unsigned long flags;
 	unsigned int code;
 
 	if (__atomic_exchange_n(&d->is_dying, true, __ATOMIC_ACQ_REL)) {
@@ -361,6 +358,17 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 			schedule();
 		return;
 	}
+	/*
+	 * The rest waits for other CPUs (vcpu_sleep_sync(), flush IPIs)
+	 * and takes locks -- d->pt_lock for the audit and the teardown --
+	 * whose holder may be another vCPU of @d waiting for this CPU to
+	 * answer its TLB-flush IPI.  A crash comes here from a trap, with
+	 * interrupts off: turn them on for all of it (SECURITY.md,
+	 * invariant 8), and give a caller that is not one of @d's vCPUs
+	 * its own state back.
+	 */
+	flags = local_irq_save();
+	local_irq_enable();
 	log_info("d%u shutdown: %s", d->id, shutdown_reason_name(reason));
 	if (opt_pt_audit && d->pt.mem) {
 		spin_lock(&d->pt_lock);
@@ -396,6 +404,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	domain_destroy(d);
 	if (curr && curr->domain == d)
 		schedule();
+	local_irq_restore(flags);
 }
 
 /**

@@ -7,10 +7,26 @@
  * log_msg() adds the "(veneer) " prefix that tells hypervisor lines apart
  * from guest output on the same serial port, and drops messages above the
  * loglvl threshold.
+ *
+ * Lines an unprivileged guest can make us print -- gprintk() from the
+ * paths it reaches, and its own console output (pv/console_io.c) -- are
+ * rate limited per domain, so that a guest cannot monopolise the serial
+ * line (and with it every CPU that logs): a token bucket of
+ * GUEST_LOG_BURST lines refilled at GUEST_LOG_PER_SEC lines a second (a
+ * domU's whole Linux boot log fits in the burst; a flood is held to a
+ * part of what the serial line carries).  A line without a token is
+ * counted, not printed, and the next line that gets one is preceded by
+ * "(dN) N lines suppressed".  The first line from each gprintk() call
+ * site (up to GUEST_LOG_SITES of them) passes without a token, so that a
+ * refusal logged once per domain is never lost to an earlier flood.
+ * dom0 is trusted and not limited.
  */
 #include <hv/console.h>
+#include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/log.h>
+#include <hv/spinlock.h>
+#include <hv/time.h>
 
 #define LINE_MAX	512
 
@@ -76,4 +92,151 @@ void log_msg(int level, const char *fmt, ...)
 		buf[len] = '\0';
 	}
 	console_write(buf, len);
+}
+
+/* --- per-domain rate limit of guest-triggered lines -------------------- */
+
+#define GUEST_LOG_BURST		1000
+#define GUEST_LOG_PER_SEC	100
+#define GUEST_LOG_NS_PER_LINE	(1000000000LL / GUEST_LOG_PER_SEC)
+#define GUEST_LOG_SITES		32	/* call sites with a free first line */
+
+struct log_bucket {
+	bool used;
+	unsigned int tokens;
+	s_time_t stamp;			/* when the last token was added */
+	unsigned long suppressed;	/* since the last line printed */
+	unsigned int nr_sites;
+	const void *site[GUEST_LOG_SITES];	/* those already seen */
+};
+
+static struct log_bucket buckets[MAX_DOMAINS];
+static spinlock_t bucket_lock = SPINLOCK_INIT;
+
+/* The first line from @site for @b: it passes without a token.  Bounded:
+ * a domain gets at most GUEST_LOG_SITES such lines in its life.  So a
+ * refusal that logs once per domain is never the line a flood drowned. */
+static bool first_from_site(struct log_bucket *b, const void *site)
+{
+	unsigned int i;
+
+	if (!site)
+		return false;
+	for (i = 0; i < b->nr_sites; i++)
+		if (b->site[i] == site)
+			return false;
+	if (i == GUEST_LOG_SITES)
+		return false;
+	b->site[b->nr_sites++] = site;
+	return true;
+}
+
+/**
+ * guest_log_charge() - may domain @domid print one more line?
+ * @domid:      the domain the line is due to
+ * @privileged: dom0 (never limited)
+ * @site:       the line's call site (its format), or NULL
+ * @suppressed: out: lines dropped before this one, to report first
+ *
+ * Return: true to print the line, false if it is dropped (and counted).
+ */
+bool guest_log_charge(unsigned int domid, bool privileged, const void *site,
+		      unsigned long *suppressed)
+{
+	struct log_bucket *b;
+	unsigned long flags;
+	s_time_t now;
+	bool ok;
+
+	*suppressed = 0;
+	if (privileged || domid >= MAX_DOMAINS)
+		return true;
+	now = NOW();
+	b = &buckets[domid];
+	flags = spin_lock_irqsave(&bucket_lock);
+	if (!b->used) {
+		b->used = true;
+		b->tokens = GUEST_LOG_BURST;
+		b->stamp = now;
+		b->nr_sites = 0;
+	} else if (now - b->stamp >= GUEST_LOG_NS_PER_LINE) {
+		s_time_t lines = (now - b->stamp) / GUEST_LOG_NS_PER_LINE;
+
+		if (lines >= GUEST_LOG_BURST - b->tokens) {
+			b->tokens = GUEST_LOG_BURST;
+			b->stamp = now;
+		} else {
+			b->tokens += lines;
+			b->stamp += lines * GUEST_LOG_NS_PER_LINE;
+		}
+	}
+	ok = first_from_site(b, site);
+	if (!ok && b->tokens) {
+		b->tokens--;
+		ok = true;
+	}
+	if (ok) {
+		*suppressed = b->suppressed;
+		b->suppressed = 0;
+	} else {
+		b->suppressed++;
+	}
+	spin_unlock_irqrestore(&bucket_lock, flags);
+	return ok;
+}
+
+/**
+ * guest_log_report_suppressed() - the "lines suppressed" summary
+ * @domid: the domain
+ * @n:     how many (nothing is printed for 0)
+ */
+void guest_log_report_suppressed(unsigned int domid, unsigned long n)
+{
+	if (n)
+		log_msg(LOG_WARN, "(d%u) %lu lines suppressed (rate limit)",
+			domid, n);
+}
+
+/**
+ * guest_log_forget() - domain @domid is gone: its summary, a fresh bucket
+ * @domid: the domain
+ */
+void guest_log_forget(unsigned int domid)
+{
+	unsigned long flags, n = 0;
+
+	if (domid >= MAX_DOMAINS)
+		return;
+	flags = spin_lock_irqsave(&bucket_lock);
+	if (buckets[domid].used)
+		n = buckets[domid].suppressed;
+	buckets[domid].used = false;
+	buckets[domid].suppressed = 0;
+	spin_unlock_irqrestore(&bucket_lock, flags);
+	guest_log_report_suppressed(domid, n);
+}
+
+/**
+ * guest_log_msg() - a log line a guest's action caused (gprintk())
+ * @domid:      the guest
+ * @privileged: dom0: never rate limited
+ * @level:      as for log_msg()
+ * @fmt:        format; also names the call site
+ */
+void guest_log_msg(unsigned int domid, bool privileged, int level,
+		   const char *fmt, ...)
+{
+	char buf[LINE_MAX];
+	unsigned long suppressed;
+	va_list ap;
+
+	if (level > log_threshold)
+		return;
+	if (!guest_log_charge(domid, privileged, fmt, &suppressed))
+		return;
+	guest_log_report_suppressed(domid, suppressed);
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_msg(level, "%s", buf);
 }

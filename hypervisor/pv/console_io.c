@@ -7,7 +7,10 @@
  * straight to our serial line, unprefixed, as on Xen.  The count is an
  * unsigned int in the ABI; there is no length limit: the buffer is copied
  * in small chunks until it is used up or a chunk cannot be read, which
- * gives -EFAULT after whatever came before it was written.
+ * gives -EFAULT after whatever came before it was written.  The work of
+ * one entry is bounded (WRITE_BUDGET bytes): a longer write continues
+ * by hypercall continuation (pv/hypercall.c), so the scheduler and
+ * events get their turn between budgets, as on Xen.
  *
  * Input goes to the initial domain only.  Once it binds VIRQ_CONSOLE (its
  * hvc driver does, contract §15.2) a timer on CPU0 polls the serial port
@@ -33,6 +36,7 @@
 #include <hv/timer.h>
 
 #define CHUNK	128
+#define WRITE_BUDGET	(16 * CHUNK)	/* bytes per entry, then continue */
 #define RING	1024		/* power of two */
 #define POLL_NS	MILLISECS(10)
 
@@ -125,12 +129,19 @@ struct domu_line {
 static struct domu_line domu_lines[MAX_DOMAINS];
 static spinlock_t domu_line_lock = SPINLOCK_INIT;
 
-/* Print @l as one line of domain @id; domu_line_lock held. */
+/* Print @l as one line of domain @id, within the domain's rate limit
+ * (common/log.c); domu_line_lock held. */
 static void domu_line_flush(domid_t id, struct domu_line *l)
 {
 	char out[DOMU_LINE + 16];
+	unsigned long suppressed;
 	int n;
 
+	if (!guest_log_charge(id, false, NULL, &suppressed)) {
+		l->len = 0;
+		return;
+	}
+	guest_log_report_suppressed(id, suppressed);
 	n = snprintf(out, sizeof(out), "(d%u) %.*s\n", id, (int)l->len,
 		     l->buf);
 	console_write(out, (size_t)n < sizeof(out) ? (size_t)n :
@@ -142,6 +153,7 @@ static long domu_console_write(struct domain *d, unsigned int count,
 			       unsigned long buf)
 {
 	struct domu_line *l = &domu_lines[d->id];
+	unsigned int budget = WRITE_BUDGET;
 	char chunk[CHUNK];
 
 	if (!opt_domu_console) {
@@ -155,10 +167,15 @@ static long domu_console_write(struct domain *d, unsigned int count,
 	}
 	while (count) {
 		unsigned int n = count < CHUNK ? count : CHUNK;
-		unsigned long missed, flags;
+		unsigned long missed;
 
+		if (!budget)
+			return hypercall_continuation(__HYPERVISOR_console_io,
+					3, CONSOLEIO_write, count, buf, 0, 0);
+		budget -= n;
 		missed = copy_from_guest_partial(chunk, buf, n);
-		flags = spin_lock_irqsave(&domu_line_lock);
+		/* Interrupts stay on: a line takes milliseconds to print. */
+		spin_lock(&domu_line_lock);
 		for (unsigned int i = 0; i < n - missed; i++) {
 			char c = chunk[i];
 
@@ -175,7 +192,7 @@ static long domu_console_write(struct domain *d, unsigned int count,
 			if (l->len == DOMU_LINE)
 				domu_line_flush(d->id, l);
 		}
-		spin_unlock_irqrestore(&domu_line_lock, flags);
+		spin_unlock(&domu_line_lock);
 		if (missed)
 			return -EFAULT;
 		buf += n;
@@ -192,12 +209,13 @@ static long domu_console_write(struct domain *d, unsigned int count,
 void domu_console_gone(struct domain *d)
 {
 	struct domu_line *l = &domu_lines[d->id];
-	unsigned long flags = spin_lock_irqsave(&domu_line_lock);
 
+	spin_lock(&domu_line_lock);
 	if (l->len)
 		domu_line_flush(d->id, l);
 	l->refused_logged = false;
-	spin_unlock_irqrestore(&domu_line_lock, flags);
+	spin_unlock(&domu_line_lock);
+	guest_log_forget(d->id);
 }
 
 /**
@@ -209,6 +227,7 @@ void domu_console_gone(struct domain *d)
 long do_console_io(unsigned long cmd, unsigned long count, unsigned long buf)
 {
 	struct vcpu *v = current_vcpu();
+	unsigned int budget = WRITE_BUDGET;
 	char chunk[CHUNK];
 	unsigned int left = count;
 
@@ -220,6 +239,11 @@ long do_console_io(unsigned long cmd, unsigned long count, unsigned long buf)
 			unsigned int n = left < CHUNK ? left : CHUNK;
 			unsigned long missed;
 
+			if (!budget)
+				return hypercall_continuation(
+					__HYPERVISOR_console_io, 3,
+					CONSOLEIO_write, left, buf, 0, 0);
+			budget -= n;
 			missed = copy_from_guest_partial(chunk, buf, n);
 			console_write(chunk, n - missed);
 			if (missed)

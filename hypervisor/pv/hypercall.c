@@ -10,8 +10,9 @@
  * guest can call; a number that is not in it, or is beyond it, gets
  * -ENOSYS, and is logged once per number so that a guest probing for
  * features does not flood the console.  A call that fails with -EFAULT
- * (a guest pointer we could not use) is logged every time: it is always
- * a guest bug, and the line shows the hypervisor survived it.
+ * (a guest pointer we could not use) is logged every time, within the
+ * domain's log rate limit (common/log.c): it is always a guest bug, and
+ * the line shows the hypervisor survived it.
  *
  * iret is the one hypercall that does not return a result: it replaces
  * the whole register frame (pv/iret.c), so it is dispatched on its own.
@@ -197,6 +198,12 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
 	h->cont = false;
 	local_irq_enable();
 	r->rax = dispatch(v, nr, a);
+	if (!h->cont && (long)r->rax == -EFAULT)
+		/* A bad guest pointer is always a guest bug: say so, once
+		 * per call (with interrupts still on: a line takes a while
+		 * to print). */
+		gprintk(LOG_WARN, v, "hypercall %lu(%#lx, %#lx, %#lx): -EFAULT",
+			nr, a[0], a[1], a[2]);
 	local_irq_disable();
 	if (h->cont) {
 		/* Back onto the `syscall`, with the rest of the work. */
@@ -209,10 +216,6 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
 			*reg[i] = h->args[i];
 		return;
 	}
-	/* A bad guest pointer is always a guest bug: say so, once per call. */
-	if ((long)r->rax == -EFAULT)
-		gprintk(LOG_WARN, v, "hypercall %lu(%#lx, %#lx, %#lx): -EFAULT",
-			nr, a[0], a[1], a[2]);
 }
 
 /**

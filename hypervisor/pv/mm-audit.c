@@ -56,7 +56,10 @@ static void audit_walk(struct domain *d, unsigned long mfn, unsigned int level,
  * Every live table must pass pt_check_table() (I2, I3, I5-I9), and every
  * type count of the domain's frames must equal what the pins, the base
  * pointers and the entries of live tables account for (I4), recounted
- * here from scratch.  Caller holds d->pt_lock.
+ * here from scratch.  Caller holds d->pt_lock, taken with interrupts on
+ * (the shutdown and crash path turns them on first, common/domain.c):
+ * its holder may be another vCPU of the domain, waiting for this CPU to
+ * answer a TLB-flush IPI.
  *
  * Return: the number of broken invariants (0 = all kept).
  */

@@ -13,7 +13,9 @@ behaviour honest.
 A kernel describes itself in its source (see tests/pv/isolation/
 isolation.h): `veneer-log:` lines the hypervisor must print, `xen: skip`
 or `xen: xfail` with a reason, `mem:` for the domU's memory in MiB,
-`domus:` to boot several copies, `domu-args:` for more domU options.
+`domus:` for how many copies, `domu-args:` for words added to each domU's
+command line on Veneer (e.g. `veneer.affinity=1`), `veneer-end: crash` for
+a kernel that crashes on purpose on Veneer (no verdict, "shutdown: crash").
 """
 
 import glob
@@ -31,8 +33,8 @@ DOMU_BUILD = os.path.join(qemu.BUILD, "tests", "pv", "domu")
 EXIT_POWEROFF = 33
 TIMEOUT = 300
 
-META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem|domus|domu-args):"
-                     r"\s*(.*?)\s*$", re.M)
+META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem|domus|domu-args|"
+                     r"veneer-end):\s*(.*?)\s*$", re.M)
 
 
 def names():
@@ -44,13 +46,13 @@ def meta(name):
     with open(os.path.join(ISO_SRC, name + ".c"), encoding="utf-8") as f:
         text = f.read()
     out = {"veneer-log": [], "xen": None, "mem": 16, "domus": 1,
-           "domu-args": ""}
+           "domu-args": "", "veneer-end": "poweroff"}
     for key, value in META_RE.findall(text):
         if key == "veneer-log":
             out["veneer-log"].append(value)
         elif key == "xen":
             out["xen"] = value.split(None, 1)
-        elif key == "domu-args":
+        elif key in ("domu-args", "veneer-end"):
             out[key] = value
         else:
             out[key] = int(value)
@@ -93,9 +95,12 @@ def test_isolation_on_veneer_as_domu(name):
     for d in range(1, n + 1):
         verdict = re.search(r"\(d%d\) Test result: (SUCCESS|FAILURE)"
                             r"([^\r\n]*)" % d, log)
-        assert verdict, "d%d gave no verdict:\n%s" % (d, log[-3000:])
-        assert verdict.group(1) == "SUCCESS", verdict.group(2)
-        assert "d%d shutdown: poweroff" % d in log
+        if info["veneer-end"] == "crash":
+            assert not verdict, verdict.group(0)
+        else:
+            assert verdict, "d%d gave no verdict:\n%s" % (d, log[-3000:])
+            assert verdict.group(1) == "SUCCESS", verdict.group(2)
+        assert "d%d shutdown: %s" % (d, info["veneer-end"]) in log
         # every page of the domU came back, none kept
         assert re.search(r"d%d destroyed: %d pages freed\r?\n" %
                          (d, info["mem"] << 8), log), \

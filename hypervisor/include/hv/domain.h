@@ -146,8 +146,10 @@ void vcpu_free(struct vcpu *v);
 /* The vCPU running on this CPU, NULL when idle (common/sched.c). */
 struct vcpu *current_vcpu(void);
 
-/* Guest log lines: "(veneer) (d0v0) ..." */
+/* Guest log lines: "(veneer) (d0v0) ...", rate limited for a domU
+ * (common/log.c). */
 #define gprintk(lvl, v, fmt, ...) \
-	log_msg(lvl, "(d%uv%u) " fmt, (v)->domain->id, (v)->id, ##__VA_ARGS__)
+	guest_log_msg((v)->domain->id, (v)->domain->is_privileged, lvl, \
+		      "(d%uv%u) " fmt, (v)->domain->id, (v)->id, ##__VA_ARGS__)
 
 #endif /* HV_DOMAIN_H */

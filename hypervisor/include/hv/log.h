@@ -23,6 +23,15 @@ void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
 void log_msg(int level, const char *fmt, ...) __printf(2, 3);
 
+/* Lines a guest can cause: rate limited per unprivileged domain
+ * (common/log.c).  gprintk() (hv/domain.h) is the usual way in. */
+void guest_log_msg(unsigned int domid, bool privileged, int level,
+		   const char *fmt, ...) __printf(4, 5);
+bool guest_log_charge(unsigned int domid, bool privileged, const void *site,
+		      unsigned long *suppressed);
+void guest_log_report_suppressed(unsigned int domid, unsigned long n);
+void guest_log_forget(unsigned int domid);
+
 #define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)

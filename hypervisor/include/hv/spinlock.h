@@ -3,7 +3,11 @@
  * Ticket spinlocks.  A CPU takes a ticket and waits until the lock's
  * "serving" number reaches it, so waiters are served in order and none
  * starves.  The _irqsave variants also disable interrupts, for locks that
- * interrupt handlers take too (console, timer queues, allocator).
+ * interrupt handlers take too (timer queues, allocator), and
+ * spin_unlock_irqrestore() puts the interrupt flag back as it was, on or
+ * off.  Never spin with interrupts off on a lock whose holder may be
+ * waiting for this CPU to answer an IPI (a TLB flush): take such a lock
+ * with interrupts on (SECURITY.md, invariant 8).
  */
 #ifndef HV_SPINLOCK_H
 #define HV_SPINLOCK_H
@@ -30,6 +34,17 @@ static inline void spin_lock(spinlock_t *l)
 
 	while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != t)
 		cpu_relax();
+}
+
+/* Take the lock if it is free right now; never waits. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	u32 t = __atomic_load_n(&l->serving, __ATOMIC_RELAXED);
+	u32 expect = t;
+
+	return __atomic_compare_exchange_n(&l->next, &expect, t + 1, false,
+					   __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 static inline void spin_unlock(spinlock_t *l)

@@ -16,7 +16,10 @@
  *   mem: <MiB>            each domU's memory (default 16)
  *   domus: <n>            boot n copies as d1..dn (default 1); each gets
  *                         "iso_role=<i>" on its command line (iso_role())
- *   domu-args: <options>  more options for each domU (veneer.affinity=1)
+ *   domu-args: <words>    added to each domU's command line on Veneer
+ *                         (e.g. veneer.affinity=1: all on one CPU)
+ *   veneer-end: crash     on Veneer each domU crashes on purpose: no
+ *                         verdict, "dN shutdown: crash" (default poweroff)
  */
 #ifndef ISOLATION_H
 #define ISOLATION_H

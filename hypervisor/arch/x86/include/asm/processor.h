@@ -135,10 +135,13 @@ static inline unsigned long local_irq_save(void)
 	return f;
 }
 
+/* Put the interrupt flag back as local_irq_save() found it: on or off. */
 static inline void local_irq_restore(unsigned long f)
 {
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
+	else
+		local_irq_disable();
 }
 
 static inline bool local_irq_is_enabled(void)
