@@ -297,15 +297,9 @@ static void release(struct copy_side *side)
 {
 	if (side->rd)
 		unpin_entry(side->rd, side->ref, side->write);
-	/*
-	 * The last reference only if the owner gave the frame back in the
-	 * instant between our get_page() and its own check of the count
-	 * (decrease_reservation wants the frame otherwise unreferenced):
-	 * then the frame stays out of the pool, which is safe.
-	 */
-	if (side->pg && put_page(side->pg))
-		log_warn("grant copy: frame %#lx lost its owner meanwhile",
-			 side->mfn);
+	/* The last reference if its owner died meanwhile: freed now. */
+	if (side->pg)
+		put_page_and_free(side->pg);
 }
 
 static int copy_one(struct domain *d, struct gnttab_copy *op)

@@ -21,11 +21,19 @@
  * Ballooning: decrease_reservation takes frames back from a PV guest
  * (it names them by MFN: a PV guest's frame numbers are machine ones),
  * but only frames nothing maps or uses any more (the allocation is their
- * only reference and they have no type), so a guest cannot free memory
- * out from under a page table; populate_physmap gives frames back, up
- * to the size the domain was built with, and writes their MFNs over the
- * PFNs the guest asked for.  Both keep the P2M and M2P in step.  The
- * rest (exchange, add_to_physmap, ...) answers -ENOSYS, logged once.
+ * only reference, checked in the same compare-and-swap that lets the
+ * frame go, so a mapping made meanwhile makes it fail), so a guest
+ * cannot free memory out from under a page table; populate_physmap gives
+ * frames back, up to the size the domain was built with, and writes
+ * their MFNs over the PFNs the guest asked for.  Both keep the P2M and
+ * M2P in step.  The rest (exchange, add_to_physmap, ...) answers
+ * -ENOSYS, logged once.
+ *
+ * Frames leaving their owner (here, at domain destroy, or at the last
+ * reference of a frame its owner let go while something still held it)
+ * all go back to the heap the same way, through guest_frame_free() or a
+ * struct frame_batch: the frame is scrubbed, leaves the M2P and is
+ * freed.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -78,8 +86,97 @@ static long put_map(unsigned long arg, const struct e820_entry *e,
 
 static spinlock_t balloon_lock = SPINLOCK_INIT;
 
-/* Give one frame of @d back to the heap, if nothing else holds it. */
-static bool release_frame(struct domain *d, unsigned long mfn)
+/* --- frames leaving their owner ---------------------------------------- */
+
+/* Word stores: the byte loop of memset() is slow under emulation. */
+static void scrub_page(void *va)
+{
+	u64 *p = va;
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		WRITE_ONCE(p[i], 0);
+}
+
+/**
+ * frame_batch_init() - an empty batch of frames to give back
+ * @b: the batch
+ */
+void frame_batch_init(struct frame_batch *b)
+{
+	list_init(&b->frames);
+	b->n = 0;
+}
+
+/**
+ * frame_batch_add() - a frame with no reference left joins @b
+ * @b:  the batch
+ * @pg: the frame: put_page(), put_allocation() or
+ *      put_allocation_if_unused() just said it has no reference left
+ *
+ * Nothing of the frame is touched before frame_batch_free(): a stale
+ * TLB entry may still reach it.
+ */
+void frame_batch_add(struct frame_batch *b, struct page_info *pg)
+{
+	list_add_tail(&pg->list, &b->frames);
+	b->n++;
+}
+
+/**
+ * frame_batch_free() - give @b's frames back to the heap
+ * @b: the batch; empty afterwards
+ *
+ * Each frame is scrubbed, leaves the M2P and its owner, and is freed.
+ */
+void frame_batch_free(struct frame_batch *b)
+{
+	while (!list_empty(&b->frames)) {
+		struct page_info *pg = list_entry(b->frames.next,
+						  struct page_info, list);
+		unsigned long mfn = page_to_mfn(pg);
+
+		list_del(&pg->list);
+		scrub_page(__va((paddr_t)mfn << PAGE_SHIFT));
+		WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
+		pg->owner = DOMID_NONE;
+		free_pages(pg, 0);
+	}
+	b->n = 0;
+}
+
+/**
+ * guest_frame_free() - give back one frame that has no reference left
+ * @pg: the frame (see frame_batch_add())
+ */
+void guest_frame_free(struct page_info *pg)
+{
+	struct frame_batch b;
+
+	frame_batch_init(&b);
+	frame_batch_add(&b, pg);
+	frame_batch_free(&b);
+}
+
+/**
+ * put_page_and_free() - drop a general reference, freeing on the last
+ * @pg: a frame the caller holds a reference on
+ */
+void put_page_and_free(struct page_info *pg)
+{
+	if (put_page(pg))
+		guest_frame_free(pg);
+}
+
+/* --- the reservation ---------------------------------------------------- */
+
+/*
+ * Let one frame of @d go into @b, if nothing else holds it.  The owner
+ * check and the compare-and-swap are not one step, but under balloon_lock
+ * only we drop allocation references of a live domain's frames, so the
+ * frame cannot change hands in between.
+ */
+static bool release_frame(struct domain *d, unsigned long mfn,
+			  struct frame_batch *b)
 {
 	struct page_info *pg;
 	unsigned long pfn;
@@ -87,48 +184,51 @@ static bool release_frame(struct domain *d, unsigned long mfn)
 	if (mfn >= max_page)
 		return false;
 	pg = mfn_to_page(mfn);
-	if (READ_ONCE(pg->owner) != d->id ||
-	    !(READ_ONCE(pg->count_info) & PGC_allocated) ||
-	    page_refcount(pg) != 1 || page_type_count(pg) != 0)
+	if (READ_ONCE(pg->owner) != d->id)
+		return false;
+	if (page_type_count(pg) != 0 || !put_allocation_if_unused(pg))
 		return false;
 	pfn = M2P_RW[mfn];
 	if (pfn < d->nr_pages && d->p2m[pfn] == mfn)
 		d->p2m[pfn] = M2P_INVALID;
 	WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
-	if (put_page(pg)) {		/* the allocation's reference */
-		pg->owner = DOMID_NONE;
-		free_pages(pg, 0);
-	}
+	frame_batch_add(b, pg);
 	return true;
 }
 
 static long decrease_reservation(struct domain *d,
 				 struct xen_memory_reservation *r)
 {
+	struct frame_batch b;
 	unsigned long i, j;
 	xen_pfn_t mfn;
+	long rc = 0;
 
 	if (r->extent_order > MAX_EXTENT_ORDER)
 		return -EINVAL;
 	/* The guest unmapped these frames, but a TLB anywhere may still
 	 * translate to them: no frame leaves the domain before a flush. */
 	pv_flush_domain(d);
+	frame_batch_init(&b);
 	for (i = 0; i < r->nr_extents; i++) {
 		if (copy_from_guest(&mfn, r->extent_start + i * sizeof(mfn),
-				    sizeof(mfn)))
-			return i ? (long)i : -EFAULT;
+				    sizeof(mfn))) {
+			rc = i ? 0 : -EFAULT;
+			break;
+		}
 		if (mfn >= max_page || (1UL << r->extent_order) > max_page - mfn)
 			break;
 		spin_lock(&balloon_lock);
 		for (j = 0; j < (1UL << r->extent_order); j++)
-			if (!release_frame(d, mfn + j))
+			if (!release_frame(d, mfn + j, &b))
 				break;
 		d->ballooned += j;
 		spin_unlock(&balloon_lock);
 		if (j != (1UL << r->extent_order))
 			break;
 	}
-	return (long)i;
+	frame_batch_free(&b);
+	return rc ? rc : (long)i;
 }
 
 static long populate_physmap(struct domain *d,

@@ -149,11 +149,22 @@ static bool hv_foreign(const struct pt_domain *pd, unsigned long mfn, u64 pte)
 	return gnttab_foreign_ok(d, mfn, pte & PTE_RW, pd->auditing);
 }
 
+/*
+ * An entry dropped the last reference of a frame: its owner had let it
+ * go (ballooned, or the owner died) while this mapping still held it.
+ * It goes back to the heap now, through the common free path.
+ */
+static void hv_released(unsigned long mfn)
+{
+	guest_frame_free(mfn_to_page(mfn));
+}
+
 static const struct pt_mem_ops hv_pt_ops = {
 	.page = hv_page,
 	.map = hv_map,
 	.unmap = hv_unmap,
 	.foreign = hv_foreign,
+	.released = hv_released,
 	.leave_writable = hv_leave_writable,
 	/* No xen_ro: the M2P is reached through the hypervisor's slots. */
 };
