@@ -8,10 +8,17 @@
  * table up at boot whether or not it has PV devices (contract §16.1):
  * query_size for how many frames it may have, set_version to stay on
  * v1, setup_table for the frames' MFNs, which it then maps into its own
- * address space with mmu_update.  So the frames are ordinary frames owned
- * by the domain (not in its P2M), which every mapping check accepts as
- * the domain's own; we keep the list so that a later, larger setup_table
- * returns the same frames first, as Linux requires.
+ * address space with mmu_update.  So the frames are owned by the domain
+ * (not in its P2M), which every mapping check accepts as the domain's
+ * own; but, as on Xen, they are hypervisor pages shared with it, not its
+ * memory: flagged PGC_heap, so decrease_reservation refuses them and the
+ * domain's destroy does not count them, and held by the table with a
+ * writable type reference for as long as the domain lives, so they can
+ * never become a page table or descriptor page (we write flag bits into
+ * them).  gnttab_domain_destroy() lets them go; a mapping the domain
+ * still has frees them at its last reference.  We keep the list so that
+ * a later, larger setup_table returns the same frames first, as Linux
+ * requires.
  *
  * The grantee uses an entry in two ways:
  *
@@ -143,6 +150,11 @@ static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
 			return -ENOMEM;
 		memset(__va(page_to_mfn(pg) << PAGE_SHIFT), 0, PAGE_SIZE);
 		assign_page(pg, d->id);
+		__atomic_fetch_or(&pg->count_info, PGC_heap, __ATOMIC_RELEASE);
+		/* A fresh frame: the type is free to take. */
+		if (get_page_type(pg, PGT_writable_page) == 1)
+			__atomic_fetch_or(&pg->type_info, PGT_validated,
+					  __ATOMIC_RELEASE);
 		gt->mfn[gt->nr_frames++] = page_to_mfn(pg);
 	}
 	return 0;
@@ -602,8 +614,8 @@ static long unmap_grant_ref(struct vcpu *v, unsigned long uop,
  * @d's L1 entry until its memory is relinquished).  As a granter: it no
  * longer has a table, so nothing more can be mapped or copied from it;
  * others' handles on its grants stay until they unmap (unmap_one() then
- * only takes its own entry down).  The table's frames are @d's and go
- * with its memory.
+ * only takes its own entry down).  The table lets its frames go; those
+ * @d still maps are freed when its page tables go.
  */
 void gnttab_domain_destroy(struct domain *d)
 {
@@ -627,6 +639,14 @@ void gnttab_domain_destroy(struct domain *d)
 	gt->nr_maps = 0;
 	WRITE_ONCE(d->gnttab, NULL);
 	spin_unlock(&gnttab_lock);
+	for (unsigned int i = 0; i < gt->nr_frames; i++) {
+		struct page_info *pg = mfn_to_page(gt->mfn[i]);
+
+		put_page_type(pg);
+		/* Still mapped by @d's own tables: freed when they go. */
+		if (put_allocation(pg))
+			guest_frame_free(pg);
+	}
 	free_heap_pages(gt->maptrack, MAPTRACK_ORDER);
 	free_heap_pages(gt->active, ACTIVE_ORDER);
 	free_heap_pages(gt, 0);

@@ -26,8 +26,9 @@
  * cannot free memory out from under a page table; populate_physmap gives
  * frames back, up to the size the domain was built with, and writes
  * their MFNs over the PFNs the guest asked for.  Both keep the P2M and
- * M2P in step.  The rest (exchange, add_to_physmap, ...) answers
- * -ENOSYS, logged once.
+ * M2P in step.  Hypervisor pages the guest may map (PGC_heap: its grant
+ * table) are not its to give back.  The rest (exchange, add_to_physmap,
+ * ...) answers -ENOSYS, logged once.
  *
  * Frames leaving their owner (here, at domain destroy, or at the last
  * reference of a frame its owner let go while something still held it)
@@ -186,6 +187,17 @@ static bool release_frame(struct domain *d, unsigned long mfn,
 	pg = mfn_to_page(mfn);
 	if (READ_ONCE(pg->owner) != d->id)
 		return false;
+	if (READ_ONCE(pg->count_info) & PGC_heap) {
+		static bool logged;
+
+		if (!logged)
+			gprintk(LOG_WARN, current_vcpu(), "decrease_reservation:"
+				" frame %#lx is a hypervisor page the domain "
+				"may map (its grant table), not its to give "
+				"back (logged once)", mfn);
+		logged = true;
+		return false;
+	}
 	if (page_type_count(pg) != 0 || !put_allocation_if_unused(pg))
 		return false;
 	pfn = M2P_RW[mfn];

@@ -85,6 +85,10 @@ int pv_mm_audit(struct domain *d, const char *why)
 			continue;
 		if (ti & PGT_pinned)
 			want[mfn]++;
+		/* A hypervisor page shared with the domain (its grant
+		 * table): we hold a writable type reference on it. */
+		if (READ_ONCE(pg->count_info) & PGC_heap)
+			want[mfn]++;
 		if (level)
 			audit_walk(d, mfn, level, want);
 	}
