@@ -23,7 +23,10 @@
  * The grantee uses an entry in two ways:
  *
  *   - GNTTABOP_copy copies bytes between two frames, each named either
- *     directly (a frame of the caller's own) or through a grant;
+ *     directly (a frame of the caller's own) or through a grant; the
+ *     destination is written only while we hold a writable type
+ *     reference on it, so a page table or descriptor page fails the
+ *     copy (GNTST_general_error, as on Xen);
  *   - GNTTABOP_map_grant_ref puts the granted frame into one of the
  *     grantee's L1 entries, named by a virtual address (GNTMAP_host_map)
  *     or by the machine address of the entry itself
@@ -252,7 +255,9 @@ static void unpin_entry(struct domain *rd, u32 ref, bool write)
 /*
  * One side of a copy, resolved: the frame, a general reference on it (so
  * that its owner cannot hand it back, and it go to someone else, while
- * we copy), and for a grant, its pin.
+ * we copy), for the destination a writable type reference (so that it
+ * is not, and cannot become, a page table or descriptor page while we
+ * write it), and for a grant, its pin.
  */
 struct copy_side {
 	unsigned long mfn;
@@ -262,13 +267,36 @@ struct copy_side {
 	bool write;
 };
 
-/* Reference @side's frame, owned by @owner; a GNTST_* status. */
-static int reference(struct copy_side *side, domid_t owner)
+/*
+ * Reference @side's frame, owned by @owner, and type it writable if
+ * @side is the destination; a GNTST_* status.
+ */
+static int reference(struct domain *d, struct copy_side *side, domid_t owner,
+		     bool write)
 {
 	struct page_info *pg = mfn_to_page(side->mfn);
+	int rc;
 
 	if (!get_page(pg, owner))
 		return GNTST_bad_page;
+	if (write) {
+		rc = get_page_type(pg, PGT_writable_page);
+		if (rc < 0) {
+			static bool logged;
+
+			if (!logged)
+				log_warn("d%u: grant copy into frame %#lx "
+					 "refused: it is a page table or "
+					 "descriptor page (logged once)",
+					 d->id, side->mfn);
+			logged = true;
+			put_page_and_free(pg);
+			return GNTST_general_error;
+		}
+		if (rc == 1)
+			__atomic_fetch_or(&pg->type_info, PGT_validated,
+					  __ATOMIC_RELEASE);
+	}
 	side->pg = pg;
 	return GNTST_okay;
 }
@@ -287,7 +315,8 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 		if (!owns_frame(d, p->u.gmfn))
 			return GNTST_bad_page;
 		side->mfn = p->u.gmfn;
-		return reference(side, d->id);
+		side->write = write;
+		return reference(d, side, d->id, write);
 	}
 	side->rd = granter(d, p->domid);
 	if (!side->rd)
@@ -296,7 +325,7 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 	if (st == GNTST_okay) {
 		side->ref = p->u.ref;
 		side->write = write;
-		st = reference(side, side->rd->id);
+		st = reference(d, side, side->rd->id, write);
 		if (st != GNTST_okay)
 			unpin_entry(side->rd, side->ref, write);
 	}
@@ -309,9 +338,12 @@ static void release(struct copy_side *side)
 {
 	if (side->rd)
 		unpin_entry(side->rd, side->ref, side->write);
+	if (!side->pg)
+		return;
+	if (side->write)
+		put_page_type(side->pg);
 	/* The last reference if its owner died meanwhile: freed now. */
-	if (side->pg)
-		put_page_and_free(side->pg);
+	put_page_and_free(side->pg);
 }
 
 static int copy_one(struct domain *d, struct gnttab_copy *op)
