@@ -25,8 +25,9 @@
  * frame's allocation reference back: a frame that still has a reference
  * after that is held by someone else (a grant mapping); it stays out of
  * the heap until that reference goes, and is freed then.  The frames go
- * back through common/memory.c's free path: each is scrubbed and leaves
- * the M2P, so nothing of the domain can be seen afterwards.
+ * back through common/memory.c's free path: one TLB flush of every CPU
+ * that may hold a guest translation, then each is scrubbed and leaves
+ * the M2P, so nothing of the domain can be seen or reached afterwards.
  *
  * Before the memory goes, the grant table ends (gnttab_domain_destroy():
  * the pins the domain held on others' grants are dropped).  Last goes
@@ -227,7 +228,7 @@ static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 			(*held)++;
 	}
 	freed = b.n;
-	frame_batch_free(&b);
+	frame_batch_free(&b);	/* one TLB flush, then scrubbed and freed */
 	if (d->p2m)
 		free_heap_pages(d->p2m, d->p2m_order);
 	d->p2m = NULL;
@@ -316,7 +317,7 @@ static void bury(struct domain *d)
  */
 void domain_destroy(struct domain *d)
 {
-	unsigned long freed, held;
+	unsigned long freed, held, back, flushes, flush_ns;
 	struct domain *d0;
 
 	WRITE_ONCE(d->is_dying, true);
@@ -329,6 +330,10 @@ void domain_destroy(struct domain *d)
 			 d->id, freed, held);
 	else
 		log_info("d%u destroyed: %lu pages freed", d->id, freed);
+	back = frames_given_back(&flushes, &flush_ns);
+	log_info("frames given back since boot: %lu, after %lu TLB flush "
+		 "rounds taking %lu us in all", back, flushes,
+		 flush_ns / 1000);
 	/* Last what others can see: a peer whose channel went unbound, or
 	 * dom0 woken by VIRQ_DOM_EXC, finds the domain all gone. */
 	evtchn_domain_destroy(d);

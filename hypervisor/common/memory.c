@@ -33,8 +33,13 @@
  * Frames leaving their owner (here, at domain destroy, or at the last
  * reference of a frame its owner let go while something still held it)
  * all go back to the heap the same way, through guest_frame_free() or a
- * struct frame_batch: the frame is scrubbed, leaves the M2P and is
- * freed.
+ * struct frame_batch: no CPU may keep a translation of the frame once
+ * the next owner gets it.  Removing a mapping does not flush (as on Xen:
+ * the guest flushes when it wants to), and the stale entry may sit in
+ * another domain's TLB (a grant mapping cleared by mmu_update), so
+ * before a frame goes back we flush every CPU that may hold any guest
+ * translation -- those in some domain's dirty_cpus -- once per batch.
+ * Then the frame is scrubbed, leaves the M2P and is freed.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -45,9 +50,12 @@
 #include <hv/log.h>
 #include <hv/page.h>
 #include <hv/pv.h>
+#include <hv/smp.h>
 #include <hv/spinlock.h>
+#include <hv/time.h>
 
 #include <asm/page.h>
+#include <asm/processor.h>
 
 #include <veneer/memory.h>
 
@@ -89,6 +97,45 @@ static spinlock_t balloon_lock = SPINLOCK_INIT;
 
 /* --- frames leaving their owner ---------------------------------------- */
 
+static unsigned long nr_free_flushes;	/* flush rounds for freed frames */
+static unsigned long free_flush_ns;	/* time they took, all together */
+static unsigned long nr_frames_given_back;
+
+static void flush_here(void *unused)
+{
+	(void)unused;
+	flush_tlb_local();
+}
+
+/*
+ * Flush every CPU that may hold a guest translation (it is in some
+ * domain's dirty_cpus: arch/x86/context.c), and this one.  The frames
+ * are already unreachable through any page table: the fence orders that
+ * before we read the masks, so a CPU not in them loads tables without
+ * the frames.
+ */
+static void flush_guest_tlbs(void)
+{
+	s_time_t start = NOW();
+	u64 cpus = 0;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (d)
+			cpus |= __atomic_load_n(&d->dirty_cpus,
+						__ATOMIC_SEQ_CST);
+	}
+	flush_tlb_local();
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id() && (cpus & (1ULL << cpu)))
+			smp_call(cpu, flush_here, NULL, true);
+	__atomic_fetch_add(&nr_free_flushes, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&free_flush_ns, (unsigned long)(NOW() - start),
+			   __ATOMIC_RELAXED);
+}
+
 /* Word stores: the byte loop of memset() is slow under emulation. */
 static void scrub_page(void *va)
 {
@@ -127,10 +174,16 @@ void frame_batch_add(struct frame_batch *b, struct page_info *pg)
  * frame_batch_free() - give @b's frames back to the heap
  * @b: the batch; empty afterwards
  *
- * Each frame is scrubbed, leaves the M2P and its owner, and is freed.
+ * One flush for the whole batch, then each frame is scrubbed, leaves the
+ * M2P and its owner, and is freed.  May send IPIs: no lock held with
+ * interrupts off that another CPU could wait on with them off too
+ * (smp_call() answers our own mailbox while it waits).
  */
 void frame_batch_free(struct frame_batch *b)
 {
+	if (!b->n)
+		return;
+	flush_guest_tlbs();
 	while (!list_empty(&b->frames)) {
 		struct page_info *pg = list_entry(b->frames.next,
 						  struct page_info, list);
@@ -142,6 +195,7 @@ void frame_batch_free(struct frame_batch *b)
 		pg->owner = DOMID_NONE;
 		free_pages(pg, 0);
 	}
+	__atomic_fetch_add(&nr_frames_given_back, b->n, __ATOMIC_RELAXED);
 	b->n = 0;
 }
 
@@ -166,6 +220,21 @@ void put_page_and_free(struct page_info *pg)
 {
 	if (put_page(pg))
 		guest_frame_free(pg);
+}
+
+/**
+ * frames_given_back() - what the free path has done since boot
+ * @flushes:  out, its TLB flush rounds
+ * @flush_ns: out, the time they took, all together
+ *
+ * Return: the frames it gave back to the heap.
+ */
+unsigned long frames_given_back(unsigned long *flushes,
+				unsigned long *flush_ns)
+{
+	*flushes = __atomic_load_n(&nr_free_flushes, __ATOMIC_RELAXED);
+	*flush_ns = __atomic_load_n(&free_flush_ns, __ATOMIC_RELAXED);
+	return __atomic_load_n(&nr_frames_given_back, __ATOMIC_RELAXED);
 }
 
 /* --- the reservation ---------------------------------------------------- */
@@ -218,9 +287,6 @@ static long decrease_reservation(struct domain *d,
 
 	if (r->extent_order > MAX_EXTENT_ORDER)
 		return -EINVAL;
-	/* The guest unmapped these frames, but a TLB anywhere may still
-	 * translate to them: no frame leaves the domain before a flush. */
-	pv_flush_domain(d);
 	frame_batch_init(&b);
 	for (i = 0; i < r->nr_extents; i++) {
 		if (copy_from_guest(&mfn, r->extent_start + i * sizeof(mfn),
@@ -239,6 +305,7 @@ static long decrease_reservation(struct domain *d,
 		if (j != (1UL << r->extent_order))
 			break;
 	}
+	/* The frames left the domain; no TLB may reach them once freed. */
 	frame_batch_free(&b);
 	return rc ? rc : (long)i;
 }

@@ -22,8 +22,10 @@
  * old translation in TLBs until the guest asks for a flush (as on Xen),
  * except when a frame stops being writable to become a table or a
  * descriptor page: then leave_writable() flushes every CPU first; and a
- * frame the guest gives back (decrease_reservation) is freed only after
- * a flush of the domain (pv_flush_domain()).  A guest flush that names
+ * frame that leaves its owner (decrease_reservation, destroy, the last
+ * reference of a frame let go while mapped: released()) is freed only
+ * after a flush of every CPU that may hold a guest translation
+ * (common/memory.c).  A guest flush that names
  * other vCPUs (UVMF_ALL, UVMF_MULTI, MMUEXT_*_ALL, MMUEXT_*_MULTI)
  * reaches every CPU in the domain's dirty_cpus (arch/x86/context.c):
  * a superset of where the named vCPUs' translations can be.
