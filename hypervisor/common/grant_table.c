@@ -685,6 +685,35 @@ void gnttab_domain_destroy(struct domain *d)
 }
 
 /**
+ * gnttab_audit_writable_pins() - what others may hold writable of @d's
+ * @d:     a granter
+ * @slack: per frame, what the audit may find above its own count
+ *
+ * Another domain's writable grant mapping (or a copy into a grant) holds
+ * a writable type reference on @d's frame that @d's tables do not
+ * account for; there are at most as many as the entry's writable pins
+ * (a pin is taken before the reference and dropped after it).  For
+ * pv_mm_audit(), which holds @d's page-table lock and so cannot take
+ * gnttab_lock: the pins are read without it, which that order makes
+ * safe for an upper bound.
+ */
+void gnttab_audit_writable_pins(struct domain *d, u32 *slack)
+{
+	struct gnttab *gt = READ_ONCE(d->gnttab);
+
+	if (!gt)
+		return;
+	for (unsigned int ref = 0; ref < MAX_GNT_ENTRIES; ref++) {
+		const struct active_grant *act = &gt->active[ref];
+		u8 rw = READ_ONCE(act->rw_pins);
+		u32 mfn = READ_ONCE(act->mfn);
+
+		if (rw && mfn < max_page)
+			slack[mfn] += rw;
+	}
+}
+
+/**
  * gnttab_foreign_ok() - the page-type engine's foreign hook
  * @d:        the domain whose L1 entry would map @mfn
  * @mfn:      a frame @d does not own
