@@ -23,10 +23,11 @@
  * vcpu_info frames) with the engine's own calls, so that devalidation
  * gives back every reference the tables held, and only then give each
  * frame's allocation reference back: a frame that still has a reference
- * after that is held by someone else (a grant mapping) and is left out
- * of the heap rather than handed to the next owner while mapped.  Each
- * freed frame is scrubbed and leaves the M2P, so nothing of the domain
- * can be seen or reached afterwards.
+ * after that is held by someone else (a grant mapping); it stays out of
+ * the heap until that reference goes, and is freed then.  The frames go
+ * back through common/memory.c's free path: one TLB flush of every CPU
+ * that may hold a guest translation, then each is scrubbed and leaves
+ * the M2P, so nothing of the domain can be seen or reached afterwards.
  *
  * Before the memory goes, the grant table ends (gnttab_domain_destroy():
  * the pins the domain held on others' grants are dropped).  Last goes
@@ -98,6 +99,9 @@ struct domain *domain_create(domid_t id, bool privileged)
 	_Static_assert(sizeof(*d) <= PAGE_SIZE, "struct domain");
 	if (id >= MAX_DOMAINS || domain_list[id])
 		return NULL;
+	/* With the count at its shell's freeing, tests see that every
+	 * page came back. */
+	log_info("d%u: creating, %lu pages free", id, free_page_count());
 	d = alloc_heap_pages(0);
 	if (!d)
 		return NULL;
@@ -170,19 +174,9 @@ static void release_vcpu_refs(struct domain *d)
 			v->vcpu_info = &d->shared_info->vcpu_info[i];
 			v->evt.vcpu_info_registered = false;
 			put_page_type(pg);
-			put_page(pg);
+			put_page_and_free(pg);
 		}
 	}
-}
-
-/* Nothing of a dead domain may show through in the next owner's frames.
- * Word stores: the byte loop of memset() is slow under emulation. */
-static void scrub_page(void *va)
-{
-	u64 *p = va;
-
-	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*p); i++)
-		WRITE_ONCE(p[i], 0);
 }
 
 /* Is @pg a guest frame of @d (not a hypervisor page, not free)? */
@@ -196,11 +190,13 @@ static bool owned_by(const struct page_info *pg, domid_t id)
 
 /*
  * Give @d's frames back to the heap.  Returns how many were freed;
- * *held counts those someone else still references.
+ * *held counts those someone else still references: they have left @d
+ * (no new reference can be taken) and go back at their last reference.
  */
 static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 {
-	unsigned long freed = 0;
+	struct frame_batch b;
+	unsigned long freed;
 
 	*held = 0;
 	if (d->pt.mem) {
@@ -215,21 +211,20 @@ static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 		}
 		spin_unlock(&d->pt_lock);
 	}
+	frame_batch_init(&b);
 	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
 		struct page_info *pg = mfn_to_page(mfn);
 
 		if (!owned_by(pg, d->id))
 			continue;
 		WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
-		if (!put_page(pg)) {		/* the allocation's reference */
+		if (put_allocation(pg))
+			frame_batch_add(&b, pg);
+		else
 			(*held)++;
-			continue;
-		}
-		scrub_page(__va((paddr_t)mfn << PAGE_SHIFT));
-		pg->owner = DOMID_NONE;
-		free_pages(pg, 0);
-		freed++;
 	}
+	freed = b.n;
+	frame_batch_free(&b);	/* one TLB flush, then scrubbed and freed */
 	if (d->p2m)
 		free_heap_pages(d->p2m, d->p2m_order);
 	d->p2m = NULL;
@@ -263,8 +258,10 @@ static void free_shell(struct domain *d)
 		if (d->vcpu[i])
 			vcpu_free(d->vcpu[i]);
 	/* pv_mm_init() gave shared_info an owner's reference; a mapping
-	 * left anywhere would keep it (and the page stays out). */
-	if (!(si->count_info & PGC_allocated) || put_page(si))
+	 * left anywhere would keep it until that mapping goes (only the
+	 * domain's own tables, all gone by now, can map it).  No flush:
+	 * no CPU has the domain's tables loaded any more. */
+	if (!(si->count_info & PGC_allocated) || put_allocation(si))
 		free_heap_pages(d->shared_info, 0);
 	free_heap_pages(d, 0);
 }
@@ -286,7 +283,8 @@ static void reap(void *unused)
 		}
 		graveyard[id] = NULL;
 		free_shell(d);
-		log_info("d%u: domain and vCPU structures freed", id);
+		log_info("d%u: domain and vCPU structures freed, %lu pages "
+			 "free", id, free_page_count());
 	}
 	spin_unlock_irqrestore(&graveyard_lock, flags);
 	if (again)
@@ -315,7 +313,7 @@ static void bury(struct domain *d)
  */
 void domain_destroy(struct domain *d)
 {
-	unsigned long freed, held;
+	unsigned long freed, held, back, flushes, flush_ns;
 	struct domain *d0;
 
 	WRITE_ONCE(d->is_dying, true);
@@ -324,10 +322,14 @@ void domain_destroy(struct domain *d)
 	freed = relinquish_memory(d, &held);
 	if (held)
 		log_warn("d%u destroyed: %lu pages freed, %lu still "
-			 "referenced elsewhere and kept out of the heap",
+			 "referenced elsewhere, freed at their last reference",
 			 d->id, freed, held);
 	else
 		log_info("d%u destroyed: %lu pages freed", d->id, freed);
+	back = frames_given_back(&flushes, &flush_ns);
+	log_info("frames given back since boot: %lu, after %lu TLB flush "
+		 "rounds taking %lu us in all", back, flushes,
+		 flush_ns / 1000);
 	/* Last what others can see: a peer whose channel went unbound, or
 	 * dom0 woken by VIRQ_DOM_EXC, finds the domain all gone. */
 	evtchn_domain_destroy(d);

@@ -8,15 +8,25 @@
  * table up at boot whether or not it has PV devices (contract §16.1):
  * query_size for how many frames it may have, set_version to stay on
  * v1, setup_table for the frames' MFNs, which it then maps into its own
- * address space with mmu_update.  So the frames are ordinary frames owned
- * by the domain (not in its P2M), which every mapping check accepts as
- * the domain's own; we keep the list so that a later, larger setup_table
- * returns the same frames first, as Linux requires.
+ * address space with mmu_update.  So the frames are owned by the domain
+ * (not in its P2M), which every mapping check accepts as the domain's
+ * own; but, as on Xen, they are hypervisor pages shared with it, not its
+ * memory: flagged PGC_heap, so decrease_reservation refuses them and the
+ * domain's destroy does not count them, and held by the table with a
+ * writable type reference for as long as the domain lives, so they can
+ * never become a page table or descriptor page (we write flag bits into
+ * them).  gnttab_domain_destroy() lets them go; a mapping the domain
+ * still has frees them at its last reference.  We keep the list so that
+ * a later, larger setup_table returns the same frames first, as Linux
+ * requires.
  *
  * The grantee uses an entry in two ways:
  *
  *   - GNTTABOP_copy copies bytes between two frames, each named either
- *     directly (a frame of the caller's own) or through a grant;
+ *     directly (a frame of the caller's own) or through a grant; the
+ *     destination is written only while we hold a writable type
+ *     reference on it, so a page table or descriptor page fails the
+ *     copy (GNTST_general_error, as on Xen);
  *   - GNTTABOP_map_grant_ref puts the granted frame into one of the
  *     grantee's L1 entries, named by a virtual address (GNTMAP_host_map)
  *     or by the machine address of the entry itself
@@ -143,6 +153,11 @@ static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
 			return -ENOMEM;
 		memset(__va(page_to_mfn(pg) << PAGE_SHIFT), 0, PAGE_SIZE);
 		assign_page(pg, d->id);
+		__atomic_fetch_or(&pg->count_info, PGC_heap, __ATOMIC_RELEASE);
+		/* A fresh frame: the type is free to take. */
+		if (get_page_type(pg, PGT_writable_page) == 1)
+			__atomic_fetch_or(&pg->type_info, PGT_validated,
+					  __ATOMIC_RELEASE);
 		gt->mfn[gt->nr_frames++] = page_to_mfn(pg);
 	}
 	return 0;
@@ -240,7 +255,9 @@ static void unpin_entry(struct domain *rd, u32 ref, bool write)
 /*
  * One side of a copy, resolved: the frame, a general reference on it (so
  * that its owner cannot hand it back, and it go to someone else, while
- * we copy), and for a grant, its pin.
+ * we copy), for the destination a writable type reference (so that it
+ * is not, and cannot become, a page table or descriptor page while we
+ * write it), and for a grant, its pin.
  */
 struct copy_side {
 	unsigned long mfn;
@@ -250,13 +267,36 @@ struct copy_side {
 	bool write;
 };
 
-/* Reference @side's frame, owned by @owner; a GNTST_* status. */
-static int reference(struct copy_side *side, domid_t owner)
+/*
+ * Reference @side's frame, owned by @owner, and type it writable if
+ * @side is the destination; a GNTST_* status.
+ */
+static int reference(struct domain *d, struct copy_side *side, domid_t owner,
+		     bool write)
 {
 	struct page_info *pg = mfn_to_page(side->mfn);
+	int rc;
 
 	if (!get_page(pg, owner))
 		return GNTST_bad_page;
+	if (write) {
+		rc = get_page_type(pg, PGT_writable_page);
+		if (rc < 0) {
+			static bool logged;
+
+			if (!logged)
+				log_warn("d%u: grant copy into frame %#lx "
+					 "refused: it is a page table or "
+					 "descriptor page (logged once)",
+					 d->id, side->mfn);
+			logged = true;
+			put_page_and_free(pg);
+			return GNTST_general_error;
+		}
+		if (rc == 1)
+			__atomic_fetch_or(&pg->type_info, PGT_validated,
+					  __ATOMIC_RELEASE);
+	}
 	side->pg = pg;
 	return GNTST_okay;
 }
@@ -275,7 +315,8 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 		if (!owns_frame(d, p->u.gmfn))
 			return GNTST_bad_page;
 		side->mfn = p->u.gmfn;
-		return reference(side, d->id);
+		side->write = write;
+		return reference(d, side, d->id, write);
 	}
 	side->rd = granter(d, p->domid);
 	if (!side->rd)
@@ -284,7 +325,7 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 	if (st == GNTST_okay) {
 		side->ref = p->u.ref;
 		side->write = write;
-		st = reference(side, side->rd->id);
+		st = reference(d, side, side->rd->id, write);
 		if (st != GNTST_okay)
 			unpin_entry(side->rd, side->ref, write);
 	}
@@ -297,15 +338,12 @@ static void release(struct copy_side *side)
 {
 	if (side->rd)
 		unpin_entry(side->rd, side->ref, side->write);
-	/*
-	 * The last reference only if the owner gave the frame back in the
-	 * instant between our get_page() and its own check of the count
-	 * (decrease_reservation wants the frame otherwise unreferenced):
-	 * then the frame stays out of the pool, which is safe.
-	 */
-	if (side->pg && put_page(side->pg))
-		log_warn("grant copy: frame %#lx lost its owner meanwhile",
-			 side->mfn);
+	if (!side->pg)
+		return;
+	if (side->write)
+		put_page_type(side->pg);
+	/* The last reference if its owner died meanwhile: freed now. */
+	put_page_and_free(side->pg);
 }
 
 static int copy_one(struct domain *d, struct gnttab_copy *op)
@@ -608,8 +646,8 @@ static long unmap_grant_ref(struct vcpu *v, unsigned long uop,
  * @d's L1 entry until its memory is relinquished).  As a granter: it no
  * longer has a table, so nothing more can be mapped or copied from it;
  * others' handles on its grants stay until they unmap (unmap_one() then
- * only takes its own entry down).  The table's frames are @d's and go
- * with its memory.
+ * only takes its own entry down).  The table lets its frames go; those
+ * @d still maps are freed when its page tables go.
  */
 void gnttab_domain_destroy(struct domain *d)
 {
@@ -633,9 +671,46 @@ void gnttab_domain_destroy(struct domain *d)
 	gt->nr_maps = 0;
 	WRITE_ONCE(d->gnttab, NULL);
 	spin_unlock(&gnttab_lock);
+	for (unsigned int i = 0; i < gt->nr_frames; i++) {
+		struct page_info *pg = mfn_to_page(gt->mfn[i]);
+
+		put_page_type(pg);
+		/* Still mapped by @d's own tables: freed when they go. */
+		if (put_allocation(pg))
+			guest_frame_free(pg);
+	}
 	free_heap_pages(gt->maptrack, MAPTRACK_ORDER);
 	free_heap_pages(gt->active, ACTIVE_ORDER);
 	free_heap_pages(gt, 0);
+}
+
+/**
+ * gnttab_audit_writable_pins() - what others may hold writable of @d's
+ * @d:     a granter
+ * @slack: per frame, what the audit may find above its own count
+ *
+ * Another domain's writable grant mapping (or a copy into a grant) holds
+ * a writable type reference on @d's frame that @d's tables do not
+ * account for; there are at most as many as the entry's writable pins
+ * (a pin is taken before the reference and dropped after it).  For
+ * pv_mm_audit(), which holds @d's page-table lock and so cannot take
+ * gnttab_lock: the pins are read without it, which that order makes
+ * safe for an upper bound.
+ */
+void gnttab_audit_writable_pins(struct domain *d, u32 *slack)
+{
+	struct gnttab *gt = READ_ONCE(d->gnttab);
+
+	if (!gt)
+		return;
+	for (unsigned int ref = 0; ref < MAX_GNT_ENTRIES; ref++) {
+		const struct active_grant *act = &gt->active[ref];
+		u8 rw = READ_ONCE(act->rw_pins);
+		u32 mfn = READ_ONCE(act->mfn);
+
+		if (rw && mfn < max_page)
+			slack[mfn] += rw;
+	}
 }
 
 /**

@@ -21,11 +21,25 @@
  * Ballooning: decrease_reservation takes frames back from a PV guest
  * (it names them by MFN: a PV guest's frame numbers are machine ones),
  * but only frames nothing maps or uses any more (the allocation is their
- * only reference and they have no type), so a guest cannot free memory
- * out from under a page table; populate_physmap gives frames back, up
- * to the size the domain was built with, and writes their MFNs over the
- * PFNs the guest asked for.  Both keep the P2M and M2P in step.  The
- * rest (exchange, add_to_physmap, ...) answers -ENOSYS, logged once.
+ * only reference, checked in the same compare-and-swap that lets the
+ * frame go, so a mapping made meanwhile makes it fail), so a guest
+ * cannot free memory out from under a page table; populate_physmap gives
+ * frames back, up to the size the domain was built with, and writes
+ * their MFNs over the PFNs the guest asked for.  Both keep the P2M and
+ * M2P in step.  Hypervisor pages the guest may map (PGC_heap: its grant
+ * table) are not its to give back.  The rest (exchange, add_to_physmap,
+ * ...) answers -ENOSYS, logged once.
+ *
+ * Frames leaving their owner (here, at domain destroy, or at the last
+ * reference of a frame its owner let go while something still held it)
+ * all go back to the heap the same way, through guest_frame_free() or a
+ * struct frame_batch: no CPU may keep a translation of the frame once
+ * the next owner gets it.  Removing a mapping does not flush (as on Xen:
+ * the guest flushes when it wants to), and the stale entry may sit in
+ * another domain's TLB (a grant mapping cleared by mmu_update), so
+ * before a frame goes back we flush every CPU that may hold any guest
+ * translation -- those in some domain's dirty_cpus -- once per batch.
+ * Then the frame is scrubbed, leaves the M2P and is freed.
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -36,9 +50,12 @@
 #include <hv/log.h>
 #include <hv/page.h>
 #include <hv/pv.h>
+#include <hv/smp.h>
 #include <hv/spinlock.h>
+#include <hv/time.h>
 
 #include <asm/page.h>
+#include <asm/processor.h>
 
 #include <veneer/memory.h>
 
@@ -78,8 +95,158 @@ static long put_map(unsigned long arg, const struct e820_entry *e,
 
 static spinlock_t balloon_lock = SPINLOCK_INIT;
 
-/* Give one frame of @d back to the heap, if nothing else holds it. */
-static bool release_frame(struct domain *d, unsigned long mfn)
+/* --- frames leaving their owner ---------------------------------------- */
+
+static unsigned long nr_free_flushes;	/* flush rounds for freed frames */
+static unsigned long free_flush_ns;	/* time they took, all together */
+static unsigned long nr_frames_given_back;
+
+static void flush_here(void *unused)
+{
+	(void)unused;
+	flush_tlb_local();
+}
+
+/*
+ * Flush every CPU that may hold a guest translation (it is in some
+ * domain's dirty_cpus: arch/x86/context.c), and this one.  The frames
+ * are already unreachable through any page table: the fence orders that
+ * before we read the masks, so a CPU not in them loads tables without
+ * the frames.
+ */
+static void flush_guest_tlbs(void)
+{
+	s_time_t start = NOW();
+	u64 cpus = 0;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (d)
+			cpus |= __atomic_load_n(&d->dirty_cpus,
+						__ATOMIC_SEQ_CST);
+	}
+	flush_tlb_local();
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu != smp_processor_id() && (cpus & (1ULL << cpu)))
+			smp_call(cpu, flush_here, NULL, true);
+	__atomic_fetch_add(&nr_free_flushes, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&free_flush_ns, (unsigned long)(NOW() - start),
+			   __ATOMIC_RELAXED);
+}
+
+/* Word stores: the byte loop of memset() is slow under emulation. */
+static void scrub_page(void *va)
+{
+	u64 *p = va;
+
+	for (unsigned int i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		WRITE_ONCE(p[i], 0);
+}
+
+/**
+ * frame_batch_init() - an empty batch of frames to give back
+ * @b: the batch
+ */
+void frame_batch_init(struct frame_batch *b)
+{
+	list_init(&b->frames);
+	b->n = 0;
+}
+
+/**
+ * frame_batch_add() - a frame with no reference left joins @b
+ * @b:  the batch
+ * @pg: the frame: put_page(), put_allocation() or
+ *      put_allocation_if_unused() just said it has no reference left
+ *
+ * Nothing of the frame is touched before frame_batch_free(): a stale
+ * TLB entry may still reach it.
+ */
+void frame_batch_add(struct frame_batch *b, struct page_info *pg)
+{
+	list_add_tail(&pg->list, &b->frames);
+	b->n++;
+}
+
+/**
+ * frame_batch_free() - give @b's frames back to the heap
+ * @b: the batch; empty afterwards
+ *
+ * One flush for the whole batch, then each frame is scrubbed, leaves the
+ * M2P and its owner, and is freed.  May send IPIs: no lock held with
+ * interrupts off that another CPU could wait on with them off too
+ * (smp_call() answers our own mailbox while it waits).
+ */
+void frame_batch_free(struct frame_batch *b)
+{
+	if (!b->n)
+		return;
+	flush_guest_tlbs();
+	while (!list_empty(&b->frames)) {
+		struct page_info *pg = list_entry(b->frames.next,
+						  struct page_info, list);
+		unsigned long mfn = page_to_mfn(pg);
+
+		list_del(&pg->list);
+		scrub_page(__va((paddr_t)mfn << PAGE_SHIFT));
+		WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
+		pg->owner = DOMID_NONE;
+		free_pages(pg, 0);
+	}
+	__atomic_fetch_add(&nr_frames_given_back, b->n, __ATOMIC_RELAXED);
+	b->n = 0;
+}
+
+/**
+ * guest_frame_free() - give back one frame that has no reference left
+ * @pg: the frame (see frame_batch_add())
+ */
+void guest_frame_free(struct page_info *pg)
+{
+	struct frame_batch b;
+
+	frame_batch_init(&b);
+	frame_batch_add(&b, pg);
+	frame_batch_free(&b);
+}
+
+/**
+ * put_page_and_free() - drop a general reference, freeing on the last
+ * @pg: a frame the caller holds a reference on
+ */
+void put_page_and_free(struct page_info *pg)
+{
+	if (put_page(pg))
+		guest_frame_free(pg);
+}
+
+/**
+ * frames_given_back() - what the free path has done since boot
+ * @flushes:  out, its TLB flush rounds
+ * @flush_ns: out, the time they took, all together
+ *
+ * Return: the frames it gave back to the heap.
+ */
+unsigned long frames_given_back(unsigned long *flushes,
+				unsigned long *flush_ns)
+{
+	*flushes = __atomic_load_n(&nr_free_flushes, __ATOMIC_RELAXED);
+	*flush_ns = __atomic_load_n(&free_flush_ns, __ATOMIC_RELAXED);
+	return __atomic_load_n(&nr_frames_given_back, __ATOMIC_RELAXED);
+}
+
+/* --- the reservation ---------------------------------------------------- */
+
+/*
+ * Let one frame of @d go into @b, if nothing else holds it.  The owner
+ * check and the compare-and-swap are not one step, but under balloon_lock
+ * only we drop allocation references of a live domain's frames, so the
+ * frame cannot change hands in between.
+ */
+static bool release_frame(struct domain *d, unsigned long mfn,
+			  struct frame_batch *b)
 {
 	struct page_info *pg;
 	unsigned long pfn;
@@ -87,48 +254,60 @@ static bool release_frame(struct domain *d, unsigned long mfn)
 	if (mfn >= max_page)
 		return false;
 	pg = mfn_to_page(mfn);
-	if (READ_ONCE(pg->owner) != d->id ||
-	    !(READ_ONCE(pg->count_info) & PGC_allocated) ||
-	    page_refcount(pg) != 1 || page_type_count(pg) != 0)
+	if (READ_ONCE(pg->owner) != d->id)
+		return false;
+	if (READ_ONCE(pg->count_info) & PGC_heap) {
+		static bool logged;
+
+		if (!logged)
+			gprintk(LOG_WARN, current_vcpu(), "decrease_reservation:"
+				" frame %#lx is a hypervisor page the domain "
+				"may map (its grant table), not its to give "
+				"back (logged once)", mfn);
+		logged = true;
+		return false;
+	}
+	if (page_type_count(pg) != 0 || !put_allocation_if_unused(pg))
 		return false;
 	pfn = M2P_RW[mfn];
 	if (pfn < d->nr_pages && d->p2m[pfn] == mfn)
 		d->p2m[pfn] = M2P_INVALID;
 	WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
-	if (put_page(pg)) {		/* the allocation's reference */
-		pg->owner = DOMID_NONE;
-		free_pages(pg, 0);
-	}
+	frame_batch_add(b, pg);
 	return true;
 }
 
 static long decrease_reservation(struct domain *d,
 				 struct xen_memory_reservation *r)
 {
+	struct frame_batch b;
 	unsigned long i, j;
 	xen_pfn_t mfn;
+	long rc = 0;
 
 	if (r->extent_order > MAX_EXTENT_ORDER)
 		return -EINVAL;
-	/* The guest unmapped these frames, but a TLB anywhere may still
-	 * translate to them: no frame leaves the domain before a flush. */
-	pv_flush_domain(d);
+	frame_batch_init(&b);
 	for (i = 0; i < r->nr_extents; i++) {
 		if (copy_from_guest(&mfn, r->extent_start + i * sizeof(mfn),
-				    sizeof(mfn)))
-			return i ? (long)i : -EFAULT;
+				    sizeof(mfn))) {
+			rc = i ? 0 : -EFAULT;
+			break;
+		}
 		if (mfn >= max_page || (1UL << r->extent_order) > max_page - mfn)
 			break;
 		spin_lock(&balloon_lock);
 		for (j = 0; j < (1UL << r->extent_order); j++)
-			if (!release_frame(d, mfn + j))
+			if (!release_frame(d, mfn + j, &b))
 				break;
 		d->ballooned += j;
 		spin_unlock(&balloon_lock);
 		if (j != (1UL << r->extent_order))
 			break;
 	}
-	return (long)i;
+	/* The frames left the domain; no TLB may reach them once freed. */
+	frame_batch_free(&b);
+	return rc ? rc : (long)i;
 }
 
 static long populate_physmap(struct domain *d,

@@ -13,6 +13,11 @@
  *     page that is mapped writable cannot become a page table, and a page
  *     table cannot be mapped writable, until every reference of the other
  *     type is gone.
+ *   - The owner's allocation is one reference, flagged by PGC_allocated.
+ *     When the owner lets the frame go (balloon, domain destroy) the flag
+ *     and that reference go together (put_allocation()), so nobody can
+ *     take a new reference from then on; the frame is freed by whoever
+ *     drops the last reference, be it the owner or a mapping elsewhere.
  * All updates are compare-and-swap loops so that CPUs never need a lock
  * to take or drop a reference.
  */
@@ -102,6 +107,51 @@ bool put_page(struct page_info *pg)
 			new &= ~PGC_allocated;
 	} while (!cas(&pg->count_info, &old, new));
 	return (new & PGC_count_mask) == 0;
+}
+
+/**
+ * put_allocation() - the owner lets a frame go
+ * @pg: an allocated frame
+ *
+ * Drops the allocation's reference and PGC_allocated in one step: from
+ * then on get_page() refuses the frame, and the references others still
+ * hold are its last ones.  Returns true when the frame has no reference
+ * left (the caller frees it); false when someone still holds it (the
+ * last put_page() then says so) or it was not allocated.
+ */
+bool put_allocation(struct page_info *pg)
+{
+	u64 old = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE);
+	u64 new;
+
+	do {
+		if (!(old & PGC_allocated) || (old & PGC_count_mask) == 0)
+			return false;
+		new = (old & ~PGC_allocated) - 1;
+	} while (!cas(&pg->count_info, &old, new));
+	return (new & PGC_count_mask) == 0;
+}
+
+/**
+ * put_allocation_if_unused() - let a frame go if nothing else holds it
+ * @pg: an allocated frame
+ *
+ * Like put_allocation(), but only when the allocation is the frame's one
+ * reference, checked in the same compare-and-swap: a reference taken at
+ * the same moment makes it fail instead of leaving a frame that has
+ * left its owner but is still in use.  Returns true when the frame was
+ * let go (it has no reference left: the caller frees it).
+ */
+bool put_allocation_if_unused(struct page_info *pg)
+{
+	u64 old = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE);
+
+	do {
+		if (!(old & PGC_allocated) || (old & PGC_count_mask) != 1)
+			return false;
+	} while (!cas(&pg->count_info, &old,
+		      old & ~(PGC_allocated | PGC_count_mask)));
+	return true;
 }
 
 /**

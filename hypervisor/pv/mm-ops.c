@@ -22,8 +22,10 @@
  * old translation in TLBs until the guest asks for a flush (as on Xen),
  * except when a frame stops being writable to become a table or a
  * descriptor page: then leave_writable() flushes every CPU first; and a
- * frame the guest gives back (decrease_reservation) is freed only after
- * a flush of the domain (pv_flush_domain()).  A guest flush that names
+ * frame that leaves its owner (decrease_reservation, destroy, the last
+ * reference of a frame let go while mapped: released()) is freed only
+ * after a flush of every CPU that may hold a guest translation
+ * (common/memory.c).  A guest flush that names
  * other vCPUs (UVMF_ALL, UVMF_MULTI, MMUEXT_*_ALL, MMUEXT_*_MULTI)
  * reaches every CPU in the domain's dirty_cpus (arch/x86/context.c):
  * a superset of where the named vCPUs' translations can be.
@@ -158,11 +160,22 @@ static bool hv_foreign(const struct pt_domain *pd, unsigned long mfn, u64 pte)
 	return gnttab_foreign_ok(d, mfn, pte & PTE_RW, pd->auditing);
 }
 
+/*
+ * An entry dropped the last reference of a frame: its owner had let it
+ * go (ballooned, or the owner died) while this mapping still held it.
+ * It goes back to the heap now, through the common free path.
+ */
+static void hv_released(unsigned long mfn)
+{
+	guest_frame_free(mfn_to_page(mfn));
+}
+
 static const struct pt_mem_ops hv_pt_ops = {
 	.page = hv_page,
 	.map = hv_map,
 	.unmap = hv_unmap,
 	.foreign = hv_foreign,
+	.released = hv_released,
 	.leave_writable = hv_leave_writable,
 	/* No xen_ro: the M2P is reached through the hypervisor's slots. */
 };

@@ -329,16 +329,12 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
 	struct vcpu_info *new;
 	struct page_info *pg;
 	unsigned long flags;
+	int rc;
 
 	if (copy_from_guest(&info, arg, sizeof(info)))
 		return -EFAULT;
 	if (info.rsvd || info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
 	    (info.offset & 7))
-		return -EINVAL;
-	if (vcpu_evt(v)->vcpu_info_registered)
-		return -EINVAL;
-	/* Like Xen: for another vCPU only while it is down. */
-	if (v != current_vcpu() && !v->down)
 		return -EINVAL;
 	if (info.mfn >= max_page)
 		return -EINVAL;
@@ -347,8 +343,29 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
 	 * write into it: a general and a writable type reference. */
 	if (!get_page(pg, d->id))
 		return -EINVAL;
-	if (get_page_type(pg, PGT_writable_page) < 0) {
-		put_page(pg);
+	rc = get_page_type(pg, PGT_writable_page);
+	if (rc < 0) {
+		put_page_and_free(pg);
+		return -EINVAL;
+	}
+	if (rc == 1)
+		__atomic_fetch_or(&pg->type_info, PGT_validated,
+				  __ATOMIC_RELEASE);
+	/*
+	 * Two vCPUs may register the same third, down, vCPU at once: the
+	 * checks and the move are one step under the domain's lock, or
+	 * both would pass the check and one frame's references be lost.
+	 * Like Xen: for another vCPU only while it is down, and its
+	 * ctx_lock keeps it down (VCPUOP_up) until the move is done.
+	 */
+	spin_lock(&d->lock);
+	spin_lock(&v->ctx_lock);
+	if (vcpu_evt(v)->vcpu_info_registered ||
+	    (v != current_vcpu() && !v->down)) {
+		spin_unlock(&v->ctx_lock);
+		spin_unlock(&d->lock);
+		put_page_type(pg);
+		put_page_and_free(pg);
 		return -EINVAL;
 	}
 	new = (struct vcpu_info *)((char *)__va(info.mfn << PAGE_SHIFT) +
@@ -362,6 +379,8 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
 	v->vcpu_info = new;
 	vcpu_evt(v)->vcpu_info_registered = true;
 	local_irq_restore(flags);
+	spin_unlock(&v->ctx_lock);
+	spin_unlock(&d->lock);
 	pv_time_update(v);
 	return 0;
 }

@@ -97,6 +97,8 @@ def test_pv_domus_shut_down_and_crash_while_dom0_waits():
     # and then their struct domain and vCPUs
     assert "d1: domain and vCPU structures freed" in log
     assert "d2: domain and vCPU structures freed" in log
+    import test_isolation
+    test_isolation.assert_free_pages_back(log)
     # dom0 outlived them
     assert log.index("d2 destroyed") < log.index("d0 shutdown: poweroff")
     assert log.index("d1 destroyed") < log.index("d0 shutdown: poweroff")

@@ -62,6 +62,39 @@ static void last_put_page_releases_frame(void **state)
 	assert_false(get_page(&pg, 1));		/* gone from its owner */
 }
 
+static void put_allocation_frees_when_nothing_else_holds(void **state)
+{
+	assert_true(put_allocation(&pg));
+	assert_int_equal(page_refcount(&pg), 0);
+	assert_false(pg.count_info & PGC_allocated);
+	/* Not allocated any more: a second drop is refused. */
+	assert_false(put_allocation(&pg));
+}
+
+static void frame_let_go_while_held_is_freed_by_the_last_holder(void **state)
+{
+	assert_true(get_page(&pg, 1));		/* a mapping elsewhere */
+	assert_false(put_allocation(&pg));	/* the owner lets it go */
+	assert_false(pg.count_info & PGC_allocated);
+	assert_int_equal(page_refcount(&pg), 1);
+	assert_false(get_page(&pg, 1));		/* no new reference */
+	assert_true(put_page(&pg));		/* the mapping's: last */
+	assert_int_equal(page_refcount(&pg), 0);
+}
+
+static void put_allocation_if_unused_refuses_a_held_frame(void **state)
+{
+	assert_true(get_page(&pg, 1));
+	assert_false(put_allocation_if_unused(&pg));
+	assert_true(pg.count_info & PGC_allocated);
+	assert_int_equal(page_refcount(&pg), 2);
+	assert_false(put_page(&pg));
+	assert_true(put_allocation_if_unused(&pg));
+	assert_false(pg.count_info & PGC_allocated);
+	assert_int_equal(page_refcount(&pg), 0);
+	assert_false(put_allocation_if_unused(&pg));
+}
+
 static void first_type_reference_asks_for_validation(void **state)
 {
 	assert_int_equal(get_page_type(&pg, PGT_l1_page_table), 1);
@@ -117,6 +150,9 @@ int main(void)
 		cmocka_unit_test_setup(get_page_checks_owner, setup),
 		cmocka_unit_test_setup(get_page_refuses_free_and_reserved_frames, setup),
 		cmocka_unit_test_setup(last_put_page_releases_frame, setup),
+		cmocka_unit_test_setup(put_allocation_frees_when_nothing_else_holds, setup),
+		cmocka_unit_test_setup(frame_let_go_while_held_is_freed_by_the_last_holder, setup),
+		cmocka_unit_test_setup(put_allocation_if_unused_refuses_a_held_frame, setup),
 		cmocka_unit_test_setup(first_type_reference_asks_for_validation, setup),
 		cmocka_unit_test_setup(page_table_cannot_become_writable, setup),
 		cmocka_unit_test_setup(writable_page_cannot_become_page_table, setup),

@@ -24,6 +24,12 @@ bool gnttab_foreign_ok(struct domain *d, unsigned long mfn, bool writable,
 /* A dying domain's grant state ends (common/domain.c: domain_destroy()). */
 void gnttab_domain_destroy(struct domain *d);
 
+/*
+ * pv/mm-audit.c: add to @slack[mfn] how many writable type references on
+ * @d's frame @mfn others may hold through its grants (an upper bound).
+ */
+void gnttab_audit_writable_pins(struct domain *d, u32 *slack);
+
 /* Debug key 'g' and friends: one line per live mapping of @d. */
 void gnttab_dump(struct domain *d);
 

@@ -42,4 +42,21 @@ void free_heap_pages(void *va, unsigned int order);
 unsigned long free_page_count(void);
 bool mfn_is_reserved(unsigned long mfn);
 
+/*
+ * common/memory.c: frames leaving their owner go back to the heap only
+ * after every TLB that may still translate them is flushed; a batch
+ * shares one flush.
+ */
+struct frame_batch {
+	struct list_head frames;
+	unsigned long n;
+};
+void frame_batch_init(struct frame_batch *b);
+void frame_batch_add(struct frame_batch *b, struct page_info *pg);
+void frame_batch_free(struct frame_batch *b);
+void guest_frame_free(struct page_info *pg);
+void put_page_and_free(struct page_info *pg);
+unsigned long frames_given_back(unsigned long *flushes,
+				unsigned long *flush_ns);
+
 #endif /* HV_MM_H */

@@ -57,6 +57,8 @@ struct page_info {
 
 bool get_page(struct page_info *pg, domid_t owner);
 bool put_page(struct page_info *pg);
+bool put_allocation(struct page_info *pg);
+bool put_allocation_if_unused(struct page_info *pg);
 int get_page_type(struct page_info *pg, u64 type);
 bool put_page_type(struct page_info *pg);
 void assign_page(struct page_info *pg, domid_t owner);
