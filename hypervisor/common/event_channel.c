@@ -413,6 +413,51 @@ static unsigned long arg_size(unsigned long cmd)
 	return 0;
 }
 
+/*
+ * The FIFO ABI's sub-ops.  We offer only the 2-level ABI, so a guest that
+ * asks for FIFO gets -ENOSYS and falls back (Linux does), logged once.
+ * Their arguments are still checked first, in Xen 4.17's order, so that a
+ * bad one gets Xen's error: init_control -ENOENT for a vCPU the domain
+ * does not have, -EINVAL for a control block crossing the page (72
+ * bytes) or not 8-byte aligned; expand_array -EOPNOTSUPP before FIFO is
+ * initialised (always, here); set_priority -EINVAL for a port beyond the
+ * domain's table (Xen: beyond its allocated buckets, at least the first
+ * 64 ports), -ENOSYS for the 2-level ABI, which has no priorities.
+ */
+#define FIFO_CONTROL_BLOCK_SIZE	72	/* ready, pad, 16 queue heads */
+#define FIFO_FIRST_BUCKET	64
+
+static long fifo_op(struct domain *d, unsigned long cmd, unsigned long arg)
+{
+	struct evtchn_init_control ic;
+	struct evtchn_expand_array ea;
+	struct evtchn_set_priority sp;
+
+	switch (cmd) {
+	case EVTCHNOP_init_control:
+		if (copy_from_guest(&ic, arg, sizeof(ic)))
+			return -EFAULT;
+		if (ic.vcpu >= MAX_VIRT_CPUS || !d->vcpu[ic.vcpu])
+			return -ENOENT;
+		if (ic.offset > PAGE_SIZE - FIFO_CONTROL_BLOCK_SIZE ||
+		    (ic.offset & 7))
+			return -EINVAL;
+		break;
+	case EVTCHNOP_expand_array:
+		if (copy_from_guest(&ea, arg, sizeof(ea)))
+			return -EFAULT;
+		return -EOPNOTSUPP;
+	case EVTCHNOP_set_priority:
+		if (copy_from_guest(&sp, arg, sizeof(sp)))
+			return -EFAULT;
+		if (sp.port >= FIFO_FIRST_BUCKET &&
+		    !(table_of(d) && evtchn_port_in_use(table_of(d), sp.port)))
+			return -EINVAL;
+		break;
+	}
+	return pv_enosys_once("event_channel_op", 32, cmd);
+}
+
 /**
  * do_event_channel_op() - EVTCHNOP_* (hypercall 32)
  * @cmd: the sub-op
@@ -426,6 +471,9 @@ long do_event_channel_op(unsigned long cmd, unsigned long arg)
 	struct evtchn_op op;
 	long rc;
 
+	if (cmd == EVTCHNOP_init_control || cmd == EVTCHNOP_expand_array ||
+	    cmd == EVTCHNOP_set_priority)
+		return fifo_op(d, cmd, arg);
 	if (!size)
 		return pv_enosys_once("event_channel_op", 32, cmd);
 	if (!table_of(d))

@@ -20,4 +20,6 @@
 #define ERANGE		34
 #define ENOSYS		38
 
+#define EOPNOTSUPP	95
+
 #endif /* HV_ERRNO_H */
