@@ -31,6 +31,12 @@ HYPERVISORS = {
 }
 
 KERNEL_TROUBLE_RE = r"(Oops|BUG:|WARNING:|Kernel panic|general protection)"
+# The hypervisor's own lines are "(veneer) ..." or "(XEN) ...": its
+# warnings about refused calls are not dom0's kernel complaining, but a
+# crash or a broken invariant is a failure of its own.
+HV_LINE_RE = r"^\((?:veneer|XEN)\) "
+HV_TROUBLE_RE = (r"^\((?:veneer|XEN)\) .*(PANIC|Panic|FATAL|INVARIANTS BROKEN|"
+                 r"d0 crashed|Domain 0 crashed)")
 
 
 def run_programs(hv):
@@ -71,7 +77,11 @@ def results():
         cases = dict(re.findall(r"^USERTEST (\w+\.\w+) (PASS|FAIL)",
                                 log, re.M))
         exits = dict(re.findall(r"^USERTEST (\w+) EXIT (\d+)", log, re.M))
-        trouble = re.findall(r"^.*%s.*$" % KERNEL_TROUBLE_RE, log, re.M)
+        trouble = [m.group(0) for m in re.finditer(
+            r"^.*%s.*$" % KERNEL_TROUBLE_RE, log, re.M)
+            if not re.match(HV_LINE_RE, m.group(0))]
+        trouble += [m.group(0) for m in re.finditer(
+            r"%s.*$" % HV_TROUBLE_RE, log, re.M)]
         out[hv] = {"problem": problem, "cases": cases, "exits": exits,
                    "trouble": trouble, "log": log}
     table = sorted(set().union(*(r["cases"] for r in out.values())))
