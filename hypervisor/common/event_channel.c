@@ -532,9 +532,12 @@ long evtchn_poll(struct vcpu *v, unsigned long arg)
 			vcpu_evt(v)->polling = false;
 			v->blocked = false;
 			v->runnable = true;
+			local_irq_enable();
 			return 0;
 		}
 	}
 	v->sched.nr_blocks++;
-	schedule();
+	sched_make_way();	/* inside a multicall: at its next entry */
+	local_irq_enable();
+	return 0;
 }

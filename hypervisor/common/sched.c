@@ -190,6 +190,23 @@ bool sched_need_resched(void)
 	return READ_ONCE(this_cpu()->need_resched);
 }
 
+/*
+ * The running vCPU sleeps or makes way: now, or, inside a multicall, at
+ * its next entry.  There the multicall sees need_resched and leaves a
+ * continuation, so the entries after a block, poll or yield run once the
+ * vCPU runs again, as on Xen; schedule() here would drop them (it never
+ * returns).  The vCPU's state (blocked, runnable, yield) is already set,
+ * so a wake-up in between is not lost: it makes the vCPU runnable again.
+ */
+void sched_make_way(void)
+{
+	if (hypercall_in_multicall()) {
+		WRITE_ONCE(this_cpu()->need_resched, true);
+		return;
+	}
+	schedule();
+}
+
 /* Make @cpu run schedule() soon. */
 static void kick(unsigned int cpu)
 {
@@ -755,7 +772,7 @@ void vcpu_block(struct vcpu *v)
 		return;
 	}
 	v->sched.nr_blocks++;
-	schedule();
+	sched_make_way();
 }
 
 /**
@@ -765,7 +782,7 @@ void vcpu_block(struct vcpu *v)
 void vcpu_yield(struct vcpu *v)
 {
 	v->sched.yield = true;
-	schedule();
+	sched_make_way();
 }
 
 /**

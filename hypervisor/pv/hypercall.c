@@ -89,6 +89,7 @@ static const hypercall_fn_t hypercall_table[] = {
 static struct hypercall_state {
 	s_time_t start;
 	bool cont;			/* hypercall_continuation() was called */
+	bool in_multicall;		/* do_multicall() is running entries */
 	unsigned long op;
 	unsigned int nargs;
 	unsigned long args[6];
@@ -104,6 +105,12 @@ bool hypercall_preempt_check(void)
 {
 	return sched_need_resched() ||
 	       NOW() - hc_state[smp_processor_id()].start >= HYPERCALL_BUDGET_NS;
+}
+
+/* Is this CPU running the entries of a multicall (sched_make_way())? */
+bool hypercall_in_multicall(void)
+{
+	return hc_state[smp_processor_id()].in_multicall;
 }
 
 /**
@@ -132,6 +139,9 @@ long hypercall_continuation(unsigned long op, unsigned int nargs,
 	h->args[4] = a4;
 	return (long)op;
 }
+
+/* A handler returned inside a multicall with interrupts off (a bug). */
+static bool irq_off_logged;
 
 /* Numbers >= 64 that were already logged (a few are enough), under
  * big_unknown_lock: guests on several CPUs may race here. */
@@ -196,6 +206,7 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
 	}
 	h->start = NOW();
 	h->cont = false;
+	h->in_multicall = false;	/* even if one was left by a schedule() */
 	local_irq_enable();
 	r->rax = dispatch(v, nr, a);
 	if (!h->cont && (long)r->rax == -EFAULT)
@@ -226,9 +237,9 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r)
  * Each entry's result is written back into it.  Fails as a whole only
  * if the array itself cannot be read or written.
  */
-long do_multicall(unsigned long calls, unsigned long nr)
+static long run_multicall(struct hypercall_state *h, unsigned long calls,
+			  unsigned long nr)
 {
-	struct hypercall_state *h = &hc_state[smp_processor_id()];
 	struct vcpu *v = current_vcpu();
 	struct multicall_entry e;
 	unsigned int n = (unsigned int)nr;
@@ -248,6 +259,17 @@ long do_multicall(unsigned long calls, unsigned long nr)
 			e.result = -EINVAL;
 		else
 			e.result = dispatch(v, e.op, a);
+		/* Every handler returns with interrupts on; if one did not,
+		 * the next entry must not run (and spin on locks) without
+		 * them: an IPI this CPU does not take hangs its sender. */
+		if (!local_irq_is_enabled()) {
+			local_irq_enable();
+			if (!irq_off_logged) {
+				irq_off_logged = true;
+				log_err("multicall: hypercall %lu returned with "
+					"interrupts off", (unsigned long)e.op);
+			}
+		}
 		if (h->cont) {
 			/*
 			 * The entry stopped half way: it gets its own
@@ -269,4 +291,15 @@ long do_multicall(unsigned long calls, unsigned long nr)
 			return -EFAULT;
 	}
 	return 0;
+}
+
+long do_multicall(unsigned long calls, unsigned long nr)
+{
+	struct hypercall_state *h = &hc_state[smp_processor_id()];
+	long rc;
+
+	h->in_multicall = true;
+	rc = run_multicall(h, calls, nr);
+	h->in_multicall = false;
+	return rc;
 }

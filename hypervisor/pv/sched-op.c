@@ -41,6 +41,10 @@ long do_sched_op(unsigned long cmd, unsigned long arg)
 		 * or its wake-up would be lost. */
 		local_irq_disable();
 		vcpu_block(v);
+		/* Back here only if an event was pending, or inside a
+		 * multicall (it sleeps at the next entry): handlers run
+		 * with interrupts on. */
+		local_irq_enable();
 		return 0;
 	case SCHEDOP_poll:
 		guest_regs()->rax = 0;

@@ -114,6 +114,7 @@ long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_multicall(unsigned long calls, unsigned long nr);
 /* Long hypercalls make way (pv/hypercall.c). */
 bool hypercall_preempt_check(void);
+bool hypercall_in_multicall(void);
 long hypercall_continuation(unsigned long op, unsigned int nargs,
 			    unsigned long a0, unsigned long a1,
 			    unsigned long a2, unsigned long a3,

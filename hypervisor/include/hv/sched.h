@@ -34,6 +34,7 @@ void vcpu_yield(struct vcpu *v);
 int sched_set_params(struct domain *d, unsigned int weight, unsigned int cap);
 int sched_set_affinity(struct vcpu *v, u64 cpumask);
 bool sched_need_resched(void);
+void sched_make_way(void);
 void sched_dump(void);
 void sched_report(void);
 
