@@ -61,7 +61,6 @@ static bool is_canonical(u64 a)
 
 #define X86_EFLAGS_IF	(1UL << 9)
 #define X86_EFLAGS_IOPL	(3UL << 12)
-#define X86_EFLAGS_NT	(1UL << 14)
 #define X86_EFLAGS_VM	(1UL << 17)
 
 /*
@@ -71,21 +70,22 @@ static bool is_canonical(u64 a)
  * GDT just installed, or the flat ones.
  */
 /*
- * Log why VCPUOP_initialise refused a context (each check says which), and
- * return @rc.  The guest's context is its own business, but a refused
- * bring-up is hard to debug without the reason.
+ * Why VCPUOP_initialise refused a context (each check says which), kept
+ * for the one log line vcpu_initialise() prints once the vCPU's lock is
+ * dropped.  Per CPU: the hypercall runs to its end on this CPU.
  */
+static char refuse_why[MAX_CPUS][120];
+
 static long __attribute__((format(printf, 3, 4)))
 refuse(struct vcpu *v, long rc, const char *fmt, ...)
 {
-	char buf[160];
 	va_list ap;
 
+	(void)v;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(refuse_why[smp_processor_id()],
+		  sizeof(refuse_why[0]), fmt, ap);
 	va_end(ap);
-	gprintk(LOG_WARN, current_vcpu(), "VCPUOP_initialise of vCPU %u: %s",
-		v->id, buf);
 	return rc;
 }
 
@@ -112,10 +112,10 @@ static long check_user_regs(struct vcpu *v, const struct vcpu_guest_context *c,
 	r->rsp = u->rsp;
 	r->cs = cs;
 	r->ss = ss;
-	/* As for iret: no IOPL, NT or VM; IF is always on in ring 3 (the
+	/* As for iret: no IOPL or VM; IF is always on in ring 3 (the
 	 * guest's "interrupt flag" is its vcpu_info upcall mask). */
-	r->rflags = (u->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM |
-				   X86_EFLAGS_NT)) | X86_EFLAGS_IF;
+	r->rflags = (u->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
+		    X86_EFLAGS_IF;
 	return 0;
 }
 
@@ -227,6 +227,7 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 	_Static_assert(sizeof(*c) <= 2 * PAGE_SIZE, "vcpu_guest_context");
 	if (!c)
 		return -ENOMEM;
+	refuse_why[smp_processor_id()][0] = 0;
 	rc = copy_from_guest(c, arg, sizeof(*c)) ? -EFAULT : 0;
 	if (!rc) {
 		spin_lock(&v->ctx_lock);
@@ -237,7 +238,9 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 	free_heap_pages(c, 1);
 	if (rc)
 		gprintk(LOG_WARN, current_vcpu(), "VCPUOP_initialise of vCPU "
-			"%u refused: %ld", v->id, rc);
+			"%u refused: %ld%s%s", v->id, rc,
+			refuse_why[smp_processor_id()][0] ? ": " : "",
+			refuse_why[smp_processor_id()]);
 	return rc;
 }
 
