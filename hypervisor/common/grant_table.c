@@ -77,6 +77,7 @@
 #include <hv/log.h>
 #include <hv/mm.h>
 #include <hv/page.h>
+#include <hv/pv.h>
 #include <hv/pagetype.h>
 #include <hv/panic.h>
 #include <hv/smp.h>
@@ -378,6 +379,10 @@ static long grant_copy(struct domain *d, unsigned long uop,
 	for (i = 0; i < count; i++) {
 		unsigned long a = uop + i * sizeof(op);
 
+		if (i && hypercall_preempt_check())
+			return hypercall_continuation(
+				__HYPERVISOR_grant_table_op, 3, GNTTABOP_copy,
+				a, count - i, 0, 0);
 		if (copy_from_guest(&op, a, sizeof(op)))
 			return -EFAULT;
 		spin_lock(&gnttab_lock);
@@ -558,6 +563,14 @@ static long map_grant_ref(struct vcpu *v, unsigned long uop,
 	for (i = 0; i < count; i++) {
 		unsigned long a = uop + i * sizeof(op);
 
+		if (i && hypercall_preempt_check()) {
+			/* The flush below comes first: the guest runs in
+			 * between. */
+			rc = hypercall_continuation(
+				__HYPERVISOR_grant_table_op, 3,
+				GNTTABOP_map_grant_ref, a, count - i, 0, 0);
+			break;
+		}
 		if (copy_from_guest(&op, a, sizeof(op))) {
 			rc = -EFAULT;
 			break;
@@ -621,6 +634,10 @@ static long unmap_grant_ref(struct vcpu *v, unsigned long uop,
 	for (i = 0; i < count; i++) {
 		unsigned long a = uop + i * sizeof(op);
 
+		if (i && hypercall_preempt_check())
+			return hypercall_continuation(
+				__HYPERVISOR_grant_table_op, 3,
+				GNTTABOP_unmap_grant_ref, a, count - i, 0, 0);
 		if (copy_from_guest(&op, a, sizeof(op)))
 			return -EFAULT;
 		spin_lock(&gnttab_lock);
