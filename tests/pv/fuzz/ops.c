@@ -1259,7 +1259,7 @@ void op_console(void)
 		break;
 	case 1:		/* unreadable: nothing may be printed */
 		hcall(__HYPERVISOR_console_io, CONSOLEIO_write, any_int(),
-		      bad_ptr(), 0, 0);
+		      fault_ptr(), 0, 0);
 		break;
 	case 2:
 		hcall(__HYPERVISOR_console_io, CONSOLEIO_read, any_int(),
