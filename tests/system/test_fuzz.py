@@ -106,6 +106,12 @@ def judge(log, status):
     if "BREACH" in log:
         bad.append("the fuzzer saw an isolation breach: %s" %
                    re.findall(r"fuzz: BREACH[^\r\n]*", log)[:3])
+    if "dom0_waiter: all 1 domUs gone" not in log:
+        bad.append("dom0 did not see d1 go")
+    d0 = re.search(r"(?m)^Test result: (SUCCESS|FAILURE)([^\r\n]*)", log)
+    if not d0 or d0.group(1) != "SUCCESS":
+        bad.append("dom0: %s" % (d0.group(0).strip() if d0 else
+                                 "no verdict"))
     if status != EXIT_POWEROFF:
         bad.append("QEMU exit status %s, not %d (dom0 powered off)" %
                    (status, EXIT_POWEROFF))
@@ -137,19 +143,32 @@ def run_fuzz(seed, calls=None, secs=None, name=None, known_bugs=0,
     with qemu.Machine(name or "fuzz-%d" % seed, args, timeout=limit) as m:
         expect(m, r"dom0_waiter: connected to d1", 120)
         expect(m, r"fuzz: seed=%d " % seed, 60)
+        # Stop waiting at once if the host died (noreboot halts it).
+        dead = False
         try:
-            m.child.expect(SUMMARY_RE, timeout=limit,
-                           searchwindowsize=WINDOW)
-            summary = m.child.match
+            i = m.child.expect([SUMMARY_RE, r"PANIC on CPU", r"FATAL TRAP",
+                                r"\(d1\) Test result: FAILURE"],
+                               timeout=limit, searchwindowsize=WINDOW)
+            if i == 0:
+                summary = m.child.match
+            dead = i in (1, 2)
         except Exception:
             pass
+        if dead:
+            try:    # the backtrace and the trace ring, for the report
+                m.child.expect(r"noreboot: halting", timeout=30)
+            except Exception:
+                pass
+        status = None
         try:
-            m.child.expect(r"dom0_waiter: all 1 domUs gone", timeout=120,
-                           searchwindowsize=WINDOW)
-            m.child.expect(RESULT_RE, timeout=60, searchwindowsize=WINDOW)
-            status = m.wait_exit(timeout=60)
+            if not dead:
+                m.child.expect(r"dom0_waiter: all 1 domUs gone",
+                               timeout=120, searchwindowsize=WINDOW)
+                m.child.expect(RESULT_RE, timeout=60,
+                               searchwindowsize=WINDOW)
+                status = m.wait_exit(timeout=60)
         except Exception:
-            status = None
+            pass
         log = read_log(m)
         path = m.log_path
     bad = judge(log, status)
