@@ -261,6 +261,22 @@ void op_mmu_update(void)
 	      domid, 0);
 }
 
+/*
+ * A frame to copy from: not shared_info nor a frame of our image (its
+ * stack and state hold times), whose contents depend on timing: copied
+ * into a victim they would decide later calls, and a seed would no
+ * longer replay its run.
+ */
+static uint64_t copy_src_mfn(void)
+{
+	uint64_t m;
+
+	do
+		m = any_mfn(0);
+	while (m == fz.shared_info_mfn || mfn_is_protected(m));
+	return m;
+}
+
 static void gen_mmuext(struct mmuext_op *op)
 {
 	unsigned long *mask;
@@ -306,7 +322,7 @@ static void gen_mmuext(struct mmuext_op *op)
 		break;
 	case MMUEXT_CLEAR_PAGE: case MMUEXT_COPY_PAGE:
 		op->arg1.mfn = chance(50) ? victim_mfn(0) : foreign_mfn();
-		op->arg2.src_mfn = any_mfn(0);
+		op->arg2.src_mfn = copy_src_mfn();
 		break;
 	default:
 		if (chance(20))
@@ -766,7 +782,7 @@ static void copy_side(struct gnttab_copy_ptr *p, int *gref, int dest)
 	else if (dest)	/* never one of the frames that keep us running */
 		p->u.gmfn = chance(85) ? victim_mfn(0) : foreign_mfn();
 	else
-		p->u.gmfn = any_mfn(0);
+		p->u.gmfn = copy_src_mfn();
 	p->domid = chance(75) ? (chance(50) ? DOMID_SELF :
 				 (uint16_t)fz.domid) : any_domid();
 	p->offset = (uint16_t)(chance(80) ? below(4096) : any_int());
