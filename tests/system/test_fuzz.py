@@ -210,7 +210,8 @@ def main():
               (runs + 1, seed, ("%d calls" % calls) if calls else
                ("%d s" % secs)), flush=True)
         bad, summary, path = run_fuzz(seed, calls=calls or None, secs=secs,
-                                      name="fuzz-run-%d" % seed,
+                                      name="fuzz-run-%d-%s" %
+                                      (seed, time.strftime("%Y%m%d-%H%M%S")),
                                       known_bugs=known_bugs)
         runs += 1
         if summary:
