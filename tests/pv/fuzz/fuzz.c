@@ -638,6 +638,8 @@ static void setup(void)
 		if (va_mapped(VIRT_BASE + v->pfn * PAGE_SIZE))
 			fail("fuzz: spare pfn 0x%lx is mapped", v->pfn);
 	}
+	/* Below the spare frames: never a victim, zeroed by the builder. */
+	fz.audit_mfn = p2m[fz.nr_pages - NSPARE - 1];
 	/* Free L2 slots far from the image to hang victim L1s on. */
 	for (unsigned int i = 64; i < 512 && h < NHOOK; i++)
 		if (!(l2[i] & _PAGE_PRESENT))
@@ -655,6 +657,26 @@ static void setup(void)
 	for (unsigned int v = 0; v < 32; v++)
 		set_handler(v, fz_trap);
 	set_handler(VEC_FAILSAFE, fz_failsafe);
+}
+
+/*
+ * audit=N: from call N on, pin and unpin a zeroed frame after every
+ * operation; with pt_audit on the command line the hypervisor checks all
+ * our tables at each pin, so the first complaint follows the operation
+ * that broke an invariant.  Slow; for chasing a finding with trace=N.
+ */
+static void audit_now(const char *after)
+{
+	struct mmuext_op op[2];
+
+	memset(op, 0, sizeof(op));
+	op[0].cmd = MMUEXT_PIN_L1_TABLE;
+	op[0].arg1.mfn = fz.audit_mfn;
+	op[1].cmd = MMUEXT_UNPIN_TABLE;
+	op[1].arg1.mfn = fz.audit_mfn;
+	printk("fuzz: audit after %s, call %lu\n", after, fz.calls);
+	if (hypercall4(__HYPERVISOR_mmuext_op, (long)op, 2, 0, DOMID_SELF))
+		printk("fuzz: audit pin failed\n");
 }
 
 /* --- the loop --------------------------------------------------------- */
@@ -717,6 +739,7 @@ void test_main(void)
 	fz.domid = (unsigned int)cmdline_num("domid", 1);
 	fz.known_bugs = (int)cmdline_num("known_bugs", 0);
 	fz.trace_from = cmdline_num("trace", ~0ULL);
+	fz.audit_from = cmdline_num("audit", ~0ULL);
 	setup();
 	printk("fuzz: seed=%lu calls=%lu secs=%lu known_bugs=%d: %lu pages, "
 	       "max_page 0x%lx, %u windows, %u spare frames\n", fz.seed,
@@ -738,6 +761,8 @@ void test_main(void)
 		op->fn();
 		if (!(++nops & 255))
 			check_windows("a batch of operations");
+		if (fz.calls >= fz.audit_from)
+			audit_now(op->name);
 		if (fz.calls >= next_report) {
 			printk("fuzz: %lu calls, %lu ms\n", fz.calls,
 			       (unsigned long)((pv_now() - t0) / 1000000));

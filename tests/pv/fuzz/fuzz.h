@@ -54,6 +54,9 @@ struct fuzz {
 	unsigned int domid;
 	int known_bugs;		/* 1: also the call shapes of known bugs */
 	uint64_t trace_from;	/* print every call from this one on */
+	uint64_t audit_from;	/* and make the hypervisor audit after each
+				 * operation from this call on */
+	uint64_t audit_mfn;	/* a zeroed frame pinned to trigger that */
 	uint64_t max_page;
 	uint64_t nr_pages;
 	uint64_t shared_info_mfn;

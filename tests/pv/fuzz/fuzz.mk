@@ -4,8 +4,8 @@
 # unprivileged domU beside dom0, built with the PV test framework
 # (pv.mk), and its two ways to run:
 #
-#   make test (tests/system/test_fuzz.py)  the short run: 200,000 calls,
-#                                           a fixed seed
+#   make test (tests/system/test_fuzz.py)  the short run: 200,000 calls
+#                                           from each of seeds 1 and 2
 #   make fuzz                               long runs (below)
 #
 # It is not a tests/pv/*.c kernel: those are booted alone as dom0.

@@ -663,10 +663,15 @@ static void grant_write(void)
 		 */
 		ge.frame = (uint32_t)(chance(90) ? victim_mfn(0) :
 				      foreign_mfn());
+		/* Not any foreign frame: one that is free now may come to
+		 * us by populate_physmap later, and become a page table,
+		 * while the entry still names it.  Frames of the first MiB
+		 * and beyond RAM never do. */
 		if (ref >= 256 && !fz.known_bugs)
 			ge.frame = (uint32_t)(chance(90) ?
 					      pool_mfn(POOL_DATA) :
-					      foreign_mfn());
+					      chance(50) ? below(16) :
+					      fz.max_page + below(4));
 		if (chance(10))
 			ge.flags = 0;
 
@@ -808,6 +813,13 @@ static void grant_copy(void)
 	}
 	if (chance(3))
 		count = 513 + below(1000);	/* more than a batch */
+	if (fz.calls + 1 >= fz.trace_from)
+		for (unsigned int i = 0; i < n; i++)
+			printk("fuzz:   copy 0x%lx/%u+0x%x -> 0x%lx/%u+0x%x, "
+			       "len 0x%x, flags 0x%x\n", c[i].source.u.gmfn,
+			       c[i].source.domid, c[i].source.offset,
+			       c[i].dest.u.gmfn, c[i].dest.domid,
+			       c[i].dest.offset, c[i].len, c[i].flags);
 	hcall(__HYPERVISOR_grant_table_op, GNTTABOP_copy,
 	      count > n || chance(3) ? fault_ptr() : (unsigned long)c, count, 0,
 	      0);
