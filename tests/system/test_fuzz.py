@@ -201,6 +201,7 @@ def main():
     calls = int(os.environ.get("FUZZ_CALLS") or 0)
     fixed = os.environ.get("FUZZ_SEED")
     known_bugs = int(os.environ.get("FUZZ_KNOWN_BUGS") or 0)
+    extra = os.environ.get("FUZZ_ARGS") or ""    # e.g. "trace=N audit=N"
     end = time.monotonic() + total
     runs = 0
     while True:
@@ -213,7 +214,7 @@ def main():
         bad, summary, path = run_fuzz(seed, calls=calls or None, secs=secs,
                                       name="fuzz-run-%d-%s" %
                                       (seed, time.strftime("%Y%m%d-%H%M%S")),
-                                      known_bugs=known_bugs)
+                                      known_bugs=known_bugs, extra=extra)
         runs += 1
         if summary:
             print("fuzz:   %s calls in %s ms, %s calls/s" %

@@ -32,15 +32,18 @@ fuzz-kernel: $(FUZZ_KERNEL)
 #   make fuzz SEED=S CALLS=N   one boot, N calls from seed S (a random
 #                              seed if SEED is not given)
 #   make fuzz FUZZ_TIME=T      boots of FUZZ_RUN_SECONDS (default 120)
-#                              each, fresh random seeds (or SEED), until
-#                              T seconds (default 600) are used up
+#                              each, fresh random seeds, until T seconds
+#                              (default 600) are used up (with SEED: one
+#                              such boot)
 #   KNOWN_BUGS=1               also the call shapes of the known bugs
+#   FUZZ_ARGS="trace=N audit=N" more words for the fuzzer's command line
 # It stops at the first failure and prints the command that replays it.
 FUZZ_TIME        ?= 600
 FUZZ_RUN_SECONDS ?= 120
 fuzz: $(DEPS_STAMP) hypervisor $(FUZZ_KERNEL) domu-kernels
 	FUZZ_SEED="$(SEED)" FUZZ_CALLS="$(CALLS)" FUZZ_TIME="$(FUZZ_TIME)" \
 	FUZZ_RUN_SECONDS="$(FUZZ_RUN_SECONDS)" FUZZ_KNOWN_BUGS="$(KNOWN_BUGS)" \
+	FUZZ_ARGS="$(FUZZ_ARGS)" \
 	$(PYTHON) tests/system/test_fuzz.py
 
 .PHONY: fuzz fuzz-kernel
