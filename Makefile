@@ -8,6 +8,9 @@
 #   make test         test-unit + test-system
 #   make test-unit    host unit tests (cmocka)
 #   make test-system  QEMU-based tests (pytest + pexpect)
+#   make fuzz         the hostile-guest fuzzer, as long as asked:
+#                     SEED=.. CALLS=.. or FUZZ_TIME=<s> (docs/fuzzing.md;
+#                     the target is in tests/pv/fuzz/fuzz.mk)
 #   make guest-kernel Linux 6.1 + pv-guest/ (cached in ~/.cache/veneer)
 #
 # Each area adds its own targets in an <area>/<area>.mk fragment included

@@ -76,3 +76,4 @@ SYSTEM_TEST_DEPS += pv-kernels
 # Kernels for the boot-time domU test, built the same way (not dom0 tests).
 include $(PV_DIR)/domu/domu.mk
 include $(PV_DIR)/isolation/isolation.mk
+include $(PV_DIR)/fuzz/fuzz.mk
