@@ -35,7 +35,8 @@ fuzz-kernel: $(FUZZ_KERNEL)
 #                              each, fresh random seeds, until T seconds
 #                              (default 600) are used up (with SEED: one
 #                              such boot)
-#   KNOWN_BUGS=1               also the call shapes of the known bugs
+#   KNOWN_BUGS=0               leave out the call shapes of the (fixed)
+#                              known bugs, as before their fixes
 #   FUZZ_ARGS="trace=N audit=N" more words for the fuzzer's command line
 # It stops at the first failure and prints the command that replays it.
 FUZZ_TIME        ?= 600
