@@ -269,7 +269,10 @@ static long vcpu_down(struct vcpu *v)
 	if (v == current_vcpu()) {
 		guest_regs()->rax = 0;
 		vcpu_sleep(v);
-		schedule();
+		/* Inside a multicall it stops at the next entry, and the rest
+		 * runs after VCPUOP_up, as on Xen. */
+		sched_make_way();
+		return 0;
 	}
 	vcpu_sleep(v);
 	return 0;
