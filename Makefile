@@ -11,6 +11,9 @@
 #   make fuzz         the hostile-guest fuzzer, as long as asked:
 #                     SEED=.. CALLS=.. or FUZZ_TIME=<s> (docs/fuzzing.md;
 #                     the target is in tests/pv/fuzz/fuzz.mk)
+#   make fuzz-insn    the user-space instruction fuzzer in a dom0 on Veneer
+#                     and Xen 4.17, records compared: SEED=.. CASES=..
+#                     (docs/user-tests.md)
 #   make guest-kernel Linux 6.1 + pv-guest/ (cached in ~/.cache/veneer)
 #
 # Each area adds its own targets in an <area>/<area>.mk fragment included
@@ -103,6 +106,12 @@ test-unit: $(DEPS_STAMP) $(UNIT_TESTS)
 SYSTEM_TEST_TIMEOUT ?= 900
 test-system: $(DEPS_STAMP) $(SYSTEM_TEST_DEPS)
 	$(PYTEST) -v --timeout=$(SYSTEM_TEST_TIMEOUT) tests/system
+
+# insn_fuzz beyond make test's 20,000 cases: SEED (random) and CASES.
+fuzz-insn: $(DEPS_STAMP) hypervisor guest-kernel initramfs
+	SEED="$(SEED)" CASES="$(CASES)" $(PYTHON) tests/system/fuzz_insn.py
+
+.PHONY: fuzz-insn
 
 run: $(DEPS_STAMP) $(RUN_DEPS)
 	scripts/run-qemu
