@@ -45,6 +45,7 @@
 #include <asm/processor.h>
 
 #include <veneer/callback.h>
+#include <veneer/sched.h>
 #include <veneer/vcpu.h>
 
 static struct vcpu *vcpu_of(struct domain *d, unsigned long id)
@@ -260,12 +261,35 @@ static long vcpu_up(struct vcpu *v)
 	return rc;
 }
 
-/* VCPUOP_down: @v stops until VCPUOP_up; its state is kept. */
+/* Are all of @d's vCPUs down? */
+static bool all_vcpus_down(struct domain *d)
+{
+	for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
+		if (d->vcpu[i] && !READ_ONCE(d->vcpu[i]->down))
+			return false;
+	return true;
+}
+
+/*
+ * VCPUOP_down: @v stops until VCPUOP_up; its state is kept.  When the
+ * last of the domain's vCPUs goes down, the domain is shut down
+ * (poweroff), as Xen 4.17 does: nothing could ever bring it back, and it
+ * would otherwise keep its memory until destroyed.
+ */
 static long vcpu_down(struct vcpu *v)
 {
+	struct domain *d = v->domain;
+
 	spin_lock(&v->ctx_lock);
 	v->down = true;
 	spin_unlock(&v->ctx_lock);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (all_vcpus_down(d)) {
+		gprintk(LOG_INFO, current_vcpu(), "VCPUOP_down of the last "
+			"vCPU: the domain shuts down (poweroff), as on Xen");
+		domain_shutdown(d, SHUTDOWN_poweroff);
+		return 0;	/* a caller outside @d: it is gone */
+	}
 	if (v == current_vcpu()) {
 		guest_regs()->rax = 0;
 		vcpu_sleep(v);
