@@ -16,7 +16,6 @@
 #include <hv/log.h>
 #include <hv/pv.h>
 
-#define DR6_DEFAULT	0xffff0ff0UL	/* the reserved-1 bits */
 #define DR7_DEFAULT	0x00000400UL
 #define DR7_ENABLES	0xffUL		/* L0-L3, G0-G3 */
 

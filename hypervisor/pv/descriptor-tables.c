@@ -47,11 +47,6 @@
 
 #define MAX_GDT_FRAMES	FIRST_RESERVED_GDT_PAGE
 
-static bool is_canonical(u64 a)
-{
-	return (u64)((s64)(a << 16) >> 16) == a;
-}
-
 /* Make a guest descriptor safe, or refuse it. */
 static bool check_descriptor(u64 *d)
 {

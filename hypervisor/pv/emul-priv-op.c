@@ -49,11 +49,6 @@
 
 static const u8 forced_cpuid[7] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
 
-static bool is_canonical(u64 a)
-{
-	return (u64)((s64)(a << 16) >> 16) == a;
-}
-
 /* leaf 1 */
 #define ECX_MASK_1 ((1U << 3) | (1U << 4) | (1U << 5) | (1U << 6) |	\
 		    (1U << 7) | (1U << 8) | (1U << 12) | (1U << 15) |	\

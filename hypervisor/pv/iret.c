@@ -30,12 +30,6 @@
 #define X86_EFLAGS_IOPL	(3UL << 12)
 #define X86_EFLAGS_VM	(1UL << 17)
 
-static bool is_canonical(u64 a)
-{
-	return (u64)((s64)(a << 16) >> 16) == a;
-}
-
-
 /**
  * do_iret() - return to the guest context at the guest's rsp
  *

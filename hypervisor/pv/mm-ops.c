@@ -52,7 +52,6 @@
 #define AUDIT_EVERY_PIN	0
 #endif
 
-
 /*
  * Bit 31 of a batch's count marks a continuation (Xen's
  * MMU_UPDATE_PREEMPTED): the guest's done counter already holds what
@@ -82,11 +81,6 @@ struct flush_req {
 	unsigned long va;	/* invlpg this address, or */
 	bool all;		/* flush the whole TLB */
 };
-
-static bool is_canonical(u64 va)
-{
-	return (u64)((s64)(va << 16) >> 16) == va;
-}
 
 static void invlpg(unsigned long va)
 {

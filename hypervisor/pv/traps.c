@@ -54,7 +54,6 @@
 
 #define PFEC_USER	(1UL << 2)
 
-#define DR6_DEFAULT	0xffff0ff0UL	/* what DR6 reads with nothing hit */
 #define DR6_EVENTS	0x1e00fUL	/* B0-B3, BD, BS, BT, RTM */
 #define DR6_BS		(1UL << 14)	/* single step */
 

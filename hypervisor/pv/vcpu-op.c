@@ -55,11 +55,6 @@ static struct vcpu *vcpu_of(struct domain *d, unsigned long id)
 	return d->vcpu[id];
 }
 
-static bool is_canonical(u64 a)
-{
-	return (u64)((s64)(a << 16) >> 16) == a;
-}
-
 #define X86_EFLAGS_IF	(1UL << 9)
 #define X86_EFLAGS_IOPL	(3UL << 12)
 #define X86_EFLAGS_VM	(1UL << 17)

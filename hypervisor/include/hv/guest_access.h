@@ -17,6 +17,12 @@
 #include <hv/types.h>
 
 bool guest_range_ok(unsigned long addr, unsigned long len);
+
+/* Is @a a canonical address (bits 63:47 all equal)? */
+static inline bool is_canonical(u64 a)
+{
+	return (u64)((s64)(a << 16) >> 16) == a;
+}
 /* 0, or -EFAULT if any byte could not be copied. */
 int copy_from_guest(void *to, unsigned long from, unsigned long len);
 int copy_to_guest(unsigned long to, const void *from, unsigned long len);

@@ -20,6 +20,9 @@
 /* We speak the ABI of Xen 4.17 and say so (xen_version, CPUID). */
 #define VENEER_XEN_VERSION	0x00040011
 
+/* DR6 with nothing hit: its reserved-1 bits (pv/debugreg.c, pv/traps.c). */
+#define DR6_DEFAULT		0xffff0ff0UL
+
 #define SYSCALL_VECTOR		0x100
 #define SYSCALL32_VECTOR	0x101
 
