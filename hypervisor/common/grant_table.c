@@ -153,8 +153,12 @@ static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
 		if (!pg)
 			return -ENOMEM;
 		memset(__va(page_to_mfn(pg) << PAGE_SHIFT), 0, PAGE_SIZE);
+		/* A hypervisor page before it is the domain's: a
+		 * decrease_reservation racing us on another vCPU must never
+		 * see it as a guest frame it may give back (assign_page()
+		 * keeps the flag; put_allocation_if_unused() refuses it). */
+		__atomic_fetch_or(&pg->count_info, PGC_heap, __ATOMIC_SEQ_CST);
 		assign_page(pg, d->id);
-		__atomic_fetch_or(&pg->count_info, PGC_heap, __ATOMIC_RELEASE);
 		/* A fresh frame: the type is free to take. */
 		if (get_page_type(pg, PGT_writable_page) == 1)
 			__atomic_fetch_or(&pg->type_info, PGT_validated,

@@ -139,15 +139,20 @@ bool put_allocation(struct page_info *pg)
  * Like put_allocation(), but only when the allocation is the frame's one
  * reference, checked in the same compare-and-swap: a reference taken at
  * the same moment makes it fail instead of leaving a frame that has
- * left its owner but is still in use.  Returns true when the frame was
- * let go (it has no reference left: the caller frees it).
+ * left its owner but is still in use.  A hypervisor heap page
+ * (PGC_heap, a grant-table frame) is refused in the same step.  Returns
+ * true when the frame was let go (it has no reference left: the caller
+ * frees it).
  */
 bool put_allocation_if_unused(struct page_info *pg)
 {
 	u64 old = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE);
 
 	do {
-		if (!(old & PGC_allocated) || (old & PGC_count_mask) != 1)
+		/* A hypervisor heap page the domain may map (its grant
+		 * table) is never the domain's to give back. */
+		if (!(old & PGC_allocated) || (old & PGC_heap) ||
+		    (old & PGC_count_mask) != 1)
 			return false;
 	} while (!cas(&pg->count_info, &old,
 		      old & ~(PGC_allocated | PGC_count_mask)));
