@@ -19,16 +19,20 @@ bool (*machine_foreign)(const struct pt_domain *d, unsigned long mfn,
 			u64 pte);
 unsigned int nr_released;
 
+static void __noreturn vfail(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "fuzz-host: %s: ", what);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
 void fuzz_fail(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, "fuzz-host: INVARIANT BROKEN: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
+	vfail("INVARIANT BROKEN", fmt, ap);
 }
 
 /* The engine's ASSERT()s end here. */
@@ -37,11 +41,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, "fuzz-host: hypervisor panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
+	vfail("hypervisor panic", fmt, ap);
 }
 
 /* ---- the engine's memory hooks ----------------------------------------- */
