@@ -69,14 +69,16 @@ fuzz-host: $(FZH_BINS)
 		fi; \
 	done
 
-# The short deterministic run of make test-unit: a fixed seed, no new
-# corpus written.
+# The short deterministic run of make test-unit: a fixed seed; libFuzzer
+# writes what it finds new into the first corpus folder, a scratch one.
 fuzz-host-short: $(FZH_BINS)
 	@set -e; for n in $(FZH_NAMES); do \
 		printf 'fuzz-host: %s: ' $$n; \
+		rm -rf $(FZH_OUT)/short/$$n; mkdir -p $(FZH_OUT)/short/$$n; \
 		$(FZH_OUT)/fuzz_$$n -runs=$(FUZZ_HOST_SHORT_RUNS) -seed=1 \
 			$(FZH_OPTS) -artifact_prefix=$(FZH_OUT)/ \
-			$(FZH_DIR)/corpus/$$n > $(FZH_OUT)/short-$$n.log 2>&1 || { \
+			$(FZH_OUT)/short/$$n $(FZH_DIR)/corpus/$$n \
+			> $(FZH_OUT)/short-$$n.log 2>&1 || { \
 			cat $(FZH_OUT)/short-$$n.log >&2; \
 			echo "fuzz-host: $$n FAILED; replay:" \
 			     "$(FZH_OUT)/fuzz_$$n $(FZH_OUT)/crash-*" >&2; \
