@@ -55,6 +55,11 @@ enum grant_op {
 	NR_GRANT_OPS
 };
 
+static const char *const op_names[NR_GRANT_OPS] = {
+	"set entry", "scribble", "end access", "map", "unmap", "copy",
+	"pt write", "free frame", "alloc frame", "destroy",
+};
+
 static struct gdom {
 	bool alive, has_table;
 	struct grant_entry_v1 shared[NR_REFS];
@@ -150,7 +155,7 @@ static u64 take_maddr(struct input *in, unsigned int d)
 	return (f << 12) | ((take8(in) % 32) << 3) | (b == 255 ? 4 : 0);
 }
 
-/* map_one() */
+/* map_one(); a GNTST_* status. */
 static int map_one(unsigned int ld, unsigned int rd_id, u32 ref, u32 flags,
 		   u64 maddr)
 {
@@ -321,7 +326,7 @@ static void check_copy_sides(const struct side *src, const struct side *dst)
 		fuzz_fail("copy from unreferenced frame %lu", src->mfn);
 }
 
-static void copy_one(struct input *in, unsigned int d)
+static int copy_one(struct input *in, unsigned int d)
 {
 	struct side src = { .by_ref = take8(in) & 1, .write = false };
 	struct side dst = { .by_ref = take8(in) & 1, .write = true };
@@ -329,6 +334,7 @@ static void copy_one(struct input *in, unsigned int d)
 	unsigned long sf = take8(in), df = take8(in);
 	unsigned int len = take8(in) * 16, soff = take8(in) * 16,
 		     doff = take8(in) * 16;
+	int st;
 
 	if (sdom > NDOM)
 		sdom = DOMID_SELF;
@@ -339,16 +345,19 @@ static void copy_one(struct input *in, unsigned int d)
 	if (!dst.by_ref && df < 128)
 		df = dom_first(d) + df % DOM_FRAMES;
 	if (soff + len > 4096 || doff + len > 4096)
-		return;				/* GNTST_bad_copy_arg */
-	if (resolve(d, &src, sdom, sf) != GNTST_okay)
-		return;
-	if (resolve(d, &dst, ddom, df) == GNTST_okay) {
+		return GNTST_bad_copy_arg;
+	st = resolve(d, &src, sdom, sf);
+	if (st != GNTST_okay)
+		return st;
+	st = resolve(d, &dst, ddom, df);
+	if (st == GNTST_okay) {
 		check_copy_sides(&src, &dst);
 		memmove((char *)mem[dst.mfn] + doff,
 			(char *)mem[src.mfn] + soff, len);
 		release(&dst);
 	}
 	release(&src);
+	return st;
 }
 
 /* ---- the granter's side ------------------------------------------------ */
@@ -459,6 +468,7 @@ static void do_op(struct input *in)
 	struct grant_entry_v1 *e = r < NR_REFS ? &g[d].shared[r] : NULL;
 	unsigned long f;
 	u16 flags;
+	int st = GNTST_general_error;	/* GNTST_okay: it happened */
 
 	if (!alive(d))
 		return;
@@ -472,6 +482,7 @@ static void do_op(struct input *in)
 		e->frame = take_gframe(in, d);
 		e->flags = GTF_permit_access | (take8(in) & 1 ? GTF_readonly : 0);
 		g[d].scribbled[r] = false;
+		st = GNTST_okay;
 		break;
 	case OP_SCRIBBLE:
 		if (!e)
@@ -480,6 +491,7 @@ static void do_op(struct input *in)
 		e->frame = take_gframe(in, d);
 		e->flags = take8(in) | take8(in) << 8;
 		g[d].scribbled[r] = true;
+		st = GNTST_okay;
 		break;
 	case OP_END_ACCESS:
 		if (!e)
@@ -487,24 +499,36 @@ static void do_op(struct input *in)
 		flags = e->flags;
 		if (flags & IN_USE)
 			break;
-		if (__atomic_compare_exchange_n(&e->flags, &flags, 0, false,
-						__ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST) &&
-		    g[d].has_table && pins(d, r) && !g[d].scribbled[r])
+		if (!__atomic_compare_exchange_n(&e->flags, &flags, 0, false,
+						 __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST))
+			break;
+		if (g[d].has_table && pins(d, r) && !g[d].scribbled[r])
 			fuzz_fail("d%u ended ref %u while pinned", d, r);
+		st = GNTST_okay;
 		break;
 	case OP_MAP:
 		b = take8(in);
-		map_one(d, 1 + b % NDOM, b & 0x80 ? take8(in) : r,
+		st = map_one(d, 1 + b % NDOM, b & 0x80 ? take8(in) : r,
 			take8(in) | (take8(in) << 16), take_maddr(in, d));
 		break;
-	case OP_UNMAP:
-		b = take8(in) % (NR_HANDLES + 1);
-		unmap_one(d, b, b < NR_HANDLES && take8(in) < 220 ?
+	case OP_UNMAP:			/* mostly a live handle */
+		b = take8(in);
+		if (b < 200) {
+			unsigned int live[NR_HANDLES], n = 0;
+
+			for (unsigned int h = 0; h < NR_HANDLES; h++)
+				if (g[d].mt[h].flags)
+					live[n++] = h;
+			b = n ? live[b % n] : b % NR_HANDLES;
+		} else {
+			b %= NR_HANDLES + 1;
+		}
+		st = unmap_one(d, b, b < NR_HANDLES && take8(in) < 220 ?
 				g[d].where[b] : take_maddr(in, d));
 		break;
 	case OP_COPY:
-		copy_one(in, d);
+		st = copy_one(in, d);
 		break;
 	case OP_PT_WRITE:		/* e.g. clear a grant PTE, no unmap */
 		f = dom_first(d) + MAP_TABLE;
@@ -512,12 +536,16 @@ static void do_op(struct input *in)
 		if (pt_mmu_update(&dom[d], (f << 12) | ((take8(in) % 32) << 3),
 				  take_entry(in, d, f)))
 			machine_assert_unchanged("mmu_update");
+		else
+			st = GNTST_okay;
 		break;
 	case OP_FREE_FRAME:
 		f = take_gframe(in, d);
 		if (f < NFRAMES && frames[f].owner == d &&
-		    put_allocation_if_unused(&frames[f]))
+		    put_allocation_if_unused(&frames[f])) {
 			m.alloc[f] = false;
+			st = GNTST_okay;
+		}
 		break;
 	case OP_ALLOC_FRAME:		/* any free frame, to domain d */
 		f = take8(in) % (NDOM * DOM_FRAMES);
@@ -526,11 +554,16 @@ static void do_op(struct input *in)
 		memset(mem[f], 0, sizeof(mem[f]));
 		assign_page(&frames[f], d);
 		m.alloc[f] = true;
+		st = GNTST_okay;
 		break;
-	case OP_DESTROY:
+	case OP_DESTROY:		/* rare: nothing happens after it */
+		if (take8(in) < 240)
+			break;
 		destroy(d);
+		st = GNTST_okay;
 		break;
 	}
+	stat_op(op, st == GNTST_okay);
 	grant_check();
 }
 
@@ -540,6 +573,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	unsigned int n, d, r;
 	unsigned long f;
 
+	stats_register(op_names, NR_GRANT_OPS);
 	machine_reset();
 	machine_foreign = engine_foreign;
 	m.foreign_ok = handle_maps;

@@ -48,6 +48,12 @@ enum pt_op {
 	NR_PT_OPS
 };
 
+static const char *const op_names[NR_PT_OPS] = {
+	"raw write", "raw fill", "pin", "unpin", "base pointer",
+	"base pointer drop", "mmu_update", "cmpxchg update", "get type",
+	"put type", "free if unused", "relinquish", "alloc",
+};
+
 static bool foreign_allowed(unsigned int d, unsigned long mfn, u64 pte)
 {
 	return d == 1 && mfn >= FOREIGN_FIRST && mfn < FOREIGN_FIRST + 4 &&
@@ -61,13 +67,25 @@ static bool engine_foreign(const struct pt_domain *d, unsigned long mfn,
 	return foreign_allowed(d->id, mfn, pte);
 }
 
-/* A frame by selector: mostly domain @d's, sometimes anything at all. */
+/*
+ * A frame by selector: mostly any of domain @d's, often one in use (a
+ * type count: pinned, a base pointer, held, a live table or one of its
+ * targets: where unpin, put and updates of live tables happen),
+ * sometimes anything at all.
+ */
 static unsigned long take_frame(struct input *in, unsigned int d)
 {
-	unsigned int b = take8(in);
+	unsigned int b = take8(in), n = 0;
+	unsigned long f, used[DOM_FRAMES];
 
-	if (b < 200)
+	if (b < 128)
 		return dom_first(d) + b % DOM_FRAMES;
+	if (b < 240) {
+		for (f = dom_first(d); f < dom_first(d) + DOM_FRAMES; f++)
+			if (page_type_count(&frames[f]))
+				used[n++] = f;
+		return n ? used[b % n] : dom_first(d) + b % DOM_FRAMES;
+	}
 	return b % (NFRAMES + 2);
 }
 
@@ -101,19 +119,20 @@ static void do_op(struct input *in)
 	unsigned long f = take_frame(in, d);
 	unsigned int i, n, idx, s;
 	u64 val, old;
-	int rc;
+	int rc = -1;		/* 0: the operation happened */
 
 	machine_snapshot();
 	switch (op) {
 	case OP_RAW_WRITE:
 		idx = take_index(in);
-		raw_store(f, idx, take_entry(in, d, f));
+		rc = raw_store(f, idx, take_entry(in, d, f)) ? 0 : -1;
 		break;
 	case OP_RAW_FILL:		/* a few entries at once: trees grow */
 		n = 1 + take8(in) % 8;
 		for (i = 0; i < n; i++) {
 			idx = take_index(in);
-			raw_store(f, idx, take_entry(in, d, f));
+			if (raw_store(f, idx, take_entry(in, d, f)))
+				rc = 0;
 		}
 		break;
 	case OP_PIN:
@@ -143,8 +162,10 @@ static void do_op(struct input *in)
 		break;
 	case OP_BASEPTR_DROP:
 		s = take8(in) & 1;
-		if (m.base[d][s] >= 0)
+		if (m.base[d][s] >= 0) {
 			pt_put_page_and_type(&dom[d], m.base[d][s]);
+			rc = 0;
+		}
 		m.base[d][s] = -1;
 		break;
 	case OP_MMU_UPDATE:
@@ -184,24 +205,29 @@ static void do_op(struct input *in)
 		if (m.held_desc[f]) {
 			m.held_desc[f]--;
 			pt_put_page_and_type(&dom[frames[f].owner], f);
+			rc = 0;
 		} else if (m.held_w[f]) {
 			m.held_w[f]--;
 			pt_put_page_and_type(&dom[frames[f].owner], f);
+			rc = 0;
 		}
 		break;
 	case OP_FREE_IF_UNUSED:		/* decrease_reservation */
 		if (f >= NFRAMES || frames[f].owner != d)
 			break;
-		if (put_allocation_if_unused(&frames[f]))
+		if (put_allocation_if_unused(&frames[f])) {
 			m.alloc[f] = false;
-		else if (m.alloc[f] && page_refcount(&frames[f]) == 1)
+			rc = 0;
+		} else if (m.alloc[f] && page_refcount(&frames[f]) == 1)
 			fuzz_fail("frame %lu unused but not given back", f);
 		break;
 	case OP_RELINQUISH:		/* domain destruction, frame by frame */
-		if (f >= NFRAMES || frames[f].owner != d || !m.alloc[f])
+		if (f >= NFRAMES || frames[f].owner != d || !m.alloc[f] ||
+		    take8(in) < 192)	/* rarer: the frame is gone for good */
 			break;
 		put_allocation(&frames[f]);
 		m.alloc[f] = false;
+		rc = 0;
 		break;
 	case OP_ALLOC:			/* the allocator hands out a free frame */
 		if (f >= NFRAMES || frames[f].owner == DOMID_XEN ||
@@ -210,8 +236,10 @@ static void do_op(struct input *in)
 		memset(mem[f], 0, sizeof(mem[f]));
 		assign_page(&frames[f], f / DOM_FRAMES + 1);
 		m.alloc[f] = true;
+		rc = 0;
 		break;
 	}
+	stat_op(op, rc == 0);
 	machine_check();
 }
 
@@ -255,6 +283,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct input in = { data, size };
 	unsigned int n;
 
+	stats_register(op_names, NR_PT_OPS);
 	machine_reset();
 	machine_foreign = engine_foreign;
 	m.foreign_ok = foreign_allowed;

@@ -346,6 +346,34 @@ void machine_assert_unchanged(const char *what)
 	}
 }
 
+/* ---- statistics -------------------------------------------------------- */
+
+static const char *const *stat_names;
+static unsigned int nr_stat_ops;
+static unsigned long stat_ok[MAX_STAT_OPS], stat_refused[MAX_STAT_OPS];
+
+static void stats_print(void)
+{
+	for (unsigned int i = 0; i < nr_stat_ops; i++)
+		fprintf(stderr, "fuzz-host: %-18s ok %8lu  refused %8lu\n",
+			stat_names[i], stat_ok[i], stat_refused[i]);
+}
+
+void stats_register(const char *const *names, unsigned int n)
+{
+	if (stat_names || !getenv("FUZZ_HOST_STATS"))
+		return;
+	stat_names = names;
+	nr_stat_ops = n < MAX_STAT_OPS ? n : MAX_STAT_OPS;
+	atexit(stats_print);
+}
+
+void stat_op(unsigned int op, bool ok)
+{
+	if (op < nr_stat_ops)
+		(ok ? stat_ok : stat_refused)[op]++;
+}
+
 /* ---- input -------------------------------------------------------------- */
 
 unsigned int take8(struct input *in)

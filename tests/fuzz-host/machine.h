@@ -85,6 +85,14 @@ void machine_check(void);
 void machine_snapshot(void);
 void machine_assert_unchanged(const char *what);
 
+/*
+ * Per-operation outcome counts, printed at exit when FUZZ_HOST_STATS is
+ * set in the environment (is the generator reaching every outcome?).
+ */
+#define MAX_STAT_OPS	32
+void stats_register(const char *const *names, unsigned int n);
+void stat_op(unsigned int op, bool ok);
+
 /* The fuzzer's input, consumed front to back; zeros once it runs out. */
 struct input {
 	const u8 *p;
