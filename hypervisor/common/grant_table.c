@@ -902,15 +902,24 @@ static long unmap_and_replace(struct vcpu *v, unsigned long uop,
 
 /* --- versions and status frames ------------------------------------- */
 
-/* Log a refused switch, once (a guest could flood). */
-static void switch_refused(struct domain *d, unsigned int to, const char *why)
-{
-	static bool logged;
+/* Log a refused switch, once per @reason (a guest could flood). */
+enum { SW_IN_USE, SW_NO_V1_FORM, SW_STATUS_MAPPED };
 
-	if (!logged)
+static void switch_refused(struct domain *d, unsigned int to,
+			   unsigned int reason)
+{
+	static const char *const why[] = {
+		[SW_IN_USE] = "grants in use",
+		[SW_NO_V1_FORM] = "a reserved entry has no v1 form",
+		[SW_STATUS_MAPPED] = "a status frame is still mapped",
+	};
+	static unsigned int logged;
+
+	if (!(__atomic_fetch_or(&logged, 1U << reason, __ATOMIC_RELAXED) &
+	      (1U << reason)))
 		log_warn("d%u: grant table version %u -> %u refused: %s "
-			 "(logged once)", d->id, d->gnttab->version, to, why);
-	logged = true;
+			 "(logged once)", d->id, d->gnttab->version, to,
+			 why[reason]);
 }
 
 /* Does anything but the table hold status frame @mfn (a mapping)? */
@@ -939,21 +948,19 @@ static int switch_version(struct domain *d, struct gnttab *gt, unsigned int to)
 
 	for (i = GNTTAB_NR_RESERVED_ENTRIES; i < MAX_GNT_ENTRIES; i++)
 		if (gt->active[i].ro_pins || gt->active[i].rw_pins) {
-			switch_refused(d, to, "grants in use");
+			switch_refused(d, to, SW_IN_USE);
 			return -EBUSY;
 		}
 	nkeep = n < GNTTAB_NR_RESERVED_ENTRIES ? n : GNTTAB_NR_RESERVED_ENTRIES;
 	if (to == 1) {
 		for (i = 0; i < nkeep; i++)
 			if (!gnt_v2_representable(shared_entry_v2(gt, i))) {
-				switch_refused(d, to, "a reserved entry has no "
-					       "v1 form");
+				switch_refused(d, to, SW_NO_V1_FORM);
 				return -ERANGE;
 			}
 		for (i = 0; i < gt->nr_status; i++)
 			if (status_frame_in_use(gt->status_mfn[i])) {
-				switch_refused(d, to, "a status frame is "
-					       "still mapped");
+				switch_refused(d, to, SW_STATUS_MAPPED);
 				return -EBUSY;
 			}
 	} else {

@@ -28,6 +28,10 @@
  *   - v2 -> v1 with a reserved entry whose frame needs 33 bits: -ERANGE;
  *   - a reserved entry mapped across both switches keeps its in-use bits
  *     (in the entry in v1, in the status word in v2).
+ *
+ * veneer-log: grant table version 2 -> 1 refused: grants in use
+ * veneer-log: grant table version 2 -> 1 refused: a status frame is still mapped
+ * veneer-log: grant table version 2 -> 1 refused: a reserved entry has no v1 form
  */
 #include "isolation.h"
 #include "pvmm.h"
