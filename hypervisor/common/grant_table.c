@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Grant tables, version 1: how one domain lets another (or itself) use
- * one of its pages, and how the other side uses it.
+ * Grant tables: how one domain lets another (or itself) use one of its
+ * pages, and how the other side uses it.
  *
  * The granter writes grant entries (struct grant_entry_v1: flags, the
- * domain allowed, the frame) into frames we gave it.  Linux sets its
+ * domain allowed, the frame; or, in version 2, union grant_entry_v2)
+ * into frames we gave it.  Linux sets its
  * table up at boot whether or not it has PV devices (contract §16.1):
  * query_size for how many frames it may have, set_version to stay on
  * v1, setup_table for the frames' MFNs, which it then maps into its own
@@ -31,15 +32,29 @@
  *     grantee's L1 entries, named by a virtual address (GNTMAP_host_map)
  *     or by the machine address of the entry itself
  *     (GNTMAP_contains_pte, what Linux's gntdev and xenbus use), and
- *     returns a handle; GNTTABOP_unmap_grant_ref takes the handle back.
+ *     returns a handle; GNTTABOP_unmap_grant_ref takes the handle back,
+ *     GNTTABOP_unmap_and_replace puts another of the grantee's own
+ *     entries in its place;
+ *   - GNTMAP_device_map, alone or with a host mapping, hands the frame to
+ *     a device: with no IOMMU its bus address is its machine address, and
+ *     the mapping holds the frame (general and writable type references)
+ *     as an L1 entry would, until its device part is unmapped.
  *
  * While an entry is in use it is "pinned": per granted entry we count
  * the read-only and writable uses (struct active_grant), and the entry's
  * flags carry GTF_reading (any use) and GTF_writing (a writable use), so
  * a granter revoking it (a cmpxchg of the flags to 0) fails until the
- * last use ends.  A copy pins for its own duration, a mapping until its
- * handle is unmapped.  That bookkeeping is common/grant-v1.c, pure data
- * with host unit tests; this file is the hypercalls around it.
+ * last use ends.  In version 2 those bits are in a status word of their
+ * own, in status frames shared with the domain like the table's frames,
+ * and revocation is a clear-then-read handshake (common/grant-v2.c).  A
+ * copy pins for its own duration, each part of a mapping (host, device)
+ * until it is unmapped.  That bookkeeping is common/grant-v1.c and
+ * grant-v2.c, pure data with host unit tests; this file is the
+ * hypercalls around it.
+ *
+ * GNTTABOP_set_version switches between the layouts as Xen 4.17 does
+ * (switch_version()): never while a grant past the 8 reserved ones is in
+ * use, never freeing a status frame that is still mapped.
  *
  * The mapping itself is an ordinary L1 entry as far as the page-type
  * engine is concerned (mm/pagetype.c, invariant I5): it takes a general
@@ -58,11 +73,8 @@
  * handle goes, no entry is left.  The TLBs are flushed before the pin is
  * dropped.
  *
- * Not done: GNTMAP_device_map (no IOMMU), unmap_and_replace, transfer,
- * v2 and the status frames: refused, logged once.  When a mapping domain
- * dies its handles stay live (its page tables are never torn down, it
- * never runs again), so its granters cannot end those grants; see
- * docs/pv-memory.md.
+ * Not done: transfer (refused, logged once) and v2 transitive grants
+ * (refused as an unusable entry); see docs/pv-memory.md.
  *
  * Locking: one lock for all grant state (gnttab_lock), taken before the
  * mapping domain's page-table lock.
