@@ -285,11 +285,21 @@ static struct domain *granter(struct domain *ld, domid_t id)
 	return rd && rd->gnttab && !rd->is_dying ? rd : NULL;
 }
 
-/* How many entries the table has in its current version. */
+/*
+ * How many entries the table has in its current version.  In v2 only
+ * those with a status word: a grow that ran out of memory between the
+ * table's frames and the status frames leaves no entry without one.
+ */
 static unsigned int nr_entries(const struct gnttab *gt)
 {
-	return gt->nr_frames *
-	       (gt->version == 2 ? GNT_V2_PER_FRAME : GNT_V1_PER_FRAME);
+	unsigned int n;
+
+	if (gt->version == 1)
+		return gt->nr_frames * GNT_V1_PER_FRAME;
+	n = gt->nr_frames * GNT_V2_PER_FRAME;
+	if (n > gt->nr_status * GNT_STATUS_PER_FRAME)
+		n = gt->nr_status * GNT_STATUS_PER_FRAME;
+	return n;
 }
 
 /* Entry @ref (< nr_entries()) in each layout, and its v2 status word. */
@@ -1079,7 +1089,9 @@ static long get_status_frames(struct domain *d, unsigned long uop)
 						   GNTST_bad_domain;
 	} else {
 		spin_lock(&gnttab_lock);
-		if (op.nr_frames > d->gnttab->nr_status)
+		/* v1 has none (a failed switch may have left some). */
+		if (op.nr_frames > (d->gnttab->version == 2 ?
+				    d->gnttab->nr_status : 0))
 			op.status = GNTST_general_error;
 		else
 			for (n = 0; n < op.nr_frames; n++)
