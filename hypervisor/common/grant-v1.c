@@ -14,6 +14,7 @@
  * host unit tests (tests/unit/test_hv_grant.c) build it as it is.
  */
 #include <hv/grant-v1.h>
+#include <hv/layout.h>
 #include <hv/pagetype.h>
 
 int gnt_pin(struct grant_entry_v1 *e, struct active_grant *act,
@@ -49,6 +50,8 @@ int gnt_pin(struct grant_entry_v1 *e, struct active_grant *act,
 		}
 		act->mfn = frame;
 		act->domid = grantee;
+		act->start = 0;
+		act->length = PAGE_SIZE;
 	}
 	if (write)
 		act->rw_pins++;
@@ -87,7 +90,7 @@ bool gnt_maps_frame(const struct maptrack *mt, unsigned int n,
 		    unsigned long mfn, bool writable)
 {
 	for (unsigned int h = 0; h < n; h++)
-		if (mt[h].flags && mt[h].mfn == mfn &&
+		if ((mt[h].flags & GNTMAP_host_map) && mt[h].mfn == mfn &&
 		    (!writable || !(mt[h].flags & GNTMAP_readonly)))
 			return true;
 	return false;

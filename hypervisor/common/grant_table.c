@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Grant tables, version 1: how one domain lets another (or itself) use
- * one of its pages, and how the other side uses it.
+ * Grant tables: how one domain lets another (or itself) use one of its
+ * pages, and how the other side uses it.
  *
  * The granter writes grant entries (struct grant_entry_v1: flags, the
- * domain allowed, the frame) into frames we gave it.  Linux sets its
+ * domain allowed, the frame; or, in version 2, union grant_entry_v2)
+ * into frames we gave it.  Linux sets its
  * table up at boot whether or not it has PV devices (contract §16.1):
  * query_size for how many frames it may have, set_version to stay on
  * v1, setup_table for the frames' MFNs, which it then maps into its own
@@ -31,15 +32,29 @@
  *     grantee's L1 entries, named by a virtual address (GNTMAP_host_map)
  *     or by the machine address of the entry itself
  *     (GNTMAP_contains_pte, what Linux's gntdev and xenbus use), and
- *     returns a handle; GNTTABOP_unmap_grant_ref takes the handle back.
+ *     returns a handle; GNTTABOP_unmap_grant_ref takes the handle back,
+ *     GNTTABOP_unmap_and_replace puts another of the grantee's own
+ *     entries in its place;
+ *   - GNTMAP_device_map, alone or with a host mapping, hands the frame to
+ *     a device: with no IOMMU its bus address is its machine address, and
+ *     the mapping holds the frame (general and writable type references)
+ *     as an L1 entry would, until its device part is unmapped.
  *
  * While an entry is in use it is "pinned": per granted entry we count
  * the read-only and writable uses (struct active_grant), and the entry's
  * flags carry GTF_reading (any use) and GTF_writing (a writable use), so
  * a granter revoking it (a cmpxchg of the flags to 0) fails until the
- * last use ends.  A copy pins for its own duration, a mapping until its
- * handle is unmapped.  That bookkeeping is common/grant-v1.c, pure data
- * with host unit tests; this file is the hypercalls around it.
+ * last use ends.  In version 2 those bits are in a status word of their
+ * own, in status frames shared with the domain like the table's frames,
+ * and revocation is a clear-then-read handshake (common/grant-v2.c).  A
+ * copy pins for its own duration, each part of a mapping (host, device)
+ * until it is unmapped.  That bookkeeping is common/grant-v1.c and
+ * grant-v2.c, pure data with host unit tests; this file is the
+ * hypercalls around it.
+ *
+ * GNTTABOP_set_version switches between the layouts as Xen 4.17 does
+ * (switch_version()): never while a grant past the 8 reserved ones is in
+ * use, never freeing a status frame that is still mapped.
  *
  * The mapping itself is an ordinary L1 entry as far as the page-type
  * engine is concerned (mm/pagetype.c, invariant I5): it takes a general
@@ -58,11 +73,8 @@
  * handle goes, no entry is left.  The TLBs are flushed before the pin is
  * dropped.
  *
- * Not done: GNTMAP_device_map (no IOMMU), unmap_and_replace, transfer,
- * v2 and the status frames: refused, logged once.  When a mapping domain
- * dies its handles stay live (its page tables are never torn down, it
- * never runs again), so its granters cannot end those grants; see
- * docs/pv-memory.md.
+ * Not done: transfer (refused, logged once) and v2 transitive grants
+ * (refused as an unusable entry); see docs/pv-memory.md.
  *
  * Locking: one lock for all grant state (gnttab_lock), taken before the
  * mapping domain's page-table lock.
@@ -71,6 +83,7 @@
 #include <hv/errno.h>
 #include <hv/event.h>
 #include <hv/grant-v1.h>
+#include <hv/grant-v2.h>
 #include <hv/grant_table.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
@@ -89,16 +102,20 @@
 #include <veneer/grant_table.h>
 
 #define MAX_GNT_FRAMES		4
-#define ENTRIES_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
-#define MAX_GNT_ENTRIES		(MAX_GNT_FRAMES * ENTRIES_PER_FRAME)
+#define MAX_GNT_ENTRIES		(MAX_GNT_FRAMES * GNT_V1_PER_FRAME)
+#define MAX_STATUS_FRAMES	1	/* gnt_status_frames(MAX_GNT_FRAMES) */
 #define MAPTRACK_ORDER		2
-#define ACTIVE_ORDER		2
+#define ACTIVE_ORDER		3
 
 #define MAPTRACK_SIZE	((PAGE_SIZE << MAPTRACK_ORDER) / sizeof(struct maptrack))
 
 struct gnttab {
+	unsigned int version;		/* 1 or 2 */
 	unsigned int nr_frames;
 	unsigned long mfn[MAX_GNT_FRAMES];
+	/* v2 only: the frames of the status words (as held as mfn[]). */
+	unsigned int nr_status;
+	unsigned long status_mfn[MAX_STATUS_FRAMES];
 	struct active_grant *active;	/* [MAX_GNT_ENTRIES], as granter */
 	struct maptrack *maptrack;	/* [MAPTRACK_SIZE], as mapper */
 	unsigned int nr_maps;		/* live handles */
@@ -128,10 +145,15 @@ int gnttab_domain_init(struct domain *d)
 	_Static_assert(sizeof(struct gnttab) <= PAGE_SIZE, "struct gnttab");
 	_Static_assert(MAX_GNT_ENTRIES * sizeof(struct active_grant) <=
 		       (PAGE_SIZE << ACTIVE_ORDER), "active grants");
+	_Static_assert(MAX_STATUS_FRAMES == (MAX_GNT_FRAMES * GNT_V2_PER_FRAME +
+					     GNT_STATUS_PER_FRAME - 1) /
+					    GNT_STATUS_PER_FRAME,
+		       "status frames");
 	gt = alloc_heap_pages(0);
 	if (!gt)
 		return -ENOMEM;
 	memset(gt, 0, sizeof(*gt));
+	gt->version = 1;
 	gt->active = alloc_heap_pages(ACTIVE_ORDER);
 	gt->maptrack = alloc_heap_pages(MAPTRACK_ORDER);
 	if (!gt->active || !gt->maptrack)
@@ -144,28 +166,72 @@ int gnttab_domain_init(struct domain *d)
 
 /* --- the table's frames ------------------------------------------------ */
 
+/*
+ * A new zeroed frame shared with @d (a table or status frame), held by
+ * the table with its allocation and a writable type reference; its MFN,
+ * or 0 for out of memory.
+ */
+static unsigned long alloc_shared_frame(struct domain *d)
+{
+	struct page_info *pg = alloc_pages(0);
+
+	if (!pg)
+		return 0;
+	memset(__va(page_to_mfn(pg) << PAGE_SHIFT), 0, PAGE_SIZE);
+	/* A hypervisor page before it is the domain's: a
+	 * decrease_reservation racing us on another vCPU must never
+	 * see it as a guest frame it may give back (assign_page()
+	 * keeps the flag; put_allocation_if_unused() refuses it). */
+	__atomic_fetch_or(&pg->count_info, PGC_heap, __ATOMIC_SEQ_CST);
+	assign_page(pg, d->id);
+	/* A fresh frame: the type is free to take. */
+	if (get_page_type(pg, PGT_writable_page) == 1)
+		__atomic_fetch_or(&pg->type_info, PGT_validated,
+				  __ATOMIC_RELEASE);
+	return page_to_mfn(pg);
+}
+
+/*
+ * The table lets a shared frame go: freed now if @d does not map it,
+ * else at its last reference (the mapping's); true if freed now.
+ */
+static bool release_shared_frame(unsigned long mfn)
+{
+	struct page_info *pg = mfn_to_page(mfn);
+
+	put_page_type(pg);
+	if (!put_allocation(pg))
+		return false;
+	guest_frame_free(pg);
+	return true;
+}
+
+/* The status frames a v2 table of gt->nr_frames needs; 0 or -ENOMEM. */
+static int grow_status(struct domain *d, struct gnttab *gt)
+{
+	unsigned int want = gnt_status_frames(gt->nr_frames);
+
+	while (gt->nr_status < want) {
+		unsigned long mfn = alloc_shared_frame(d);
+
+		if (!mfn)
+			return -ENOMEM;
+		gt->status_mfn[gt->nr_status++] = mfn;
+	}
+	return 0;
+}
+
 /* Grow @d's table to @nr frames; 0 or -ENOMEM.  Lock held. */
 static int grow(struct domain *d, struct gnttab *gt, unsigned int nr)
 {
 	while (gt->nr_frames < nr) {
-		struct page_info *pg = alloc_pages(0);
+		unsigned long mfn = alloc_shared_frame(d);
 
-		if (!pg)
+		if (!mfn)
 			return -ENOMEM;
-		memset(__va(page_to_mfn(pg) << PAGE_SHIFT), 0, PAGE_SIZE);
-		/* A hypervisor page before it is the domain's: a
-		 * decrease_reservation racing us on another vCPU must never
-		 * see it as a guest frame it may give back (assign_page()
-		 * keeps the flag; put_allocation_if_unused() refuses it). */
-		__atomic_fetch_or(&pg->count_info, PGC_heap, __ATOMIC_SEQ_CST);
-		assign_page(pg, d->id);
-		/* A fresh frame: the type is free to take. */
-		if (get_page_type(pg, PGT_writable_page) == 1)
-			__atomic_fetch_or(&pg->type_info, PGT_validated,
-					  __ATOMIC_RELEASE);
-		gt->mfn[gt->nr_frames++] = page_to_mfn(pg);
+		gt->mfn[gt->nr_frames++] = mfn;
 	}
-	return 0;
+	return gt->version == 2 ? grow_status(d, gt) : 0;
 }
 
 static long setup_table(struct domain *d, unsigned long uop)
@@ -219,11 +285,44 @@ static struct domain *granter(struct domain *ld, domid_t id)
 	return rd && rd->gnttab && !rd->is_dying ? rd : NULL;
 }
 
+/*
+ * How many entries the table has in its current version.  In v2 only
+ * those with a status word: a grow that ran out of memory between the
+ * table's frames and the status frames leaves no entry without one.
+ */
+static unsigned int nr_entries(const struct gnttab *gt)
+{
+	unsigned int n;
+
+	if (gt->version == 1)
+		return gt->nr_frames * GNT_V1_PER_FRAME;
+	n = gt->nr_frames * GNT_V2_PER_FRAME;
+	if (n > gt->nr_status * GNT_STATUS_PER_FRAME)
+		n = gt->nr_status * GNT_STATUS_PER_FRAME;
+	return n;
+}
+
+/* Entry @ref (< nr_entries()) in each layout, and its v2 status word. */
 static struct grant_entry_v1 *shared_entry(struct gnttab *gt, u32 ref)
 {
-	return (struct grant_entry_v1 *)__va(gt->mfn[ref / ENTRIES_PER_FRAME]
+	return (struct grant_entry_v1 *)__va(gt->mfn[ref / GNT_V1_PER_FRAME]
 					     << PAGE_SHIFT) +
-	       ref % ENTRIES_PER_FRAME;
+	       ref % GNT_V1_PER_FRAME;
+}
+
+static union grant_entry_v2 *shared_entry_v2(struct gnttab *gt, u32 ref)
+{
+	return (union grant_entry_v2 *)__va(gt->mfn[ref / GNT_V2_PER_FRAME]
+					    << PAGE_SHIFT) +
+	       ref % GNT_V2_PER_FRAME;
+}
+
+static grant_status_t *status_word(struct gnttab *gt, u32 ref)
+{
+	return (grant_status_t *)__va(gt->status_mfn[ref /
+						     GNT_STATUS_PER_FRAME]
+				      << PAGE_SHIFT) +
+	       ref % GNT_STATUS_PER_FRAME;
 }
 
 /* gnt_pin()'s frame check: the granter @ctx owns the frame. */
@@ -233,17 +332,23 @@ static bool granter_owns(unsigned long frame, void *ctx)
 }
 
 /*
- * Pin entry @ref of @rd for a use by @ld, writable or not
- * (common/grant-v1.c does the entry's side).  @mfn: out, the granted
- * frame.  A GNTST_* status.  gnttab_lock held.
+ * Pin entry @ref of @rd for a use by @ld, writable or not, a mapping if
+ * @map (common/grant-v1.c and grant-v2.c do the entry's side, in the
+ * table's version, which cannot change while anything but a reserved
+ * entry is pinned).  @mfn: out, the granted frame.  A GNTST_* status.
+ * gnttab_lock held.
  */
 static int pin_entry(struct domain *rd, u32 ref, struct domain *ld,
-		     bool write, unsigned long *mfn)
+		     bool write, bool map, unsigned long *mfn)
 {
 	struct gnttab *gt = rd->gnttab;
 
-	if (ref >= gt->nr_frames * ENTRIES_PER_FRAME)
+	if (ref >= nr_entries(gt))
 		return GNTST_bad_gntref;
+	if (gt->version == 2)
+		return gnt_pin_v2(shared_entry_v2(gt, ref),
+				  status_word(gt, ref), &gt->active[ref],
+				  ld->id, write, map, granter_owns, rd, mfn);
 	return gnt_pin(shared_entry(gt, ref), &gt->active[ref], ld->id, write,
 		       granter_owns, rd, mfn);
 }
@@ -252,7 +357,10 @@ static void unpin_entry(struct domain *rd, u32 ref, bool write)
 {
 	struct gnttab *gt = rd->gnttab;
 
-	gnt_unpin(shared_entry(gt, ref), &gt->active[ref], write);
+	if (gt->version == 2)
+		gnt_unpin_v2(status_word(gt, ref), &gt->active[ref], write);
+	else
+		gnt_unpin(shared_entry(gt, ref), &gt->active[ref], write);
 }
 
 /* --- GNTTABOP_copy ----------------------------------------------------- */
@@ -270,6 +378,7 @@ struct copy_side {
 	struct domain *rd;	/* NULL for a direct frame */
 	u32 ref;
 	bool write;
+	unsigned int start, length;	/* the bytes it may use */
 };
 
 /*
@@ -314,6 +423,8 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 
 	side->rd = NULL;
 	side->pg = NULL;
+	side->start = 0;
+	side->length = PAGE_SIZE;
 	if (!by_ref) {
 		if (p->domid != DOMID_SELF && p->domid != d->id)
 			return GNTST_permission_denied;
@@ -326,10 +437,15 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 	side->rd = granter(d, p->domid);
 	if (!side->rd)
 		return GNTST_bad_domain;
-	st = pin_entry(side->rd, p->u.ref, d, write, &side->mfn);
+	st = pin_entry(side->rd, p->u.ref, d, write, false, &side->mfn);
 	if (st == GNTST_okay) {
+		const struct active_grant *act =
+			&side->rd->gnttab->active[p->u.ref];
+
 		side->ref = p->u.ref;
 		side->write = write;
+		side->start = act->start;
+		side->length = act->length;
 		st = reference(d, side, side->rd->id, write);
 		if (st != GNTST_okay)
 			unpin_entry(side->rd, side->ref, write);
@@ -364,6 +480,15 @@ static int copy_one(struct domain *d, struct gnttab_copy *op)
 	if (st != GNTST_okay)
 		return st;
 	st = resolve(d, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+	/* A v2 sub-page grant allows its own bytes only (as on Xen). */
+	if (st == GNTST_okay &&
+	    (op->source.offset < src.start ||
+	     op->source.offset + op->len > src.start + src.length ||
+	     op->dest.offset < dst.start ||
+	     op->dest.offset + op->len > dst.start + dst.length)) {
+		release(&dst);
+		st = GNTST_general_error;
+	}
 	if (st == GNTST_okay) {
 		memmove((char *)__va(dst.mfn << PAGE_SHIFT) + op->dest.offset,
 			(char *)__va(src.mfn << PAGE_SHIFT) + op->source.offset,
@@ -495,6 +620,34 @@ static int uninstall(struct domain *d, u64 maddr, unsigned long mfn,
 	return rc ? GNTST_general_error : GNTST_okay;
 }
 
+/* --- device mappings ------------------------------------------------ */
+
+/*
+ * GNTMAP_device_map: the grantee will hand the frame's machine address to
+ * a device.  With no IOMMU, Xen does for a PV grantee what we do: no
+ * translation to set up, the bus address is the machine address, and
+ * the mapping holds the frame as an L1 entry would (a general reference,
+ * and a writable type reference unless read-only, so that the frame is
+ * neither freed nor made a page table while a device may write it),
+ * with a pin of its own on the entry.
+ */
+static int device_get(struct domain *ld, struct domain *rd, unsigned long mfn,
+		      bool write)
+{
+	struct copy_side side = { .mfn = mfn };
+
+	return reference(ld, &side, rd->id, write);
+}
+
+static void device_put(unsigned long mfn, bool write)
+{
+	struct page_info *pg = mfn_to_page(mfn);
+
+	if (write)
+		put_page_type(pg);
+	put_page_and_free(pg);
+}
+
 /* --- GNTTABOP_map_grant_ref -------------------------------------------- */
 
 /* One map request of the current vCPU's domain; a GNTST_* status. */
@@ -504,22 +657,15 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 	struct domain *ld = v->domain, *rd;
 	struct gnttab *lgt = ld->gnttab;
 	bool write = !(op->flags & GNTMAP_readonly), replaced;
+	bool host = op->flags & GNTMAP_host_map;
+	bool dev = op->flags & GNTMAP_device_map;
 	struct maptrack mt;
-	unsigned long mfn;
+	unsigned long mfn, mfn2;
 	u64 maddr;
 	int h, st;
 
-	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+	if (!host && !dev)
 		return GNTST_bad_gntref;	/* Xen's answer */
-	if (op->flags & GNTMAP_device_map) {
-		static bool logged;
-
-		if (!logged)
-			gprintk(LOG_WARN, v, "grant map with GNTMAP_device_map "
-				"refused: no device mappings (logged once)");
-		logged = true;
-		return GNTST_general_error;
-	}
 	/* The granter by its id: DOMID_SELF names none here (as on Xen). */
 	rd = op->dom == DOMID_SELF ? NULL : granter(ld, op->dom);
 	if (!rd)
@@ -527,30 +673,55 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 	h = gnt_alloc_handle(lgt->maptrack, MAPTRACK_SIZE);
 	if (h < 0)
 		return GNTST_no_device_space;
-	st = pin_entry(rd, op->ref, ld, write, &mfn);
+	/* One pin per part, as each part is unmapped on its own. */
+	st = pin_entry(rd, op->ref, ld, write, true, &mfn);
 	if (st != GNTST_okay)
 		return st;
-	maddr = entry_maddr(v, op->host_addr, op->flags);
-	if (maddr == (u64)-1) {
-		st = GNTST_general_error;
-		goto unpin;
+	if (host && dev) {
+		st = pin_entry(rd, op->ref, ld, write, true, &mfn2);
+		if (st != GNTST_okay)
+			goto unpin;
+	}
+	if (dev) {
+		st = device_get(ld, rd, mfn, write);
+		if (st != GNTST_okay)
+			goto unpin_both;
 	}
 	mt = (struct maptrack){
 		.flags = op->flags, .ref = op->ref, .mfn = mfn,
 		.granter = rd->id,
 	};
+	if (!host) {
+		spin_lock(&ld->pt_lock);
+		lgt->maptrack[h] = mt;
+		lgt->nr_maps++;
+		spin_unlock(&ld->pt_lock);
+		goto done;
+	}
+	maddr = entry_maddr(v, op->host_addr, op->flags);
+	if (maddr == (u64)-1) {
+		st = GNTST_general_error;
+		goto put_dev;
+	}
 	if (install(ld, rd, maddr, gnt_pte(mfn, op->flags), h, &mt,
 		    &replaced)) {
 		gprintk(LOG_INFO, v, "grant map of d%u ref %u at %#lx: %s",
 			rd->id, op->ref, (unsigned long)op->host_addr,
 			ld->pt.why);
 		st = GNTST_general_error;
-		goto unpin;
+		goto put_dev;
 	}
 	*flush |= replaced;
+done:
 	op->handle = h;
 	op->dev_bus_addr = (u64)mfn << PAGE_SHIFT;
 	return GNTST_okay;
+put_dev:
+	if (dev)
+		device_put(mfn, write);
+unpin_both:
+	if (host && dev)
+		unpin_entry(rd, op->ref, write);
 unpin:
 	unpin_entry(rd, op->ref, write);
 	return st;
@@ -593,39 +764,106 @@ static long map_grant_ref(struct vcpu *v, unsigned long uop,
 	return rc;
 }
 
-/* --- GNTTABOP_unmap_grant_ref ------------------------------------------ */
+/* --- GNTTABOP_unmap_grant_ref and unmap_and_replace --------------------- */
 
-/* One unmap request; a GNTST_* status. */
-static int unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
+/*
+ * Replace the grant entry at @maddr, which must map @mfn (writable as
+ * mapped), with what the L1 entry for @d's virtual address @new_addr
+ * holds, and clear that one (Xen's unmap_and_replace: the frame moves
+ * from one address to the other).  The moved entry is validated at its
+ * new place like any entry the domain writes, so a grant mapping cannot
+ * be moved (GNTST_general_error).  @new_addr 0: just clear the entry.
+ */
+static int replace(struct vcpu *v, u64 maddr, unsigned long mfn,
+		   bool writable, u64 new_addr)
+{
+	struct domain *d = v->domain;
+	u64 nmaddr = 0, nl1e = 0, *t, cur;
+	int rc = GNTST_general_error;
+
+	if (!new_addr)
+		return uninstall(d, maddr, mfn, writable);
+	spin_lock(&d->pt_lock);
+	if (pt_find_l1e(&d->pt, v->pv.kernel_l4, new_addr, &nmaddr) ||
+	    nmaddr == maddr)
+		goto out;
+	t = d->pt.mem->map(nmaddr >> PAGE_SHIFT);
+	nl1e = __atomic_load_n(&t[(nmaddr & (PAGE_SIZE - 1)) >> 3],
+			       __ATOMIC_ACQUIRE);
+	d->pt.mem->unmap(t);
+	t = d->pt.mem->map(maddr >> PAGE_SHIFT);
+	cur = __atomic_load_n(&t[(maddr & (PAGE_SIZE - 1)) >> 3],
+			      __ATOMIC_ACQUIRE);
+	d->pt.mem->unmap(t);
+	if (!(cur & PTE_P) || pte_to_mfn(cur) != mfn ||
+	    !(cur & PTE_RW) != !writable)
+		goto out;
+	/* Validated in its new place; the grant entry's references go. */
+	if (pt_update_entry(&d->pt, maddr, nl1e, 0, &cur))
+		goto out;
+	/* The old place lets go of its own references. */
+	pt_update_entry(&d->pt, nmaddr, 0, 0, &cur);
+	rc = GNTST_okay;
+out:
+	spin_unlock(&d->pt_lock);
+	return rc;
+}
+
+/*
+ * One unmap request (@new_addr: unmap_and_replace's); a GNTST_* status.
+ * As on Xen, a nonzero @host_addr takes the host part down, a nonzero
+ * @dev_bus_addr (which must be the frame's) the device part; the handle
+ * goes with its last part.
+ */
+static int unmap_one(struct vcpu *v, u32 handle, u64 host_addr,
+		     u64 dev_bus_addr, u64 new_addr)
 {
 	struct domain *ld = v->domain, *rd;
 	struct gnttab *lgt = ld->gnttab;
 	struct maptrack *mt;
+	bool write;
 	u64 maddr;
 	int st;
 
-	if (op->handle >= MAPTRACK_SIZE || !lgt->maptrack[op->handle].flags)
+	if (handle >= MAPTRACK_SIZE || !lgt->maptrack[handle].flags)
 		return GNTST_bad_handle;
-	mt = &lgt->maptrack[op->handle];
-	if (op->dev_bus_addr &&
-	    op->dev_bus_addr != (u64)mt->mfn << PAGE_SHIFT)
-		return GNTST_general_error;
+	mt = &lgt->maptrack[handle];
+	write = !(mt->flags & GNTMAP_readonly);
+	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) &&
+	    dev_bus_addr != (u64)mt->mfn << PAGE_SHIFT)
+		return GNTST_bad_dev_addr;
 	rd = domain_by_id(mt->granter);
-	maddr = entry_maddr(v, op->host_addr, mt->flags);
-	if (maddr == (u64)-1)
-		return GNTST_general_error;
-	st = uninstall(ld, maddr, mt->mfn, !(mt->flags & GNTMAP_readonly));
-	if (st != GNTST_okay)
-		return st;
-	/* Nobody may reach the page through a stale TLB once it is free. */
-	flush_all_cpus();
 	/* A granter destroyed meanwhile took its table with it. */
-	if (rd && rd->gnttab)
-		unpin_entry(rd, mt->ref, !(mt->flags & GNTMAP_readonly));
-	spin_lock(&ld->pt_lock);
-	mt->flags = 0;
-	lgt->nr_maps--;
-	spin_unlock(&ld->pt_lock);
+	if (rd && !rd->gnttab)
+		rd = NULL;
+	if (host_addr && (mt->flags & GNTMAP_host_map)) {
+		maddr = entry_maddr(v, host_addr, mt->flags);
+		if (maddr == (u64)-1)
+			return GNTST_general_error;
+		st = replace(v, maddr, mt->mfn, write, new_addr);
+		if (st != GNTST_okay)
+			return st;
+		/* Nobody may reach the page through a stale TLB once it
+		 * is free. */
+		flush_all_cpus();
+		if (rd)
+			unpin_entry(rd, mt->ref, write);
+		spin_lock(&ld->pt_lock);
+		mt->flags &= ~GNTMAP_host_map;
+		spin_unlock(&ld->pt_lock);
+	}
+	if (dev_bus_addr && (mt->flags & GNTMAP_device_map)) {
+		device_put(mt->mfn, write);
+		if (rd)
+			unpin_entry(rd, mt->ref, write);
+		mt->flags &= ~GNTMAP_device_map;
+	}
+	if (!(mt->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
+		spin_lock(&ld->pt_lock);
+		mt->flags = 0;
+		lgt->nr_maps--;
+		spin_unlock(&ld->pt_lock);
+	}
 	return GNTST_okay;
 }
 
@@ -645,7 +883,8 @@ static long unmap_grant_ref(struct vcpu *v, unsigned long uop,
 		if (copy_from_guest(&op, a, sizeof(op)))
 			return -EFAULT;
 		spin_lock(&gnttab_lock);
-		op.status = unmap_one(v, &op);
+		op.status = unmap_one(v, op.handle, op.host_addr,
+				      op.dev_bus_addr, 0);
 		spin_unlock(&gnttab_lock);
 		if (copy_to_guest(a + offsetof(struct gnttab_unmap_grant_ref,
 					       status),
@@ -653,6 +892,221 @@ static long unmap_grant_ref(struct vcpu *v, unsigned long uop,
 			return -EFAULT;
 	}
 	return 0;
+}
+
+static long unmap_and_replace(struct vcpu *v, unsigned long uop,
+			      unsigned long count)
+{
+	struct gnttab_unmap_and_replace op;
+	unsigned long i;
+
+	for (i = 0; i < count; i++) {
+		unsigned long a = uop + i * sizeof(op);
+
+		if (i && hypercall_preempt_check())
+			return hypercall_continuation(
+				__HYPERVISOR_grant_table_op, 3,
+				GNTTABOP_unmap_and_replace, a, count - i, 0,
+				0);
+		if (copy_from_guest(&op, a, sizeof(op)))
+			return -EFAULT;
+		spin_lock(&gnttab_lock);
+		op.status = unmap_one(v, op.handle, op.host_addr, 0,
+				      op.new_addr);
+		spin_unlock(&gnttab_lock);
+		if (copy_to_guest(a + offsetof(struct gnttab_unmap_and_replace,
+					       status),
+				  &op.status, sizeof(op.status)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* --- versions and status frames ------------------------------------- */
+
+/* Log a refused switch, once per @reason (a guest could flood). */
+enum { SW_IN_USE, SW_NO_V1_FORM, SW_STATUS_MAPPED };
+
+static void switch_refused(struct domain *d, unsigned int to,
+			   unsigned int reason)
+{
+	static const char *const why[] = {
+		[SW_IN_USE] = "grants in use",
+		[SW_NO_V1_FORM] = "a reserved entry has no v1 form",
+		[SW_STATUS_MAPPED] = "a status frame is still mapped",
+	};
+	static unsigned int logged;
+
+	if (!(__atomic_fetch_or(&logged, 1U << reason, __ATOMIC_RELAXED) &
+	      (1U << reason)))
+		log_warn("d%u: grant table version %u -> %u refused: %s "
+			 "(logged once)", d->id, d->gnttab->version, to,
+			 why[reason]);
+}
+
+/* Does anything but the table hold status frame @mfn (a mapping)? */
+static bool status_frame_in_use(unsigned long mfn)
+{
+	return page_refcount(mfn_to_page(mfn)) != 1;
+}
+
+/*
+ * Switch @d's table to version @to (not its current one); 0 or -errno.
+ * gnttab_lock held, which every pin, copy and map takes: no use of an
+ * entry is in progress while we look, and none starts until we are done.
+ *
+ * As on Xen 4.17: refused (-EBUSY) while any entry past the reserved
+ * ones is in use, or, from v2, while the domain (or anyone) still maps a
+ * status frame (XSA-255: a frame freed under a mapping); from v2 also
+ * refused (-ERANGE) if a reserved entry cannot be written as v1.  The
+ * reserved entries are converted, every other entry is zeroed, and the
+ * status frames come (v2) or go (v1).
+ */
+static int switch_version(struct domain *d, struct gnttab *gt, unsigned int to)
+{
+	struct grant_entry_v1 keep[GNTTAB_NR_RESERVED_ENTRIES];
+	unsigned int i, n = nr_entries(gt), nkeep;
+	int rc;
+
+	for (i = GNTTAB_NR_RESERVED_ENTRIES; i < MAX_GNT_ENTRIES; i++)
+		if (gt->active[i].ro_pins || gt->active[i].rw_pins) {
+			switch_refused(d, to, SW_IN_USE);
+			return -EBUSY;
+		}
+	nkeep = n < GNTTAB_NR_RESERVED_ENTRIES ? n : GNTTAB_NR_RESERVED_ENTRIES;
+	if (to == 1) {
+		for (i = 0; i < nkeep; i++)
+			if (!gnt_v2_representable(shared_entry_v2(gt, i))) {
+				switch_refused(d, to, SW_NO_V1_FORM);
+				return -ERANGE;
+			}
+		for (i = 0; i < gt->nr_status; i++)
+			if (status_frame_in_use(gt->status_mfn[i])) {
+				switch_refused(d, to, SW_STATUS_MAPPED);
+				return -EBUSY;
+			}
+	} else {
+		rc = grow_status(d, gt);
+		if (rc)
+			return rc;
+	}
+	/* Read each reserved entry once, into its v1 form. */
+	for (i = 0; i < nkeep; i++) {
+		if (gt->version == 1) {
+			struct grant_entry_v1 *e = shared_entry(gt, i);
+
+			keep[i].flags = READ_ONCE(e->flags);
+			keep[i].domid = READ_ONCE(e->domid);
+			keep[i].frame = READ_ONCE(e->frame);
+		} else {
+			union grant_entry_v2 e = *shared_entry_v2(gt, i);
+
+			barrier();
+			keep[i] = gnt_v2_to_v1(&e, READ_ONCE(*status_word(gt, i)));
+		}
+	}
+	if (to == 1) {
+		/* Unmapped, so freed now, flushed from every TLB first; one
+		 * mapped behind our back since we looked would be freed at
+		 * its last reference instead. */
+		for (i = 0; i < gt->nr_status; i++)
+			release_shared_frame(gt->status_mfn[i]);
+		gt->nr_status = 0;
+	}
+	for (i = 0; i < gt->nr_frames; i++)
+		memset(__va(gt->mfn[i] << PAGE_SHIFT), 0, PAGE_SIZE);
+	for (i = 0; i < gt->nr_status; i++)
+		memset(__va(gt->status_mfn[i] << PAGE_SHIFT), 0, PAGE_SIZE);
+	gt->version = to;
+	for (i = 0; i < nkeep; i++) {
+		if (to == 1)
+			*shared_entry(gt, i) = keep[i];
+		else
+			gnt_v1_to_v2(keep[i], shared_entry_v2(gt, i),
+				     status_word(gt, i));
+	}
+	return 0;
+}
+
+/* GNTTABOP_set_version: answers the version in force, as Xen does. */
+static long set_version(struct domain *d, unsigned long uop)
+{
+	struct gnttab *gt = d->gnttab;
+	struct gnttab_set_version op;
+	long rc = 0;
+
+	if (copy_from_guest(&op, uop, sizeof(op)))
+		return -EFAULT;
+	spin_lock(&gnttab_lock);
+	if (op.version != 1 && op.version != 2)
+		rc = -EINVAL;
+	else if (op.version != gt->version)
+		rc = switch_version(d, gt, op.version);
+	op.version = gt->version;
+	spin_unlock(&gnttab_lock);
+	if (copy_to_guest(uop, &op, sizeof(op)))
+		return -EFAULT;
+	return rc;
+}
+
+/* GNTTABOP_get_version: of the caller, or of any domain for dom0. */
+static long get_version(struct domain *d, unsigned long uop)
+{
+	struct gnttab_get_version op;
+	struct domain *rd;
+
+	if (copy_from_guest(&op, uop, sizeof(op)))
+		return -EFAULT;
+	rd = op.dom == DOMID_SELF ? d : domain_by_id(op.dom);
+	if (!rd || !rd->gnttab)
+		return -ESRCH;
+	if (rd != d && !d->is_privileged)
+		return -EPERM;
+	op.version = READ_ONCE(rd->gnttab->version);
+	return copy_to_guest(uop + offsetof(struct gnttab_get_version, version),
+			     &op.version, sizeof(op.version));
+}
+
+/*
+ * GNTTABOP_get_status_frames: the MFNs of the caller's status frames
+ * (none in v1).  Asking for more than there are is GNTST_general_error;
+ * a list the guest cannot hold at all is -EFAULT, one that faults on the
+ * way GNTST_bad_virt_addr (Xen's answers).
+ */
+static long get_status_frames(struct domain *d, unsigned long uop)
+{
+	struct gnttab_get_status_frames op;
+	u64 frames[MAX_STATUS_FRAMES];
+	unsigned int i, n = 0;
+
+	if (copy_from_guest(&op, uop, sizeof(op)))
+		return -EFAULT;
+	if (!guest_range_ok(op.frame_list, (unsigned long)op.nr_frames * 8))
+		return -EFAULT;
+	op.status = GNTST_okay;
+	if (op.dom != DOMID_SELF && op.dom != d->id) {
+		op.status = domain_by_id(op.dom) ? GNTST_permission_denied :
+						   GNTST_bad_domain;
+	} else {
+		spin_lock(&gnttab_lock);
+		/* v1 has none (a failed switch may have left some). */
+		if (op.nr_frames > (d->gnttab->version == 2 ?
+				    d->gnttab->nr_status : 0))
+			op.status = GNTST_general_error;
+		else
+			for (n = 0; n < op.nr_frames; n++)
+				frames[n] = d->gnttab->status_mfn[n];
+		spin_unlock(&gnttab_lock);
+	}
+	for (i = 0; i < n; i++)
+		if (copy_to_guest(op.frame_list + i * sizeof(u64), &frames[i],
+				  sizeof(u64))) {
+			op.status = GNTST_bad_virt_addr;
+			break;
+		}
+	return copy_to_guest(uop + offsetof(struct gnttab_get_status_frames,
+					    status),
+			     &op.status, sizeof(op.status));
 }
 
 /* --- what the rest of the hypervisor asks -------------------------------- */
@@ -681,25 +1135,31 @@ void gnttab_domain_destroy(struct domain *d)
 		struct maptrack *mt = &gt->maptrack[h];
 		struct domain *rd;
 
+		bool write = !(mt->flags & GNTMAP_readonly);
+
 		if (!mt->flags)
 			continue;
 		rd = domain_by_id(mt->granter);
-		if (rd && rd != d && rd->gnttab)
-			unpin_entry(rd, mt->ref,
-				    !(mt->flags & GNTMAP_readonly));
+		if (rd && (rd == d || !rd->gnttab))
+			rd = NULL;
+		if (rd && (mt->flags & GNTMAP_host_map))
+			unpin_entry(rd, mt->ref, write);
+		if (mt->flags & GNTMAP_device_map) {
+			/* No device of a dead domain uses it any more. */
+			device_put(mt->mfn, write);
+			if (rd)
+				unpin_entry(rd, mt->ref, write);
+		}
 		mt->flags = 0;
 	}
 	gt->nr_maps = 0;
 	WRITE_ONCE(d->gnttab, NULL);
 	spin_unlock(&gnttab_lock);
-	for (unsigned int i = 0; i < gt->nr_frames; i++) {
-		struct page_info *pg = mfn_to_page(gt->mfn[i]);
-
-		put_page_type(pg);
-		/* Still mapped by @d's own tables: freed when they go. */
-		if (put_allocation(pg))
-			guest_frame_free(pg);
-	}
+	/* Those still mapped by @d's own tables are freed when they go. */
+	for (unsigned int i = 0; i < gt->nr_frames; i++)
+		release_shared_frame(gt->mfn[i]);
+	for (unsigned int i = 0; i < gt->nr_status; i++)
+		release_shared_frame(gt->status_mfn[i]);
 	free_heap_pages(gt->maptrack, MAPTRACK_ORDER);
 	free_heap_pages(gt->active, ACTIVE_ORDER);
 	free_heap_pages(gt, 0);
@@ -803,8 +1263,6 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop,
 	struct vcpu *v = current_vcpu();
 	struct domain *d = v->domain;
 	struct gnttab_query_size qs;
-	struct gnttab_set_version sv;
-	struct gnttab_get_version gv;
 
 	if (!d->gnttab)
 		return -ENOSYS;
@@ -815,6 +1273,10 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop,
 		return map_grant_ref(v, uop, count);
 	case GNTTABOP_unmap_grant_ref:
 		return unmap_grant_ref(v, uop, count);
+	case GNTTABOP_unmap_and_replace:
+		return unmap_and_replace(v, uop, count);
+	case GNTTABOP_get_status_frames:
+		return count != 1 ? -EINVAL : get_status_frames(d, uop);
 	}
 	if (count != 1)
 		return count ? -EINVAL : 0;
@@ -830,19 +1292,9 @@ long do_grant_table_op(unsigned long cmd, unsigned long uop,
 			    GNTST_okay : GNTST_permission_denied;
 		return copy_to_guest(uop, &qs, sizeof(qs));
 	case GNTTABOP_set_version:
-		if (copy_from_guest(&sv, uop, sizeof(sv)))
-			return -EFAULT;
-		if (sv.version != 1) {
-			sv.version = 1;
-			copy_to_guest(uop, &sv, sizeof(sv));
-			return -EINVAL;	/* only v1; Linux stays on it */
-		}
-		return 0;
+		return set_version(d, uop);
 	case GNTTABOP_get_version:
-		if (copy_from_guest(&gv, uop, sizeof(gv)))
-			return -EFAULT;
-		gv.version = 1;
-		return copy_to_guest(uop, &gv, sizeof(gv));
+		return get_version(d, uop);
 	}
 	return pv_enosys_once("grant_table_op", 20, cmd);
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include <hv/grant-v1.h>
+#include <hv/grant-v2.h>
 #include <hv/pagetype.h>
 
 #define MAPPER		2
@@ -219,6 +220,178 @@ static void mapping_entry_flags(void **state)
 				 GNTMAP_guest_avail_mask), ro | (7UL << 9));
 }
 
+/* --- v2: the status word ------------------------------------------------ */
+
+static union grant_entry_v2 e2;
+static grant_status_t st2;
+
+static void grant2(domid_t to, u16 flags, u64 frame)
+{
+	memset(&e2, 0, sizeof(e2));
+	e2.hdr.domid = to;
+	e2.hdr.flags = flags;
+	e2.full_page.frame = frame;
+}
+
+static int pin2(domid_t who, bool write, bool map)
+{
+	unsigned long mfn = 0;
+	int st = gnt_pin_v2(&e2, &st2, &act, who, write, map, frame_ok, NULL,
+			    &mfn);
+
+	if (st == GNTST_okay)
+		assert_int_equal(mfn, FRAME);
+	return st;
+}
+
+/* Linux's v2 end of access: clear the flags, then look at the status. */
+static bool revoke2(void)
+{
+	__atomic_store_n(&e2.hdr.flags, 0, __ATOMIC_SEQ_CST);
+	return !(__atomic_load_n(&st2, __ATOMIC_SEQ_CST) & IN_USE);
+}
+
+static int setup2(void **state)
+{
+	st2 = 0;
+	memset(&e2, 0, sizeof(e2));
+	return setup(state);
+}
+
+static void v2_use_sets_the_status_word_not_the_entry(void **state)
+{
+	grant2(MAPPER, GTF_permit_access, FRAME);
+	assert_int_equal(pin2(MAPPER, true, true), GNTST_okay);
+	assert_int_equal(st2, IN_USE);
+	assert_int_equal(e2.hdr.flags, GTF_permit_access);
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
+	assert_int_equal(frame_checks, 1);	/* read once, on the first pin */
+	gnt_unpin_v2(&st2, &act, true);
+	assert_int_equal(st2, GTF_reading);
+	gnt_unpin_v2(&st2, &act, false);
+	assert_int_equal(st2, 0);
+	assert_true(revoke2());
+}
+
+static void v2_revocation_sees_a_use_and_a_revoked_entry_is_refused(void **state)
+{
+	grant2(MAPPER, GTF_permit_access, FRAME);
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_okay);
+	assert_false(revoke2());
+	/* Still in use, it stays usable by its grantee, as on Xen. */
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
+	gnt_unpin_v2(&st2, &act, false);
+	gnt_unpin_v2(&st2, &act, false);
+	assert_int_equal(st2, 0);
+	/* Idle and revoked: refused, the status untouched. */
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_general_error);
+	assert_int_equal(st2, 0);
+}
+
+static void v2_only_the_grantee_and_permitted_entries(void **state)
+{
+	grant2(MAPPER, GTF_permit_access, FRAME);
+	assert_int_equal(pin2(OTHER, false, false), GNTST_general_error);
+	grant2(MAPPER, GTF_permit_access | GTF_readonly, FRAME);
+	assert_int_equal(pin2(MAPPER, true, false), GNTST_general_error);
+	grant2(MAPPER, GTF_accept_transfer, FRAME);
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_general_error);
+	grant2(MAPPER, GTF_transitive, 0);
+	e2.transitive.trans_domid = OTHER;
+	e2.transitive.gref = 5;
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_general_error);
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_general_error);
+	assert_int_equal(st2, 0);
+	assert_int_equal(frame_checks, 0);
+}
+
+static void v2_write_pin_refused_on_a_readonly_pinned_entry(void **state)
+{
+	grant2(MAPPER, GTF_permit_access | GTF_readonly, FRAME);
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_okay);
+	assert_int_equal(pin2(MAPPER, true, true), GNTST_general_error);
+	assert_int_equal(st2, GTF_reading);	/* not GTF_writing left set */
+	assert_int_equal(act.rw_pins, 0);
+}
+
+static void v2_sub_page_for_copies_only(void **state)
+{
+	grant2(MAPPER, GTF_permit_access | GTF_sub_page, FRAME);
+	e2.sub_page.page_off = 100;
+	e2.sub_page.length = 28;
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_general_error);
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
+	assert_int_equal(act.start, 100);
+	assert_int_equal(act.length, 28);
+	/* Pinned as a sub-page, never mapped, whatever the entry says now. */
+	e2.hdr.flags = GTF_permit_access;
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_general_error);
+	gnt_unpin_v2(&st2, &act, false);
+	assert_int_equal(st2, 0);
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_okay);
+	assert_int_equal(act.start, 0);
+	assert_int_equal(act.length, 4096);
+}
+
+static void v2_bad_frame_leaves_status_unchanged(void **state)
+{
+	grant2(MAPPER, GTF_permit_access, FRAME);
+	frame_good = false;
+	assert_int_equal(pin2(MAPPER, true, true), GNTST_bad_page);
+	assert_int_equal(st2, 0);
+	frame_good = true;
+	grant2(MAPPER, GTF_permit_access, FRAME | (1ULL << 32));
+	assert_int_equal(pin2(MAPPER, true, true), GNTST_bad_page);
+	assert_int_equal(st2, 0);
+	assert_int_equal(act.ro_pins + act.rw_pins, 0);
+}
+
+static void v2_reserved_entries_convert_as_on_xen(void **state)
+{
+	struct grant_entry_v1 v1 = {
+		.flags = GTF_permit_access | GTF_readonly | GTF_reading,
+		.domid = MAPPER, .frame = FRAME,
+	}, back;
+	union grant_entry_v2 v2;
+	grant_status_t st;
+
+	gnt_v1_to_v2(v1, &v2, &st);
+	assert_int_equal(v2.hdr.flags, GTF_permit_access | GTF_readonly);
+	assert_int_equal(st, GTF_reading);
+	assert_int_equal(v2.hdr.domid, MAPPER);
+	assert_int_equal(v2.full_page.frame, FRAME);
+	assert_true(gnt_v2_representable(&v2));
+	back = gnt_v2_to_v1(&v2, st);
+	assert_memory_equal(&back, &v1, sizeof(v1));
+
+	v2.full_page.frame = 1ULL << 32;
+	assert_false(gnt_v2_representable(&v2));
+	v2.hdr.flags = GTF_transitive;
+	assert_false(gnt_v2_representable(&v2));
+	/* Anything but a permitted entry becomes invalid in v1. */
+	v2.hdr.flags = GTF_accept_transfer;
+	assert_true(gnt_v2_representable(&v2));
+	back = gnt_v2_to_v1(&v2, IN_USE);
+	assert_int_equal(back.flags, 0);
+	assert_int_equal(back.frame, 0);
+	assert_int_equal(gnt_status_frames(0), 0);
+	assert_int_equal(gnt_status_frames(1), 1);
+	assert_int_equal(gnt_status_frames(8), 1);
+	assert_int_equal(gnt_status_frames(9), 2);
+}
+
+static void device_only_handle_authorises_no_l1_entry(void **state)
+{
+	struct maptrack mt[2] = {
+		{ .flags = GNTMAP_device_map, .mfn = 0x77 },
+		{ .flags = GNTMAP_host_map | GNTMAP_readonly, .mfn = 0x88 },
+	};
+
+	assert_false(gnt_maps_frame(mt, 2, 0x77, false));
+	assert_true(gnt_maps_frame(mt, 2, 0x88, false));
+	assert_false(gnt_maps_frame(mt, 2, 0x88, true));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +405,14 @@ int main(void)
 		cmocka_unit_test_setup(revoked_entry_cannot_be_used, setup),
 		cmocka_unit_test_setup(handles_first_free_and_frames_mapped, setup),
 		cmocka_unit_test_setup(mapping_entry_flags, setup),
+		cmocka_unit_test_setup(v2_use_sets_the_status_word_not_the_entry, setup2),
+		cmocka_unit_test_setup(v2_revocation_sees_a_use_and_a_revoked_entry_is_refused, setup2),
+		cmocka_unit_test_setup(v2_only_the_grantee_and_permitted_entries, setup2),
+		cmocka_unit_test_setup(v2_write_pin_refused_on_a_readonly_pinned_entry, setup2),
+		cmocka_unit_test_setup(v2_sub_page_for_copies_only, setup2),
+		cmocka_unit_test_setup(v2_bad_frame_leaves_status_unchanged, setup2),
+		cmocka_unit_test_setup(v2_reserved_entries_convert_as_on_xen, setup2),
+		cmocka_unit_test_setup(device_only_handle_authorises_no_l1_entry, setup2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,11 +20,20 @@ struct active_grant {
 	domid_t domid;		/* the grantee the pins belong to */
 	u8 ro_pins;		/* read-only mappings and copies from it */
 	u8 rw_pins;		/* writable mappings and copies into it */
+	/* The bytes of the frame it grants, fixed while pinned: the whole
+	 * page, or a v2 GTF_sub_page entry's range (copies only). */
+	u16 start;
+	u16 length;
 };
 
-/* One grant mapping of the mapping domain; its index is the handle. */
+/*
+ * One grant mapping of the mapping domain; its index is the handle.  Its
+ * live parts are its flags' GNTMAP_host_map (an L1 entry) and
+ * GNTMAP_device_map (a reference for device use); each holds its own pin
+ * of the entry, and the handle is free once neither is left.
+ */
 struct maptrack {
-	u32 flags;		/* GNTMAP_* as mapped; 0: free */
+	u32 flags;		/* GNTMAP_* as mapped, less parts gone; 0: free */
 	u32 ref;		/* the granter's entry */
 	u32 mfn;		/* the frame its L1 entry maps */
 	domid_t granter;
@@ -52,7 +61,8 @@ void gnt_unpin(struct grant_entry_v1 *e, struct active_grant *act,
 /* The first free handle of @mt[0..@n-1], or -1. */
 int gnt_alloc_handle(const struct maptrack *mt, unsigned int n);
 
-/* Does a live handle in @mt[0..@n-1] map @mfn (writable if @writable)? */
+/* Does a live host mapping in @mt[0..@n-1] map @mfn (writable if
+ * @writable)? */
 bool gnt_maps_frame(const struct maptrack *mt, unsigned int n,
 		    unsigned long mfn, bool writable);
 

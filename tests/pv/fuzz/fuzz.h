@@ -66,8 +66,12 @@ struct fuzz {
 	uint64_t boot_l4_mfn;
 	uint64_t gnt_mfn[4];		/* grant-table frames, once set up */
 	unsigned int gnt_frames;
+	unsigned int gnt_version;	/* 1 or 2, as get_version says */
+	uint64_t gnt_status_mfn;	/* v2's status frame (or a freed one) */
+	int gnt_status_live;		/* it is ours now: the table is v2 */
 	uint16_t handles[MAX_HANDLES];	/* grant handles we were given */
 	uint64_t handle_addr[MAX_HANDLES];
+	uint64_t handle_bus[MAX_HANDLES];	/* their dev_bus_addr */
 	unsigned int nr_handles;
 	uint64_t ballooned_pfn[NVICTIM];
 	unsigned int nr_ballooned;

@@ -634,6 +634,66 @@ static void grant_setup(void)
 	}
 }
 
+/*
+ * The frame a grant entry names: our victims (never a frame that keeps
+ * us running: a grant copy into it would clobber us), or frames that are
+ * not ours, which must be refused.  @copy_dest: an entry that copies may
+ * write through (see copy_side()): only POOL_DATA frames, or frames that
+ * can never become ours (a free one may come to us by populate_physmap
+ * later, and become a page table, while the entry still names it; frames
+ * of the first MiB and beyond RAM never do).
+ */
+static uint64_t grant_frame(int copy_dest)
+{
+	if (copy_dest && !fz.known_bugs)
+		return chance(90) ? pool_mfn(POOL_DATA) :
+		       chance(50) ? below(16) : fz.max_page + below(4);
+	return chance(90) ? victim_mfn(0) : foreign_mfn();
+}
+
+/*
+ * Version 2 entries, in the table's v2 layout (256 a frame; entries
+ * 128-255 of each frame are the copy destinations): full page, sub-page
+ * with any range, transitive (refused), readonly or not, for us or dom0.
+ */
+static void grant_write_v2(union grant_entry_v2 *e)
+{
+	for (unsigned int k = 0; k < 8; k++) {
+		unsigned int ref = below(256);
+		uint16_t flags;
+		uint64_t words[2];
+		union grant_entry_v2 ge;
+
+		memset(&ge, 0, sizeof(ge));
+		flags = (uint16_t)(chance(80) ? GTF_permit_access |
+				   (chance(40) ? GTF_readonly : 0) |
+				   (chance(25) ? GTF_sub_page : 0) :
+				   chance(50) ? GTF_transitive : rnd());
+		ge.hdr.flags = chance(10) ? 0 : flags;
+		ge.hdr.domid = chance(70) ? (uint16_t)fz.domid :
+			       chance(60) ? 0 : any_domid();
+		if ((flags & GTF_type_mask) == GTF_transitive) {
+			ge.transitive.trans_domid = chance(50) ?
+				(uint16_t)fz.domid : any_domid();
+			ge.transitive.gref = (uint32_t)(chance(80) ?
+				below(fz.gnt_frames * 256) : any_int());
+		} else {
+			ge.full_page.frame = chance(97) ? grant_frame(ref >= 128) :
+					     (uint64_t)any_int() << 32;
+			if (flags & GTF_sub_page) {
+				ge.sub_page.page_off = (uint16_t)(chance(80) ?
+					below(4096) : rnd());
+				ge.sub_page.length = (uint16_t)(chance(80) ?
+					below(4097) : rnd());
+			}
+		}
+		memcpy(words, &ge, sizeof(words));
+		/* The frame first, the flags that make it live last. */
+		try_write((uint64_t)&e[ref] + 8, words[1]);
+		try_write((uint64_t)&e[ref], words[0]);
+	}
+}
+
 /* Write grant entries: our victims, to ourselves or to dom0. */
 static void grant_write(void)
 {
@@ -645,6 +705,12 @@ static void grant_write(void)
 	g = below(fz.gnt_frames);
 	if (!map_window(w, fz.gnt_mfn[g], 1))
 		return;
+	if (fz.gnt_version == 2) {
+		grant_write_v2((union grant_entry_v2 *)win[w]);
+		if (chance(50))
+			unmap_window(w);
+		return;
+	}
 	for (unsigned int k = 0; k < 8; k++) {
 		struct grant_entry_v1 ge;
 		unsigned int ref = below(512);
@@ -707,15 +773,19 @@ static void grant_map(void)
 
 	for (unsigned int i = 0; i < n + pad; i++) {
 		m[i].flags = chance(90) ?
-			(GNTMAP_host_map | (chance(40) ? GNTMAP_readonly : 0) |
+			((chance(93) ? GNTMAP_host_map : 0) |
+			 (chance(40) ? GNTMAP_readonly : 0) |
 			 (chance(30) ? GNTMAP_contains_pte : 0) |
 			 (chance(10) ? GNTMAP_application_map : 0) |
-			 (chance(5) ? GNTMAP_device_map : 0) |
+			 (chance(12) ? GNTMAP_device_map : 0) |
 			 (chance(5) ? (uint32_t)rnd() << 16 : 0)) :
 			(uint32_t)rnd();
 		m[i].host_addr = grant_host_addr(&m[i].flags);
 		m[i].ref = chance(90) ? below(fz.gnt_frames * 512 + 8) :
 			   (uint32_t)any_int();
+		if (!(m[i].flags & (GNTMAP_host_map | GNTMAP_device_map)) &&
+		    chance(80))
+			m[i].flags |= GNTMAP_device_map;
 		m[i].dom = chance(75) ? (uint16_t)fz.domid : any_domid();
 		m[i].status = 0x5555;
 		m[i].handle = 0xffffffff;
@@ -731,14 +801,21 @@ static void grant_map(void)
 	for (unsigned int i = 0; i < n; i++)
 		if (m[i].status == GNTST_okay && fz.nr_handles < MAX_HANDLES) {
 			fz.handles[fz.nr_handles] = (uint16_t)m[i].handle;
+			fz.handle_bus[fz.nr_handles] = m[i].dev_bus_addr;
 			fz.handle_addr[fz.nr_handles++] = m[i].host_addr;
 		}
 }
 
-static void grant_unmap(void)
+/*
+ * GNTTABOP_unmap_and_replace: the grant's entry gets what a window maps
+ * (which is then unmapped: the window forgets it), or nothing, or a bad
+ * address's (refused).
+ */
+static void grant_replace(void)
 {
-	unsigned int n = 1 + below(3);
-	struct gnttab_unmap_grant_ref *u = arena_alloc(n * sizeof(*u));
+	unsigned int n = 1 + below(2), w = below(NWIN);
+	struct gnttab_unmap_and_replace *u = arena_alloc(n * sizeof(*u));
+	int moved = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
 		if (fz.nr_handles && chance(80)) {
@@ -747,8 +824,44 @@ static void grant_unmap(void)
 			u[i].handle = fz.handles[h];
 			u[i].host_addr = chance(85) ? fz.handle_addr[h] :
 					 (uint64_t)win[below(NWIN)];
+		} else {
+			u[i].handle = (uint32_t)any_int();
+			u[i].host_addr = (uint64_t)win[below(NWIN)];
+		}
+		if (chance(40)) {
+			u[i].new_addr = (uint64_t)win[w];
+			moved = 1;
+		} else {
+			u[i].new_addr = chance(60) ? 0 : bad_ptr();
+		}
+		u[i].status = 0x5555;
+	}
+	hcall(__HYPERVISOR_grant_table_op, GNTTABOP_unmap_and_replace,
+	      chance(97) ? (unsigned long)u : fault_ptr(), n, 0, 0);
+	if (moved)
+		unmap_window(w);
+}
+
+static void grant_unmap(void)
+{
+	unsigned int n = 1 + below(3);
+	struct gnttab_unmap_grant_ref *u = arena_alloc(n * sizeof(*u));
+
+	for (unsigned int i = 0; i < n; i++) {
+		u[i].dev_bus_addr = chance(90) ? 0 : any_int();
+		if (fz.nr_handles && chance(80)) {
+			unsigned int h = below(fz.nr_handles);
+
+			u[i].handle = fz.handles[h];
+			u[i].host_addr = chance(85) ? fz.handle_addr[h] :
+					 chance(50) ? 0 :
+					 (uint64_t)win[below(NWIN)];
+			if (chance(50))
+				u[i].dev_bus_addr = fz.handle_bus[h];
 			if (chance(70)) {	/* forget it */
 				fz.handles[h] = fz.handles[fz.nr_handles - 1];
+				fz.handle_bus[h] =
+					fz.handle_bus[fz.nr_handles - 1];
 				fz.handle_addr[h] =
 					fz.handle_addr[--fz.nr_handles];
 			}
@@ -757,7 +870,6 @@ static void grant_unmap(void)
 			u[i].host_addr = chance(50) ?
 					 (uint64_t)win[below(NWIN)] : bad_ptr();
 		}
-		u[i].dev_bus_addr = chance(90) ? 0 : any_int();
 		u[i].status = 0x5555;
 	}
 	hcall(__HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref,
@@ -775,7 +887,11 @@ static void grant_unmap(void)
 static void copy_side(struct gnttab_copy_ptr *p, int *gref, int dest)
 {
 	*gref = chance(50);
-	if (*gref && dest && !fz.known_bugs)
+	if (*gref && dest && !fz.known_bugs && fz.gnt_version == 2)
+		p->u.ref = chance(90) ? below(fz.gnt_frames) * 256 + 128 +
+					below(128) :
+			   256 * (uint32_t)below(64) + 128 + below(128);
+	else if (*gref && dest && !fz.known_bugs)
 		p->u.ref = chance(90) ? below(fz.gnt_frames) * 512 + 256 +
 					below(256) :
 			   512 * (uint32_t)below(64) + 256 + below(256);
@@ -825,10 +941,106 @@ static void grant_copy(void)
 	      0);
 }
 
+/* What version the table is in now (after any call that may switch it). */
+static void grant_resync_version(void)
+{
+	struct gnttab_get_version *gv = arena_alloc(sizeof(*gv));
+
+	gv->dom = DOMID_SELF;
+	gv->pad = 0;
+	gv->version = 0;
+	uint64_t *frame = arena_alloc(sizeof(*frame));
+	struct gnttab_get_status_frames *gs = arena_alloc(sizeof(*gs));
+
+	if (!hcall(__HYPERVISOR_grant_table_op, GNTTABOP_get_version,
+		   (unsigned long)gv, 1, 0, 0) &&
+	    (gv->version == 1 || gv->version == 2))
+		fz.gnt_version = gv->version;
+	fz.gnt_status_live = 0;
+	if (fz.gnt_version != 2)
+		return;
+	/* A new v2 table may have a new status frame. */
+	gs->nr_frames = 1;
+	gs->dom = DOMID_SELF;
+	gs->status = 0x5555;
+	gs->frame_list = (unsigned long)frame;
+	*frame = 0;
+	if (!hcall(__HYPERVISOR_grant_table_op, GNTTABOP_get_status_frames,
+		   (unsigned long)gs, 1, 0, 0) && gs->status == GNTST_okay &&
+	    *frame) {
+		fz.gnt_status_mfn = *frame;
+		fz.gnt_status_live = 1;
+	}
+}
+
+/*
+ * Versions and status frames: switch (refused while a grant is in use or
+ * the status frame is mapped), ask for the status frames with good and
+ * bad counts and lists, and map the status frame -- or the one a switch
+ * back to v1 freed, which must be refused -- into a window, sometimes
+ * leaving it there.
+ */
+static void grant_version(void)
+{
+	struct gnttab_set_version *sv;
+	struct gnttab_get_status_frames *gs;
+	uint64_t *frames;
+	unsigned int w;
+
+	switch (below(4)) {
+	case 0: case 1:
+		sv = arena_alloc(sizeof(*sv));
+		sv->version = chance(90) ? 1 + below(2) : (uint32_t)any_int();
+		hcall(__HYPERVISOR_grant_table_op, GNTTABOP_set_version,
+		      ptr_or_bad(sv), chance(95) ? 1 : any_int(), 0, 0);
+		grant_resync_version();
+		break;
+	case 2:
+		gs = arena_alloc(sizeof(*gs));
+		frames = arena_alloc(4 * sizeof(*frames));
+		memset(frames, 0, 4 * sizeof(*frames));
+		gs->nr_frames = chance(85) ? below(3) : (uint32_t)any_int();
+		gs->dom = chance(85) ? DOMID_SELF : any_domid();
+		gs->status = 0x5555;
+		gs->frame_list = chance(85) ? (unsigned long)frames :
+				 bad_ptr();
+		if (!hcall(__HYPERVISOR_grant_table_op,
+			   GNTTABOP_get_status_frames, ptr_or_bad(gs),
+			   chance(95) ? 1 : any_int(), 0, 0) &&
+		    gs->status == GNTST_okay && gs->nr_frames >= 1 &&
+		    gs->nr_frames <= 4 && gs->dom == DOMID_SELF &&
+		    gs->frame_list == (unsigned long)frames && frames[0] &&
+		    fz.gnt_version == 2) {
+			fz.gnt_status_mfn = frames[0];
+			fz.gnt_status_live = 1;
+		}
+		break;
+	default:
+		if (!fz.gnt_status_mfn)
+			break;
+		w = below(NWIN);
+		if (map_window(w, fz.gnt_status_mfn, chance(30))) {
+			volatile uint16_t *st = (volatile uint16_t *)win[w];
+
+			(void)st[below(2048)];
+			if (chance(60))
+				unmap_window(w);
+		}
+		break;
+	}
+}
+
 void op_grant(void)
 {
 	void *buf;
+	unsigned long cmd;
 
+	if (!fz.gnt_version)
+		fz.gnt_version = 1;
+	if (chance(15))
+		return grant_version();
+	if (chance(6))
+		return grant_replace();
 	switch (below(10)) {
 	case 0:
 		grant_setup();
@@ -852,12 +1064,15 @@ void op_grant(void)
 		if (chance(50))
 			*(uint16_t *)buf = chance(50) ? DOMID_SELF :
 					   any_domid();
+		cmd = chance(90) ? below(14) : (unsigned long)any_int();
 		if (chance(80))
-			hcall(__HYPERVISOR_grant_table_op, chance(90) ?
-			      below(14) : any_int(), ptr_or_bad(buf), 1, 0, 0);
+			hcall(__HYPERVISOR_grant_table_op, cmd,
+			      ptr_or_bad(buf), 1, 0, 0);
 		else	/* a batch: only where nothing can be read */
-			hcall(__HYPERVISOR_grant_table_op, below(14),
+			hcall(__HYPERVISOR_grant_table_op, cmd,
 			      fault_ptr(), any_int(), 0, 0);
+		if (cmd == GNTTABOP_set_version)
+			grant_resync_version();
 	}
 }
 
