@@ -56,6 +56,8 @@ int gnt_pin_v2(union grant_entry_v2 *e, grant_status_t *st,
 {
 	bool pinned = act->ro_pins || act->rw_pins;
 	u16 want = write ? GTF_reading | GTF_writing : GTF_reading;
+	/* A first writable use is a new permission: the entry decides. */
+	bool recheck = !pinned || (write && !act->rw_pins);
 	u16 undo;
 	u32 hdr;
 
@@ -65,14 +67,14 @@ int gnt_pin_v2(union grant_entry_v2 *e, grant_status_t *st,
 	/* A sub-page grant pinned by a copy is never mapped. */
 	if (pinned && map && (act->start || act->length != PAGE_SIZE))
 		return GNTST_general_error;
-	if (!usable(read_hdr(e), grantee, write, map, pinned))
+	if (!usable(read_hdr(e), grantee, write, map, !recheck))
 		return GNTST_general_error;
 	/* Only the bits no other pin of this entry needs are ours to undo. */
 	undo = pinned ? (write && !act->rw_pins ? GTF_writing : 0) : want;
 	__atomic_fetch_or(st, want, __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	hdr = read_hdr(e);
-	if (!usable(hdr, grantee, write, map, pinned))
+	if (!usable(hdr, grantee, write, map, !recheck))
 		goto fail;
 	if (!pinned) {
 		u64 frame = __atomic_load_n(&e->full_page.frame,

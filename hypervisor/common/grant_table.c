@@ -1002,6 +1002,12 @@ static int switch_version(struct domain *d, struct gnttab *gt, unsigned int to)
 			union grant_entry_v2 e = *shared_entry_v2(gt, i);
 
 			barrier();
+			/* The granter may have changed it since the check
+			 * above: the copy is what counts. */
+			if (!gnt_v2_representable(&e)) {
+				switch_refused(d, to, SW_NO_V1_FORM);
+				return -ERANGE;
+			}
 			keep[i] = gnt_v2_to_v1(&e, READ_ONCE(*status_word(gt, i)));
 		}
 	}
