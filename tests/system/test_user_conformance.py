@@ -140,6 +140,10 @@ def test_insn_fuzz_records_match_xen(results):
     ven = fuzz_records(results["veneer"]["log"])
     xen = fuzz_records(results["xen"]["log"])
     assert len(xen) >= 20000, "Xen ran %d cases" % len(xen)
+    # a child that could not lock itself in (no seccomp) fuzzed nothing
+    unlocked = [i for i in xen if xen[i] == "end/exit 99"]
+    assert not unlocked, "%d cases never ran (exit 99: seccomp refused)" \
+        % len(unlocked)
     assert set(ven) == set(xen), "cases missing on veneer: %s" % \
         sorted(set(xen) - set(ven))[:20]
     diff = ["case %d: veneer %s | xen %s" % (i, ven[i], xen[i])

@@ -23,6 +23,7 @@
 #include "ut.h"
 
 #include <asm/prctl.h>
+#include <errno.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -292,6 +293,13 @@ int main(int argc, char **argv)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != STACK) {
 		perror("mmap");
 		return 2;
+	}
+	/* Without seccomp every child would exit 99 and nothing would be
+	 * fuzzed: say so and fail, rather than print 'records'. */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0) {
+		ut_fail("run", "seccomp is not available (kernel without "
+			"CONFIG_SECCOMP?): %s", strerror(errno));
+		return 1;
 	}
 	printf("INSNFUZZ seed=%lu cases=%lu\n", seed, cases);
 	for (unsigned long i = 0; i < cases; i++)
