@@ -222,15 +222,18 @@ void pv_inject_exception(struct vcpu *v, struct cpu_regs *r,
 
 /*
  * What the guest reads from DR6 (get_debugreg) after a #DB: the events of
- * this one (positive polarity) merged into its value, B0-B3 replaced and
- * the other bits sticky, as Xen merges them.
+ * this one (positive polarity) accumulated into its value, as Xen 4.17
+ * does: a bit the event sets is set, a bit whose default is 1 and that
+ * the event clears is cleared, nothing else changes.  B0-B3 of an earlier
+ * #DB stay until the guest writes DR6 (the `debugreg` test kernel showed
+ * Xen 4.17.7 keeping B0 when B2 hit).
  */
 static void merge_guest_dr6(struct vcpu *v, unsigned long events)
 {
 	unsigned long old = v->pv.dr_written[6] ? v->pv.dr[6] : DR6_DEFAULT;
-	unsigned long pos = (old ^ DR6_DEFAULT) & ~0xfUL;
+	unsigned long hw = (events & DR6_EVENTS) ^ DR6_DEFAULT;
 
-	v->pv.dr[6] = (pos | (events & DR6_EVENTS)) ^ DR6_DEFAULT;
+	v->pv.dr[6] = (old | (hw & ~DR6_DEFAULT)) & (hw | ~DR6_DEFAULT);
 	v->pv.dr_written[6] = true;
 }
 
