@@ -28,6 +28,7 @@
  * and the caller bounces the #GP.
  */
 #include <hv/domain.h>
+#include <hv/errno.h>
 #include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/layout.h>
@@ -73,6 +74,42 @@ static bool emulate_mov_cr(struct vcpu *v, struct cpu_regs *r, u8 rex,
 			gprintk(LOG_DEBUG, v, "mov to cr4 %#lx ignored", *reg);
 	} else
 		return false;
+	r->rip += len;
+	return true;
+}
+
+/*
+ * `mov %drN, %reg` (0f 21) and `mov %reg, %drN` (0f 23) from the guest
+ * kernel: the same values and checks as get_debugreg and set_debugreg
+ * (pv/debugreg.c), with the outcome the CPU would give: a register that
+ * does not exist (REX.R: DR8-DR15) is #UD, a refused value #GP(0).  The
+ * operand is always a whole 64-bit register; mod is ignored, as by the
+ * CPU.  From guest user mode these stay the #GP they are.
+ */
+static bool emulate_mov_dr(struct vcpu *v, struct cpu_regs *r, u8 rex,
+			   bool to_dr, u8 modrm, unsigned int len)
+{
+	unsigned int dr = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
+	u64 *reg = gpr(r, (modrm & 7) | (rex & 1 ? 8 : 0));
+	unsigned long val;
+	long rc;
+
+	if (to_dr) {
+		rc = pv_set_debugreg(v, dr, *reg);
+	} else {
+		rc = pv_get_debugreg(v, dr, &val);
+		if (!rc)
+			*reg = val;
+	}
+	if (rc == -ENODEV) {
+		pv_inject_exception(v, r, 6, 0);
+		return true;
+	}
+	if (rc) {
+		gprintk(LOG_INFO, v, "mov %#lx to dr%u: %ld, #GP(0)",
+			(unsigned long)*reg, dr, rc);
+		return false;
+	}
 	r->rip += len;
 	return true;
 }
@@ -154,6 +191,10 @@ bool pv_emulate_cr_io(struct vcpu *v, struct cpu_regs *r)
 		if (b[i + 1] == 0x20 || b[i + 1] == 0x22)
 			return v->pv.in_kernel &&
 			       emulate_mov_cr(v, r, rex, b[i + 1] == 0x22,
+					      b[i + 2], i + 3);
+		if (b[i + 1] == 0x21 || b[i + 1] == 0x23)
+			return v->pv.in_kernel &&
+			       emulate_mov_dr(v, r, rex, b[i + 1] == 0x23,
 					      b[i + 2], i + 3);
 		if (b[i + 1] == 0x09 && v->pv.in_kernel) {	/* wbinvd */
 			r->rip += i + 2;
