@@ -299,6 +299,46 @@ static void log_db_note(void)
 	n->rip = 0;
 }
 
+/**
+ * arch_selftest_db_entry() - a ring-0 #DB with a guest's GS base loaded
+ *
+ * What a `mov ss` + `syscall` does on hardware that holds the #DB back
+ * (QEMU's TCG delivers it at the `mov ss`, so the PV test kernels cannot
+ * reach this path there): swap a bogus GS base in, as syscall_entry's
+ * first instruction would see it, and raise #DB in ring 0 with a data
+ * watchpoint on a variable of ours.  db_entry must swap our GS base in
+ * for do_debug_hypervisor() and the bogus one back before returning;
+ * with the wrong GS the handler faults and panics.
+ *
+ * Return: 0, or -1 if the #DB was not seen.
+ */
+int arch_selftest_db_entry(void)
+{
+	static volatile unsigned long target;
+	unsigned long flags = local_irq_save();
+	u64 saved = rdmsr(MSR_KERNEL_GS_BASE), gs_inside;
+	struct db_note *n = &db_note[smp_processor_id()];
+	unsigned long dr7 = 0x401UL | (0xdUL << 16);	/* L0, write, 4 bytes */
+	int ret;
+
+	n->rip = 0;
+	__asm__ __volatile__("mov %0, %%dr0" : : "r"(&target));
+	__asm__ __volatile__("mov %0, %%dr7" : : "r"(dr7));
+	wrmsr(MSR_KERNEL_GS_BASE, 0x00007f0000001000UL);
+	__asm__ __volatile__("swapgs\n\t"
+			     "movl $1, %0\n\t"	/* #DB after this */
+			     "swapgs" : "=m"(target) : : "memory");
+	gs_inside = rdmsr(MSR_KERNEL_GS_BASE);
+	__asm__ __volatile__("mov %0, %%dr7" : : "r"(0x400UL));
+	wrmsr(MSR_KERNEL_GS_BASE, saved);
+	ret = n->rip && gs_inside == 0x00007f0000001000UL ? 0 : -1;
+	log_info("selftest db_entry: #DB at %#lx with a guest GS base, "
+		 "handled on its IST stack", n->rip);
+	n->rip = 0;
+	local_irq_restore(flags);
+	return ret;
+}
+
 /* The C side of entry.S: every exception, interrupt and syscall. */
 void do_entry(struct cpu_regs *r)
 {
