@@ -105,6 +105,18 @@ void pv_load_debugregs(const struct vcpu *next)
 	dr7_armed[cpu] = on;
 }
 
+/* A refusal is logged once per domain: a guest could repeat it for ever. */
+static long refuse(struct vcpu *v, unsigned int reg, unsigned long value,
+		   const char *why)
+{
+	if (!v->domain->dr7_refusal_logged) {
+		v->domain->dr7_refusal_logged = true;
+		gprintk(LOG_WARN, v, "set_debugreg %u = %#lx: %s: -EPERM "
+			"(further refusals not logged)", reg, value, why);
+	}
+	return -EPERM;
+}
+
 /* Where a breakpoint may be: see the top of the file. */
 static bool breakpoint_addr_ok(unsigned long a)
 {
@@ -126,7 +138,8 @@ long pv_set_debugreg(struct vcpu *v, unsigned int reg, unsigned long value)
 	switch (reg) {
 	case 0: case 1: case 2: case 3:
 		if (!breakpoint_addr_ok(value))
-			return -EPERM;
+			return refuse(v, reg, value, "a hypervisor or "
+				      "non-canonical address");
 		v->pv.dr[reg] = value;
 		if (dr7_armed[smp_processor_id()])
 			write_dr(reg, value);
@@ -146,18 +159,12 @@ long pv_set_debugreg(struct vcpu *v, unsigned int reg, unsigned long value)
 		reg = 7;
 		value = (value & ~DR7_ZEROS) | DR7_DEFAULT;
 		if (value & DR7_GD)
-			return -EPERM;
+			return refuse(v, reg, value, "general detect");
 		if (value & DR7_ACTIVE) {
 			for (unsigned int i = 0; i < 4; i++) {
-				if (((value >> (16 + 4 * i)) & 3) != DR_RW_IO)
-					continue;
-				if (!v->domain->dr7_refusal_logged) {
-					v->domain->dr7_refusal_logged = true;
-					gprintk(LOG_WARN, v, "set_debugreg 7 = "
-						"%#lx: an I/O breakpoint needs "
-						"CR4.DE: -EPERM", value);
-				}
-				return -EPERM;
+				if (((value >> (16 + 4 * i)) & 3) == DR_RW_IO)
+					return refuse(v, reg, value, "an I/O "
+						      "breakpoint needs CR4.DE");
 			}
 		}
 		v->pv.dr[7] = value;
