@@ -21,7 +21,9 @@
  *     guest kernel mode we clear the RPL bits (Linux's user_mode() looks
  *     at them), and bits 32-39 carry the old evtchn_upcall_mask;
  *   - rflags: the hardware IF is always on in a guest; the frame's IF
- *     says whether *events* were enabled (the inverse of the mask).
+ *     says whether *events* were enabled (the inverse of the mask), and
+ *     its IOPL is the virtual one if the guest asked for architectural
+ *     IOPL (VMASST_TYPE_architectural_iopl), else 0.
  * Two exceptions are not delivered as the CPU raised them, as on Xen:
  * the U bit of a #PF error code says which guest mode faulted (see
  * pv_toggle_guest_mode()), and a #PF on the CPU's own read of a GDT
@@ -33,6 +35,7 @@
  * mode and every iret to it goes through (contract §10).
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/layout.h>
 #include <hv/log.h>
@@ -124,6 +127,18 @@ void pv_toggle_guest_mode(struct vcpu *v)
 	pv_load_cr3(v);
 }
 
+/*
+ * The IOPL field of a bounce frame's rflags: the virtual IOPL for a
+ * guest that asked for architectural IOPL (its handler sees what a CPU
+ * would have pushed), 0 otherwise, as Xen 4.17 folds it in.
+ */
+static unsigned long frame_iopl(struct vcpu *v)
+{
+	if (!(v->pv.vm_assist & (1UL << VMASST_TYPE_architectural_iopl)))
+		return 0;
+	return (unsigned long)(vcpu_evt(v)->iopl & 3) << 12;
+}
+
 /**
  * pv_bounce() - make the guest continue at a handler with a bounce frame
  * @v:          the running vCPU
@@ -172,7 +187,7 @@ void pv_bounce(struct vcpu *v, struct cpu_regs *r, unsigned long handler,
 	w[n++] = r->rip;
 	w[n++] = (was_kernel ? (r->cs & ~3UL) : r->cs) | ((u64)old_mask << 32);
 	w[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
-		 (old_mask ? 0 : X86_EFLAGS_IF);
+		 (old_mask ? 0 : X86_EFLAGS_IF) | frame_iopl(v);
 	w[n++] = r->rsp;
 	w[n++] = r->ss;
 	sp -= n * 8;
