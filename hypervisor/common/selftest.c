@@ -469,6 +469,7 @@ static const struct selftest tests[] = {
 	{ "timers", test_timers, true },
 	{ "ipi", test_ipi, true },
 	{ "alloc", test_alloc, true },
+	{ "db_entry", arch_selftest_db_entry, true },
 	{ "fault", test_fault, false },
 	{ "bug", test_bug, false },
 };

@@ -13,21 +13,27 @@
  * bounced (the value also in vcpu_info.arch.cr2): Linux's early page
  * fault handler reads %cr2 natively before its exception-table fixup.  Writes to CR4 change nothing; writes to CR0 set TS.
  *
- * Port I/O from the guest kernel is allowed once it raised its virtual
- * IOPL (PHYSDEVOP_set_iopl, pv/physdev.c); from its user space when the
- * virtual IOPL is 3 or the I/O bitmap the kernel gave us
- * (PHYSDEVOP_set_iobitmap) clears every bit of the access, as the TSS
- * bitmap would natively and as Xen checks it (guest_io_okay()).  Allowed
- * I/O behaves as on Xen for a domain without devices: reads return all
- * ones, writes are dropped, so probes simply find nothing (contract
- * §9.4).  Anything else is the #GP the CPU would give.  With that IOPL `cli` and
- * `sti` are accepted and do nothing, as on Xen: a guest could not undo
- * them with `popf` (which never traps), so they must not mask events.
+ * Port I/O, `cli` and `sti` follow the virtual IOPL as Xen 4.17 checks
+ * it (iopl_ok() below): the guest kernel runs at a virtual CPL of 1, or
+ * of 0 once it enabled VMASST_TYPE_architectural_iopl, its user space at
+ * 3, and the instruction is allowed when that CPL is at most the vCPU's
+ * IOPL (PHYSDEVOP_set_iopl, pv/physdev.c; with the assist also the IOPL
+ * of each iret frame, pv/iret.c).  Port I/O the IOPL does not allow is
+ * still allowed where the I/O bitmap the kernel gave us
+ * (PHYSDEVOP_set_iobitmap) clears every bit of the access, in either
+ * mode, as the TSS bitmap would natively and as Xen checks it
+ * (guest_io_okay()).  Allowed I/O behaves as on Xen for a domain without
+ * devices: reads return all ones, writes are dropped, so probes simply
+ * find nothing (contract §9.4).  Anything else is the #GP the CPU would
+ * give.  Allowed `cli` and `sti` do nothing, as on Xen: a guest could not
+ * undo them with `popf` (which never traps), so they must not mask
+ * events.
  * The stock Debian kernel runs `pushf; cli; ...; popf` in its cmpxchg16b
  * emulation before alternatives are patched.  Anything else is not ours
  * and the caller bounces the #GP.
  */
 #include <hv/domain.h>
+#include <hv/errno.h>
 #include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/layout.h>
@@ -78,19 +84,71 @@ static bool emulate_mov_cr(struct vcpu *v, struct cpu_regs *r, u8 rex,
 }
 
 /*
- * May user mode touch @size ports from @port?  The bitmap lives in the
- * guest kernel's memory (Linux: its per-CPU TSS), which the user page
- * tables do not map: read it through the kernel's, with interrupts off
- * so that nothing runs on them meanwhile.  A byte that cannot be read
- * counts as all ones (no access), as natively beyond the TSS limit.
+ * `mov %drN, %reg` (0f 21) and `mov %reg, %drN` (0f 23) from the guest
+ * kernel: the same values and checks as get_debugreg and set_debugreg
+ * (pv/debugreg.c), with the outcome the CPU would give: a register that
+ * does not exist (REX.R: DR8-DR15) is #UD, a refused value #GP(0).  The
+ * operand is always a whole 64-bit register; mod is ignored, as by the
+ * CPU.  From guest user mode these stay the #GP they are.
  */
-static bool user_io_ok(struct vcpu *v, unsigned int port, unsigned int size)
+static bool emulate_mov_dr(struct vcpu *v, struct cpu_regs *r, u8 rex,
+			   bool to_dr, u8 modrm, unsigned int len)
+{
+	unsigned int dr = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
+	u64 *reg = gpr(r, (modrm & 7) | (rex & 1 ? 8 : 0));
+	unsigned long val;
+	long rc;
+
+	if (to_dr) {
+		rc = pv_set_debugreg(v, dr, *reg);
+	} else {
+		rc = pv_get_debugreg(v, dr, &val);
+		if (!rc)
+			*reg = val;
+	}
+	if (rc == -ENODEV) {
+		pv_inject_exception(v, r, 6, 0);
+		return true;
+	}
+	if (rc) {
+		gprintk(LOG_INFO, v, "mov %#lx to dr%u: %ld, #GP(0)",
+			(unsigned long)*reg, dr, rc);
+		return false;
+	}
+	r->rip += len;
+	return true;
+}
+
+/*
+ * Does the virtual IOPL allow I/O-sensitive instructions in the mode the
+ * vCPU is in?  Xen 4.17's iopl_ok(): virtual CPL 3 for user space, 1 for
+ * the kernel, 0 for a kernel that asked for architectural IOPL.
+ */
+static bool iopl_ok(struct vcpu *v)
+{
+	unsigned int cpl = 3;
+
+	if (v->pv.in_kernel)
+		cpl = v->pv.vm_assist & (1UL << VMASST_TYPE_architectural_iopl) ?
+		      0 : 1;
+	return vcpu_evt(v)->iopl >= cpl;
+}
+
+/*
+ * May the vCPU touch @size ports from @port?  The IOPL first, then the
+ * bitmap.  The bitmap lives in the guest kernel's memory (Linux: its
+ * per-CPU TSS), which the user page tables do not map: read it through
+ * the kernel's, with interrupts off so that nothing runs on them
+ * meanwhile.  A byte that cannot be read counts as all ones (no access),
+ * as natively beyond the TSS limit.
+ */
+static bool io_ok(struct vcpu *v, unsigned int port, unsigned int size)
 {
 	u8 b[2] = { 0xff, 0xff };
 	unsigned long left, flags;
 	unsigned int mask;
 
-	if (vcpu_evt(v)->iopl >= 3)
+	if (iopl_ok(v))
 		return true;
 	if (port + size > v->pv.iobmp_limit)
 		return false;
@@ -113,7 +171,7 @@ static bool emulate_io(struct vcpu *v, struct cpu_regs *r, bool opsize16,
 	bool in = !(op & 2);
 	unsigned int size = (op & 1) ? (opsize16 ? 2 : 4) : 1;
 
-	if (v->pv.in_kernel ? vcpu_evt(v)->iopl < 1 : !user_io_ok(v, port, size))
+	if (!io_ok(v, port, size))
 		return false;
 	if (in) {
 		if (size == 4)
@@ -155,13 +213,17 @@ bool pv_emulate_cr_io(struct vcpu *v, struct cpu_regs *r)
 			return v->pv.in_kernel &&
 			       emulate_mov_cr(v, r, rex, b[i + 1] == 0x22,
 					      b[i + 2], i + 3);
+		if (b[i + 1] == 0x21 || b[i + 1] == 0x23)
+			return v->pv.in_kernel &&
+			       emulate_mov_dr(v, r, rex, b[i + 1] == 0x23,
+					      b[i + 2], i + 3);
 		if (b[i + 1] == 0x09 && v->pv.in_kernel) {	/* wbinvd */
 			r->rip += i + 2;
 			return true;
 		}
 		return false;
 	case 0xfa: case 0xfb:		/* cli, sti: no-ops, as on Xen */
-		if (!v->pv.in_kernel || vcpu_evt(v)->iopl < 1)
+		if (!iopl_ok(v))
 			return false;
 		r->rip += i + 1;
 		return true;

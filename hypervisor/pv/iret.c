@@ -20,6 +20,7 @@
  * Xen 4.17 delivers it.
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/log.h>
 #include <hv/pv.h>
@@ -100,6 +101,10 @@ long do_iret(void)
 	 */
 	r->rflags = (c.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
 		    X86_EFLAGS_IF;
+	/* With architectural IOPL the frame's IOPL is the new virtual
+	 * one, as an iret would load it (pv/emul-cr-io.c checks it). */
+	if (v->pv.vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+		vcpu_evt(v)->iopl = (c.rflags & X86_EFLAGS_IOPL) >> 12;
 	if (c.flags & VGCF_in_syscall) {
 		/* What a sysret would leave behind. */
 		r->rcx = r->rip;

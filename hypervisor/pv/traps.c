@@ -21,7 +21,9 @@
  *     guest kernel mode we clear the RPL bits (Linux's user_mode() looks
  *     at them), and bits 32-39 carry the old evtchn_upcall_mask;
  *   - rflags: the hardware IF is always on in a guest; the frame's IF
- *     says whether *events* were enabled (the inverse of the mask).
+ *     says whether *events* were enabled (the inverse of the mask), and
+ *     its IOPL is the virtual one if the guest asked for architectural
+ *     IOPL (VMASST_TYPE_architectural_iopl), else 0.
  * Two exceptions are not delivered as the CPU raised them, as on Xen:
  * the U bit of a #PF error code says which guest mode faulted (see
  * pv_toggle_guest_mode()), and a #PF on the CPU's own read of a GDT
@@ -33,6 +35,7 @@
  * mode and every iret to it goes through (contract §10).
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/layout.h>
 #include <hv/log.h>
@@ -124,6 +127,18 @@ void pv_toggle_guest_mode(struct vcpu *v)
 	pv_load_cr3(v);
 }
 
+/*
+ * The IOPL field of a bounce frame's rflags: the virtual IOPL for a
+ * guest that asked for architectural IOPL (its handler sees what a CPU
+ * would have pushed), 0 otherwise, as Xen 4.17 folds it in.
+ */
+static unsigned long frame_iopl(struct vcpu *v)
+{
+	if (!(v->pv.vm_assist & (1UL << VMASST_TYPE_architectural_iopl)))
+		return 0;
+	return (unsigned long)(vcpu_evt(v)->iopl & 3) << 12;
+}
+
 /**
  * pv_bounce() - make the guest continue at a handler with a bounce frame
  * @v:          the running vCPU
@@ -172,7 +187,7 @@ void pv_bounce(struct vcpu *v, struct cpu_regs *r, unsigned long handler,
 	w[n++] = r->rip;
 	w[n++] = (was_kernel ? (r->cs & ~3UL) : r->cs) | ((u64)old_mask << 32);
 	w[n++] = (r->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
-		 (old_mask ? 0 : X86_EFLAGS_IF);
+		 (old_mask ? 0 : X86_EFLAGS_IF) | frame_iopl(v);
 	w[n++] = r->rsp;
 	w[n++] = r->ss;
 	sp -= n * 8;
@@ -222,15 +237,18 @@ void pv_inject_exception(struct vcpu *v, struct cpu_regs *r,
 
 /*
  * What the guest reads from DR6 (get_debugreg) after a #DB: the events of
- * this one (positive polarity) merged into its value, B0-B3 replaced and
- * the other bits sticky, as Xen merges them.
+ * this one (positive polarity) accumulated into its value, as Xen 4.17
+ * does: a bit the event sets is set, a bit whose default is 1 and that
+ * the event clears is cleared, nothing else changes.  B0-B3 of an earlier
+ * #DB stay until the guest writes DR6 (the `debugreg` test kernel showed
+ * Xen 4.17.7 keeping B0 when B2 hit).
  */
 static void merge_guest_dr6(struct vcpu *v, unsigned long events)
 {
 	unsigned long old = v->pv.dr_written[6] ? v->pv.dr[6] : DR6_DEFAULT;
-	unsigned long pos = (old ^ DR6_DEFAULT) & ~0xfUL;
+	unsigned long hw = (events & DR6_EVENTS) ^ DR6_DEFAULT;
 
-	v->pv.dr[6] = (pos | (events & DR6_EVENTS)) ^ DR6_DEFAULT;
+	v->pv.dr[6] = (old | (hw & ~DR6_DEFAULT)) & (hw | ~DR6_DEFAULT);
 	v->pv.dr_written[6] = true;
 }
 

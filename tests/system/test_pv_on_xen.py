@@ -58,6 +58,7 @@ XEN_KNOWN_FAILURES = {
 # Test kernels that need more than one vCPU (QEMU CPUs = dom0 vCPUs).
 PV_KERNEL_VCPUS = {
     "vcpu_ops": 2,
+    "debugreg": 2,
     "flt_crash_audit": 2,       # tests/pv/isolation/
 }
 

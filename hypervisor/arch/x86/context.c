@@ -149,6 +149,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 		else
 			prev->pv.gs_base_user = read_guest_gs_base();
 	}
+	pv_load_debugregs(next);	/* prev's breakpoints off first */
 	if (!next) {
 		write_cr3(__pa(idle_l4));
 		if (prev)

@@ -11,7 +11,10 @@
  *
  * The TSS carries the interrupt stacks: IST1 for double faults, IST2 for
  * NMIs, IST3 for machine checks, so that these can be reported even when
- * the normal stack is the problem.  rsp0 (the ring-0 stack used on entry
+ * the normal stack is the problem, and IST4 for #DB, which a guest can
+ * raise in ring 0 on a stack of its choosing (entry.S says how).  The two
+ * words above the #DB stack hold this CPU's struct percpu, against which
+ * entry.S checks GS base, and entry.S's note of a swapgs it did.  rsp0 (the ring-0 stack used on entry
  * from a guest) is the CPU's own stack.
  *
  * The boot CPU cannot wait for page tables and the heap before it has a
@@ -47,12 +50,13 @@ struct desc_ptr {
 #define IST_DF		1
 #define IST_NMI		2
 #define IST_MC		3
+#define IST_DB		4
 #define IST_ORDER	1	/* 8 KiB: enough to print a panic dump */
 
 static struct tss64 tss[MAX_CPUS] __aligned(128);
 static u64 *hv_gdt_page[MAX_CPUS];
 static u64 boot_gdt_page[512] __aligned(4096);
-unsigned long ist_stack_top[MAX_CPUS][3];
+unsigned long ist_stack_top[MAX_CPUS][NR_IST];
 
 void load_selectors(u16 cs, u16 ds);
 
@@ -135,11 +139,15 @@ void desc_init_cpu(unsigned int cpu)
 
 	memset(t, 0, sizeof(*t));
 	t->rsp[0] = percpu[cpu].stack_hi;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NR_IST; i++)
 		ist_stack_top[cpu][i] = alloc_ist();
 	t->ist[IST_DF - 1] = ist_stack_top[cpu][0];
 	t->ist[IST_NMI - 1] = ist_stack_top[cpu][1];
 	t->ist[IST_MC - 1] = ist_stack_top[cpu][2];
+	/* entry.S: DB_IST_PERCPU and DB_IST_SWAPPED, above the frame. */
+	t->ist[IST_DB - 1] = ist_stack_top[cpu][3] - 16;
+	((unsigned long *)t->ist[IST_DB - 1])[0] = (unsigned long)&percpu[cpu];
+	((unsigned long *)t->ist[IST_DB - 1])[1] = 0;
 	t->iomap_base = sizeof(*t);	/* no I/O bitmap: all ports trap */
 }
 

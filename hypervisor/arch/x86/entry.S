@@ -32,6 +32,22 @@
  * entry leaves one struct cpu_regs at the top of the CPU's stack
  * (guest_regs()), the C code edits it, and restore_all returns to
  * whatever it says.  enter_guest() starts a vCPU from such a frame.
+ *
+ * #DB (vector 1) is the one exception a guest can make the CPU raise
+ * inside the hypervisor: a data breakpoint it set (set_debugreg) fires
+ * when we touch the guest address (a copy, a bounce frame), and a #DB
+ * held back by `mov ss`/`pop ss` is delivered on the first instruction
+ * of whatever that guest instruction entered: syscall_entry, with the
+ * guest's rsp and GS base, or an entry stub before its swapgs
+ * (CVE-2018-8897).  So #DB runs on its own IST stack (desc.c), never on
+ * a stack the guest chose, and db_entry below decides about GS from the
+ * MSR, not from CS: GS base is ours only if it equals this CPU's struct
+ * percpu, whose address desc.c keeps in the word at the top of that IST
+ * stack.  A #DB from the guest is moved to the top of the CPU stack and
+ * goes the common way (bouncing it may write the guest's stack and hit
+ * the guest's own watchpoint: that nested #DB then finds the IST stack
+ * free).  A #DB from the hypervisor is noted by do_debug_hypervisor()
+ * (traps.c) and the interrupted instruction resumes, GS as it was.
  */
 
 #define PERCPU_SCRATCH		8	/* keep in step with hv/smp.h */
@@ -41,6 +57,10 @@
 #define FLAT_RING3_CS32		0xe023
 #define FLAT_RING3_CS64		0xe033
 #define FLAT_RING3_SS		0xe02b
+#define MSR_GS_BASE		0xc0000101
+/* Above the frame on the #DB IST stack (desc.c): struct percpu *, flag. */
+#define DB_IST_PERCPU		(7 * 8)
+#define DB_IST_SWAPPED		(8 * 8)
 
 /* Vectors where the CPU pushes an error code: 8 10-14 17 21 29 30. */
 #define ERRCODE_MASK	0x60227d00
@@ -58,7 +78,11 @@ entry_stubs:
 	pushq	$0
 	.endif
 	pushq	$vec
+	.if	vec == 1
+	jmp	db_entry
+	.else
 	jmp	common_entry
+	.endif
 	.set	vec, vec + 1
 	.endr
 
@@ -120,6 +144,89 @@ restore_all:
 	.globl	guest_iretq
 guest_iretq:
 1:	iretq
+
+/*
+ * #DB, on its IST stack, after the stub pushed error code 0 and vector 1.
+ */
+db_entry:
+	testb	$3, 24(%rsp)
+	jz	db_from_hypervisor
+	/* From the guest, so GS base is the guest's.  Move the seven words
+	 * (vector .. ss) to where the CPU puts a guest frame (TSS.rsp0). */
+	swapgs
+	movq	%rdi, %gs:PERCPU_SCRATCH
+	movq	%gs:PERCPU_STACK_HI, %rdi
+	subq	$7 * 8, %rdi
+	popq	0 * 8(%rdi)
+	popq	1 * 8(%rdi)
+	popq	2 * 8(%rdi)
+	popq	3 * 8(%rdi)
+	popq	4 * 8(%rdi)
+	popq	5 * 8(%rdi)
+	popq	6 * 8(%rdi)
+	movq	%rdi, %rsp
+	movq	%gs:PERCPU_SCRATCH, %rdi
+	jmp	common_entry_saved
+
+db_from_hypervisor:
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	$0, 3 * 8 + DB_IST_SWAPPED(%rsp)
+	cmpq	3 * 8 + DB_IST_PERCPU(%rsp), %rax
+	je	1f
+	swapgs				/* the guest's GS: a mov-ss #DB at an entry */
+	movq	$1, 3 * 8 + DB_IST_SWAPPED(%rsp)
+1:	popq	%rdx
+	popq	%rcx
+	popq	%rax
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%rax
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	cld
+	movq	%rsp, %rdi
+	pushq	17 * 8(%rsp)		/* interrupted rip */
+	pushq	%rbp			/* interrupted rbp */
+	movq	%rsp, %rbp
+	movabsq	$do_debug_hypervisor, %rax
+	callq	*%rax
+	addq	$16, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	addq	$16, %rsp		/* vector and error code */
+	cmpq	$0, DB_IST_SWAPPED - 2 * 8(%rsp)	/* rsp is at rip now */
+	je	2f
+	swapgs
+2:	iretq
 
 /*
  * 64-bit `syscall` from the guest (LSTAR): a hypercall from guest kernel

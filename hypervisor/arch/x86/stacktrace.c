@@ -30,7 +30,7 @@ static bool frame_ok(unsigned long fp)
 		return false;
 	if (on_stack(fp, me->stack_lo, me->stack_hi))
 		return true;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < NR_IST; i++) {
 		unsigned long top = ist_stack_top[me->cpu][i];
 
 		if (top && on_stack(fp, top - IST_SIZE, top))

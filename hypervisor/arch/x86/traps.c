@@ -22,7 +22,14 @@
  * is decoded in pv/emul-priv-op.c.
  *
  * Double fault, NMI and machine check run on their own IST stacks (see
- * desc.c), so even a stack overflow produces a report.
+ * desc.c), so even a stack overflow produces a report.  So does #DB,
+ * for a different reason: a guest's breakpoints stay armed while we run
+ * (pv/debugreg.c), so a guest can raise #DB in ring 0, even on a guest
+ * stack with the guest's GS base (entry.S says how, and how db_entry
+ * copes).  do_debug_hypervisor() takes those: each is a trap after one of
+ * our accesses to guest memory, or a `mov ss` #DB on the first
+ * instruction of an entry; it is noted and dropped, and the interrupted
+ * instruction goes on, as Xen 4.17 drops a #DB in its own context.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -107,7 +114,8 @@ static void set_gate(unsigned int vec, unsigned long addr, unsigned int ist)
 void traps_init(void)
 {
 	for (unsigned int v = 0; v < 256; v++) {
-		unsigned int ist = v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 : 0;
+		unsigned int ist = v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 :
+				   v == 1 ? 4 : 0;
 
 		set_gate(v, (unsigned long)entry_stubs + 16 * v, ist);
 		if (v == 3 || v == 4)
@@ -216,12 +224,129 @@ static bool fixup_vector(unsigned long v)
 	return v == 11 || v == 12 || v == 13 || v == 14;
 }
 
+#define DR6_B0_B3	0xfUL
+#define DR6_BD		(1UL << 13)
+#define DR6_BS		(1UL << 14)
+#define DR6_DEFAULT_HW	0xffff0ff0UL
+#define X86_EFLAGS_TF	(1UL << 8)
+
+/**
+ * do_debug_hypervisor() - a #DB raised while the hypervisor ran (entry.S)
+ * @r: the interrupted ring-0 context, on the #DB IST stack
+ *
+ * GS base is ours (entry.S made sure), interrupts are off, and the stack
+ * is this CPU's #DB stack, so nothing here may block or touch guest
+ * memory.  The guest armed what fired: a data breakpoint on a guest
+ * address we read or wrote (a trap: the access is done, rip is past it),
+ * or a single step or breakpoint held back by `mov ss` until the first
+ * instruction of our entry.  An instruction breakpoint cannot match our
+ * code (set_debugreg refuses hypervisor addresses) and GD is never set
+ * (set_debugreg refuses it): either would be a fault that repeats
+ * forever, so it is fatal.  TF cannot be set in ring 0 (the gates and
+ * SFMASK clear it); if it were, it is cleared.  DR6 is reset for the
+ * next #DB; the event is not the guest's to see, as on Xen 4.17.
+ */
+static struct db_note {
+	unsigned long rip, dr6;
+} db_note[MAX_CPUS];
+
+void do_debug_hypervisor(struct cpu_regs *r)
+{
+	unsigned long dr6, dr7;
+
+	__asm__ __volatile__("mov %%dr6, %0" : "=r"(dr6));
+	__asm__ __volatile__("mov %%dr7, %0" : "=r"(dr7));
+	__asm__ __volatile__("mov %0, %%dr6" : : "r"(DR6_DEFAULT_HW));
+	if (dr6 & DR6_BD)
+		panic_regs(r, "#DB in the hypervisor: general detect "
+			   "(dr6 %#lx, dr7 %#lx)", dr6, dr7);
+	for (unsigned int bp = 0; bp < 4; bp++) {
+		bool hit = dr6 & (1UL << bp);
+		bool on = dr7 & (3UL << (2 * bp));
+		bool exec = !((dr7 >> (16 + 4 * bp)) & 3);
+
+		if (hit && on && exec)
+			panic_regs(r, "#DB in the hypervisor: instruction "
+				   "breakpoint %u (dr6 %#lx, dr7 %#lx)", bp,
+				   dr6, dr7);
+	}
+	if (r->rflags & X86_EFLAGS_TF) {
+		log_err("#DB in the hypervisor with TF set at %#lx: "
+			"TF cleared", (unsigned long)r->rip);
+		r->rflags &= ~X86_EFLAGS_TF;
+	}
+	trace_event(TRACE_TRAP, 1, r->rip);
+	/* Not logged here: we may hold the console lock (a console_io copy
+	 * from a watched buffer).  The next entry from the guest logs it. */
+	if (!db_note[smp_processor_id()].rip) {
+		db_note[smp_processor_id()].rip = r->rip;
+		db_note[smp_processor_id()].dr6 = dr6;
+	}
+}
+
+/* Log what do_debug_hypervisor() noted; a guest can cause it at will. */
+static void log_db_note(void)
+{
+	static unsigned int logged;
+	struct db_note *n = &db_note[smp_processor_id()];
+
+	if (logged < 8) {
+		logged++;
+		log_info("#DB in hypervisor context at %#lx, dr6 %#lx: a guest "
+			 "breakpoint, dropped%s", n->rip, n->dr6,
+			 logged == 8 ? " (no more of these logged)" : "");
+	}
+	n->rip = 0;
+}
+
+/**
+ * arch_selftest_db_entry() - a ring-0 #DB with a guest's GS base loaded
+ *
+ * What a `mov ss` + `syscall` does on hardware that holds the #DB back
+ * (QEMU's TCG delivers it at the `mov ss`, so the PV test kernels cannot
+ * reach this path there): swap a bogus GS base in, as syscall_entry's
+ * first instruction would see it, and raise #DB in ring 0 with a data
+ * watchpoint on a variable of ours.  db_entry must swap our GS base in
+ * for do_debug_hypervisor() and the bogus one back before returning;
+ * with the wrong GS the handler faults and panics.
+ *
+ * Return: 0, or -1 if the #DB was not seen.
+ */
+int arch_selftest_db_entry(void)
+{
+	static volatile unsigned long target;
+	unsigned long flags = local_irq_save();
+	u64 saved = rdmsr(MSR_KERNEL_GS_BASE), gs_inside;
+	struct db_note *n = &db_note[smp_processor_id()];
+	unsigned long dr7 = 0x401UL | (0xdUL << 16);	/* L0, write, 4 bytes */
+	int ret;
+
+	n->rip = 0;
+	__asm__ __volatile__("mov %0, %%dr0" : : "r"(&target));
+	__asm__ __volatile__("mov %0, %%dr7" : : "r"(dr7));
+	wrmsr(MSR_KERNEL_GS_BASE, 0x00007f0000001000UL);
+	__asm__ __volatile__("swapgs\n\t"
+			     "movl $1, %0\n\t"	/* #DB after this */
+			     "swapgs" : "=m"(target) : : "memory");
+	gs_inside = rdmsr(MSR_KERNEL_GS_BASE);
+	__asm__ __volatile__("mov %0, %%dr7" : : "r"(0x400UL));
+	wrmsr(MSR_KERNEL_GS_BASE, saved);
+	ret = n->rip && gs_inside == 0x00007f0000001000UL ? 0 : -1;
+	log_info("selftest db_entry: #DB at %#lx with a guest GS base, "
+		 "handled on its IST stack", n->rip);
+	n->rip = 0;
+	local_irq_restore(flags);
+	return ret;
+}
+
 /* The C side of entry.S: every exception, interrupt and syscall. */
 void do_entry(struct cpu_regs *r)
 {
 	unsigned long v = r->vector;
 	bool from_guest = r->cs & 3;
 
+	if (from_guest && db_note[smp_processor_id()].rip)
+		log_db_note();
 	if (v >= 256) {
 		pv_syscall(r);
 		pv_return_to_guest(r);

@@ -112,6 +112,12 @@ long do_set_callbacks(unsigned long event, unsigned long failsafe,
 long do_fpu_taskswitch(unsigned long set);
 long do_set_debugreg(unsigned long reg, unsigned long value);
 long do_get_debugreg(unsigned long reg);
+/* Debug registers, for the hypercalls and the `mov` (pv/debugreg.c). */
+long pv_set_debugreg(struct vcpu *v, unsigned int reg, unsigned long value);
+long pv_get_debugreg(const struct vcpu *v, unsigned int reg,
+		     unsigned long *val);
+/* Put @next's breakpoints on this CPU, or clear them (context switch). */
+void pv_load_debugregs(const struct vcpu *next);
 long do_update_descriptor(unsigned long maddr, unsigned long desc);
 long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_multicall(unsigned long calls, unsigned long nr);

@@ -488,9 +488,11 @@ int try_ptwr(uint64_t va, uint64_t val, unsigned int how)
 /* Faults of our own probes are skipped; anything else ends the run. */
 static void fz_trap(struct trap_regs *r, struct bounce *b)
 {
-	if (r->vector == 1) {		/* no breakpoints are ever enabled */
+	if (r->vector == 1) {
+		/* TF, or a breakpoint our random set_debugreg calls armed:
+		 * RF lets an instruction breakpoint's instruction run. */
 		fz.debug_traps++;
-		b->rflags &= ~X86_EFLAGS_TF;
+		b->rflags = (b->rflags & ~X86_EFLAGS_TF) | 0x10000UL;
 		return;
 	}
 	if (r->vector == 7)		/* fpu_taskswitch(1): TS now clear */

@@ -25,7 +25,8 @@ void smep_init_cpu(void);
 /* desc.c */
 void desc_init_cpu(unsigned int cpu);
 void desc_load_cpu(unsigned int cpu);
-extern unsigned long ist_stack_top[][3];
+#define NR_IST	4	/* double fault, NMI, machine check, #DB */
+extern unsigned long ist_stack_top[][NR_IST];
 
 /* traps.c */
 void traps_init(void);
