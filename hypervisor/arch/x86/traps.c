@@ -250,6 +250,24 @@ static struct db_note {
 	unsigned long rip, dr6;
 } db_note[MAX_CPUS];
 
+/*
+ * A #DB on the first instruction of the #DB stub itself: `mov ss` held a
+ * data breakpoint or single step back across a guest's `int1` (icebp),
+ * whose own #DB went through the same IST gate, so the CPU wrote this
+ * frame over the guest's (both read the same TSS slot, with no
+ * instruction between).  The guest's context is gone and returning
+ * would re-enter the stub for ever with interrupts off: the guest that
+ * did it crashes, on a fresh stack.  (Hardware only: TCG makes `int1`
+ * a #UD.)
+ */
+static void crash_after_nested_db(void)
+{
+	struct vcpu *v = current_vcpu();
+
+	domain_crash(v->domain, "#DB held back by mov ss onto the #DB entry "
+		     "(int1): the guest's frame was overwritten");
+}
+
 void do_debug_hypervisor(struct cpu_regs *r)
 {
 	unsigned long dr6, dr7;
@@ -257,6 +275,12 @@ void do_debug_hypervisor(struct cpu_regs *r)
 	__asm__ __volatile__("mov %%dr6, %0" : "=r"(dr6));
 	__asm__ __volatile__("mov %%dr7, %0" : "=r"(dr7));
 	__asm__ __volatile__("mov %0, %%dr6" : : "r"(DR6_DEFAULT_HW));
+	if (r->rip == (unsigned long)entry_stubs + 16 * 1 &&
+	    current_vcpu() && current_vcpu()->domain) {
+		__asm__ __volatile__("mov %0, %%dr7" : : "r"(0UL));
+		reset_stack_and_call((unsigned long)guest_regs() - 16,
+				     crash_after_nested_db);
+	}
 	if (dr6 & DR6_BD)
 		panic_regs(r, "#DB in the hypervisor: general detect "
 			   "(dr6 %#lx, dr7 %#lx)", dr6, dr7);
