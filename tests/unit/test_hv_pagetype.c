@@ -100,10 +100,24 @@ static void t_leave_writable(unsigned long mfn)
 	nr_flushes++;
 }
 
+/*
+ * Preemption for the restartable walks: when use_jobs is set, the
+ * engine is asked to stop at every preempt_every-th check (a check comes
+ * every few entries).  Tests without a job never see it asked.
+ */
+static bool use_jobs;
+static unsigned int preempt_calls, preempt_every = 3;
+
+static bool t_preempt(void)
+{
+	return use_jobs && ++preempt_calls % preempt_every == 0;
+}
+
 static const struct pt_mem_ops ops = {
 	.page = t_page, .map = t_map, .unmap = t_unmap, .xen_ro = t_xen_ro,
 	.foreign = t_foreign, .released = t_released,
 	.leave_writable = t_leave_writable,
+	.preempt = t_preempt,
 };
 
 static struct pt_domain d;
@@ -880,7 +894,104 @@ static void assert_unchanged(void)
 
 struct op_stats {
 	unsigned int ok[5], refused[5];
+	unsigned int restarts, abandoned;
 };
+
+/*
+ * The operations of the model test, through a job when use_jobs is set:
+ * each is called again while it says -PT_ERESTART, as a hypercall
+ * continuation would, and a release it leaves is finished before the
+ * next operation, as the hypercall layer does.  Now and then a stopped
+ * get is abandoned instead (the guest calls something else): the
+ * operation then counts as refused and must have left nothing behind.
+ */
+static struct pt_job job;
+static struct op_stats *cur_st;
+
+static int drained(int rc)
+{
+	while (pt_job_finish_put(&d, &job) == -PT_ERESTART)
+		cur_st->restarts++;
+	assert_false(pt_job_pending(&job));
+	return rc;
+}
+
+static bool abandon_now(void)
+{
+	if (rnd_below(6))
+		return false;
+	while (pt_job_settle(&d, &job) == -PT_ERESTART)
+		cur_st->restarts++;
+	assert_false(pt_job_pending(&job));
+	cur_st->abandoned++;
+	return true;
+}
+
+static int op_pin(unsigned long f, unsigned int level)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_pin(&d, f, level);
+	while ((rc = pt_pin_job(&d, &job, f, level)) == -PT_ERESTART) {
+		cur_st->restarts++;
+		if (abandon_now())
+			return -EINVAL;
+	}
+	return drained(rc);
+}
+
+static int op_unpin(unsigned long f)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_unpin(&d, f);
+	while ((rc = pt_unpin_job(&d, &job, f)) == -PT_ERESTART)
+		cur_st->restarts++;
+	return drained(rc);
+}
+
+static int op_get_l4(unsigned long f)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_get_page_and_type(&d, f, L4_TYPE);
+	while ((rc = pt_get_type_job(&d, &job, f, L4_TYPE)) == -PT_ERESTART) {
+		cur_st->restarts++;
+		if (abandon_now())
+			return -EINVAL;
+	}
+	return drained(rc);
+}
+
+static void op_put(unsigned long f)
+{
+	if (!use_jobs) {
+		pt_put_page_and_type(&d, f);
+		return;
+	}
+	while (pt_put_type_job(&d, &job, f) == -PT_ERESTART)
+		cur_st->restarts++;
+	drained(0);
+}
+
+static int op_mmu_update(u64 ptr, u64 val)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_mmu_update(&d, ptr, val);
+	while ((rc = pt_update_entry_job(&d, &job, ptr & ~7UL, val,
+					 (ptr & 7) == 2 ? PT_UPD_PRESERVE_AD : 0,
+					 NULL)) == -PT_ERESTART) {
+		cur_st->restarts++;
+		if (abandon_now())
+			return -EINVAL;
+	}
+	return drained(rc);
+}
 
 static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 {
@@ -890,6 +1001,9 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 	memset(&m, 0, sizeof(m));
 	m.cr3 = -1;
 	rng_state = seed;
+	memset(&job, 0, sizeof(job));
+	job.preemptible = true;
+	cur_st = st;
 	for (n = 0; n < nr_ops; n++) {
 		unsigned int kind = rnd_below(100);
 		unsigned long f = rnd_below(RAND_FRAMES);
@@ -900,12 +1014,12 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 			unsigned int level = 1 + rnd_below(4);
 
 			kind = 0;
-			rc = pt_pin(&d, f, level);
+			rc = op_pin(f, level);
 			if (!rc)
 				m.pin[f] = level;
 		} else if (kind < 27) {
 			kind = 1;
-			rc = pt_unpin(&d, f);
+			rc = op_unpin(f);
 			if (!rc)
 				m.pin[f] = 0;
 		} else if (kind < 32) {
@@ -913,13 +1027,13 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 			if (rnd_below(5) == 0) {
 				rc = 0;
 				if (m.cr3 >= 0)
-					pt_put_page_and_type(&d, m.cr3);
+					op_put(m.cr3);
 				m.cr3 = -1;
 			} else {
-				rc = pt_get_page_and_type(&d, f, L4_TYPE);
+				rc = op_get_l4(f);
 				if (!rc) {
 					if (m.cr3 >= 0)
-						pt_put_page_and_type(&d, m.cr3);
+						op_put(m.cr3);
 					m.cr3 = f;
 				}
 			}
@@ -932,7 +1046,7 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 							: rand_entry();
 
 			kind = level ? 4 : 3;
-			rc = pt_mmu_update(&d, maddr(f, idx) | cmd, val);
+			rc = op_mmu_update(maddr(f, idx) | cmd, val);
 		}
 		if (rc) {
 			/* -EBUSY: an L1 entry's frame could not be referenced */
@@ -947,9 +1061,9 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 	/* Tear everything down: back to the baseline. */
 	for (n = 0; n < NFRAMES; n++)
 		if (m.pin[n])
-			assert_int_equal(pt_unpin(&d, n), 0);
+			assert_int_equal(op_unpin(n), 0);
 	if (m.cr3 >= 0)
-		pt_put_page_and_type(&d, m.cr3);
+		op_put(m.cr3);
 	memset(&m, 0, sizeof(m));
 	m.cr3 = -1;
 	model_check();
@@ -982,10 +1096,39 @@ static void random_operations_match_reference_model(void **state)
 	}
 }
 
+/*
+ * The same with every walk cut into slices and called again, and some
+ * stopped gets abandoned: the model must not be able to tell.
+ */
+static void restartable_walks_match_reference_model(void **state)
+{
+	struct op_stats st;
+	unsigned int s;
+
+	memset(&st, 0, sizeof(st));
+	use_jobs = true;
+	for (s = 0; s < RANDOM_SEEDS; s++) {
+		preempt_every = 1 + s % 4;
+		random_ops(0x7f4a7c159e3779b9UL * (s + 1), RANDOM_OPS, &st);
+	}
+	use_jobs = false;
+	print_message("restartable model test: %u ops; ok/refused: pin %u/%u "
+		      "unpin %u/%u baseptr %u/%u live update %u/%u; %u "
+		      "restarts, %u gets abandoned\n", RANDOM_SEEDS * RANDOM_OPS,
+		      st.ok[0], st.refused[0], st.ok[1], st.refused[1],
+		      st.ok[2], st.refused[2], st.ok[4], st.refused[4],
+		      st.restarts, st.abandoned);
+	assert_true(st.restarts > 1000);
+	assert_true(st.abandoned > 50);
+	for (s = 0; s < 5; s++)
+		assert_true(st.ok[s] > 50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(pin_l1_takes_refs_on_mapped_frames, setup),
+		cmocka_unit_test(restartable_walks_match_reference_model),
 		cmocka_unit_test_setup(user_bit_forced_and_supervisor_recorded, setup),
 		cmocka_unit_test_setup(pinning_l1_that_maps_itself_writable_is_refused, setup),
 		cmocka_unit_test_setup(type_change_refused_while_type_count_nonzero, setup),
