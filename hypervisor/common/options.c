@@ -79,6 +79,7 @@ static const struct option options[] = {
 	{ "pt_audit_pins", OPT_BOOL, &opt_pt_audit_pins, 0, NULL },
 	{ "sched_timeslice_ms", OPT_CUSTOM, NULL, 0, parse_timeslice },
 	{ "domu_console", OPT_BOOL, &opt_domu_console, 0, NULL },
+	{ "guest_log_ratelimit", OPT_BOOL, &opt_guest_log_ratelimit, 0, NULL },
 };
 
 static void report(enum cmdline_problem what, const char *name,

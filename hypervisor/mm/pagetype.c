@@ -487,6 +487,7 @@ static void job_reset(struct pt_job *job, bool put)
 	ASSERT(!job->depth);
 	job->put = put;
 	job->failed = false;
+	job->abandoned = false;
 	job->rc = 0;
 	job->why = NULL;
 }
@@ -505,11 +506,12 @@ static int settle(struct pt_domain *d, struct pt_job *job, unsigned long mfn,
 
 	if (!job->depth)
 		return 0;
-	if (!job->put && job->f[0].mfn == mfn &&
+	if (!job->put && !job->abandoned && job->f[0].mfn == mfn &&
 	    pt_level_type(job->f[0].level) == type)
 		return 1;
 	if (!job->put && !job->failed) {
 		job->failed = true;
+		job->abandoned = true;	/* never the answer to a new call */
 		job->rc = -EINVAL;
 		job->why = "abandoned for another operation";
 		job->f[job->depth - 1].get = false;
@@ -831,6 +833,7 @@ int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
 	/* The table may have stopped being live while the job ran. */
 	if ((unsigned int)pt_table_level(d, mfn) != level) {
 		rc = refuse(d, "page table released meanwhile");
+		job_reset(job, true);
 		put_entry(d, job, level, val, mfn);
 		run(d, job);
 		goto out;

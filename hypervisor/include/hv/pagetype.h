@@ -175,6 +175,8 @@ struct pt_job_frame {
  * @put:    a release: it has no result, only work to finish
  * @failed: a get that failed and is giving back what it took; @rc and
  *          @why say why
+ * @abandoned: a failed get that nobody waits for (the vCPU asked for
+ *          something else): it is only finished, never continued
  * @preemptible: may stop when ops->preempt() says so
  * @f:      the stack, f[0] the root (the frame the caller asked for)
  */
@@ -182,6 +184,7 @@ struct pt_job {
 	unsigned int depth;
 	bool put;
 	bool failed;
+	bool abandoned;
 	bool preemptible;
 	int rc;
 	const char *why;
