@@ -10,7 +10,10 @@
 #   make test-system  QEMU-based tests (pytest + pexpect)
 #   make fuzz         the hostile-guest fuzzer, as long as asked:
 #                     SEED=.. CALLS=.. or FUZZ_TIME=<s> (docs/fuzzing.md;
-#                     the target is in tests/pv/fuzz/fuzz.mk)
+#                     the target is in tests/pv/fuzz/fuzz.mk); runs
+#                     fuzz-host first
+#   make fuzz-host    the host libFuzzer harnesses (tests/fuzz-host/):
+#                     FUZZ_TIME=<s> each, else FUZZ_HOST_RUNS inputs each
 #   make fuzz-insn    the user-space instruction fuzzer in a dom0 on Veneer
 #                     and Xen 4.17, records compared: SEED=.. CASES=..
 #                     DOMU=1 (Veneer side in a Linux domU)

@@ -393,7 +393,9 @@ u64 x86_insn_linear_addr(const struct x86_mem_insn *insn, const u64 gpr[16],
 			       insn->op == X86_OP_BTC)) {
 		s64 bits = 8 * insn->size;
 		s64 off = bit_offset(insn, gpr);
-		s64 units = off >= 0 ? off / bits : -((-off + bits - 1) / bits);
+		/* Floor division, as the hardware does; negating @off
+		 * would overflow at -2^63. */
+		s64 units = off / bits - (off % bits < 0);
 
 		ea += (u64)(units * (s64)insn->size);
 	}

@@ -241,6 +241,33 @@ static void linear_address_of_each_addressing_form(void **state)
 	assert_int_equal(x86_insn_linear_addr(&in, gpr, 0, 0), 0x4ff8);
 }
 
+/*
+ * The most negative bit offset, -2^63, is 2^57 qwords below the base (the
+ * hardware floors the division).  Found by tests/fuzz-host/fuzz_decode:
+ * negating it overflowed (undefined behaviour), and the address came out
+ * 2^60 bytes off in the wrong direction.
+ */
+static void bts_with_most_negative_register_offset(void **state)
+{
+	static const u8 bts[] = { 0xf0, 0x48, 0x0f, 0xab, 0x37 };
+	static const u8 btsl[] = { 0xf0, 0x0f, 0xab, 0x37 };
+	struct x86_mem_insn in = decode(bts, sizeof(bts));
+
+	memset(gpr, 0, sizeof(gpr));
+	gpr[RDI] = 0xffff888000005000UL;
+	gpr[RSI] = 1UL << 63;
+	assert_int_equal(x86_insn_linear_addr(&in, gpr, 0, 0),
+			 0xffff888000005000UL - (1UL << 60));
+	gpr[RSI] = (1UL << 63) + 63;		/* still qword -2^57 */
+	assert_int_equal(x86_insn_linear_addr(&in, gpr, 0, 0),
+			 0xffff888000005000UL - (1UL << 60));
+	/* 32-bit: -2^31 bits is 2^26 dwords below */
+	in = decode(btsl, sizeof(btsl));
+	gpr[RSI] = 0x80000000UL;
+	assert_int_equal(x86_insn_linear_addr(&in, gpr, 0, 0),
+			 0xffff888000005000UL - (1UL << 28));
+}
+
 #define PTE_OLD	0x8000000123456067UL	/* NX, mfn 0x123456, D A U RW P */
 
 static void xchg_returns_old_entry_in_register(void **state)
@@ -536,6 +563,7 @@ int main(void)
 		cmocka_unit_test(truncated_bytes_ask_for_more),
 		cmocka_unit_test(rejects_unsupported_forms),
 		cmocka_unit_test(linear_address_of_each_addressing_form),
+		cmocka_unit_test(bts_with_most_negative_register_offset),
 		cmocka_unit_test(xchg_returns_old_entry_in_register),
 		cmocka_unit_test(lock_btr_clears_accessed_and_sets_cf),
 		cmocka_unit_test(lock_andb_merges_one_byte),
