@@ -108,8 +108,13 @@ static void t_leave_writable(unsigned long mfn)
 static bool use_jobs;
 static unsigned int preempt_calls, preempt_every = 3;
 
+/* When set, it alone decides (a test that stops a walk at one place). */
+static bool (*preempt_hook)(void);
+
 static bool t_preempt(void)
 {
+	if (preempt_hook)
+		return preempt_hook();
 	return use_jobs && ++preempt_calls % preempt_every == 0;
 }
 
@@ -1124,6 +1129,76 @@ static void restartable_walks_match_reference_model(void **state)
 		assert_true(st.ok[s] > 50);
 }
 
+/*
+ * Attacker review of the restartable walks: an mmu_update whose target
+ * table is released, inside the same call, by the abandon of the vCPU's
+ * stopped get (the table was held only by a half-validated parent) is
+ * refused ("page table released meanwhile") after its new child was
+ * validated; the child's release is then started on the job without
+ * job_reset(), so the job stays a "get" (put = false, failed = false)
+ * with the child at its root.  If that release stops (preemption), the
+ * next get of the same child "continues" it: the release finishes and
+ * the get returns 0 -- a type reference the caller believes it holds
+ * but that does not exist (the child is neither validated nor typed).
+ * An mmu_update would then install the child in a live L2 while the
+ * guest can map it writable.
+ */
+static struct pt_job stale_job;
+static int stale_phase;
+
+static bool stale_preempt(void)
+{
+	const struct pt_job *j = &stale_job;
+
+	switch (stale_phase) {
+	case 0:	/* the pin of P: stop once it is inside Q's L1 (frame 13) */
+		return j->depth == 3 && j->f[2].mfn == 13 && j->f[2].idx > 5;
+	case 1:	/* the mmu_update: stop only in the new child's release */
+		return j->depth >= 1 && j->f[0].mfn == 14 && !j->f[0].get;
+	default:
+		return false;
+	}
+}
+
+static void released_table_leaves_no_stale_job(void **state)
+{
+	enum { P = 10, T = 11, Q = 12, Q_L1 = 13, C = 14, X = 15 };
+	int rc;
+
+	mem[P][0] = pte(T, RW);		/* T: an L2, validated by the pin */
+	mem[P][1] = pte(Q, RW);		/* Q: an L2 whose L1 stops the pin */
+	mem[Q][0] = pte(Q_L1, RW);
+	mem[Q_L1][0] = pte(3, RO);
+	memset(&stale_job, 0, sizeof(stale_job));
+	stale_job.preemptible = true;
+	preempt_hook = stale_preempt;
+	stale_phase = 0;
+	assert_int_equal(pt_pin_job(&d, &stale_job, P, 3), -PT_ERESTART);
+	assert_true(validated(T));
+	assert_int_equal(tcount(T), 1);		/* held by P's entry 0 only */
+	/* The guest does not re-enter: an mmu_update into T instead. */
+	stale_phase = 1;
+	rc = pt_update_entry_job(&d, &stale_job, maddr(T, 5), pte(C, RW), 0,
+				 NULL);
+	assert_int_equal(rc, -EINVAL);		/* released meanwhile */
+	stale_phase = 2;
+	/* What the job still holds is the child's release (as the
+	 * hypercall layer sees it: release_pending() looks at ->put). */
+	print_message("job after the refusal: depth %u put %d failed %d\n",
+		      stale_job.depth, stale_job.put, stale_job.failed);
+	/* A new L2 entry to C must hold a real L1 type reference on it. */
+	mem[X][0] = 0;
+	assert_int_equal(pt_get_page_and_type(&d, X, PGT_l2_page_table), 0);
+	rc = pt_update_entry_job(&d, &stale_job, maddr(X, 0), pte(C, RW), 0,
+				 NULL);
+	preempt_hook = NULL;
+	assert_int_equal(rc, 0);
+	assert_int_equal(ptype(C), PGT_l1_page_table);
+	assert_true(validated(C));
+	assert_int_equal(tcount(C), 1);
+	assert_int_equal(pt_check_table(&d, X), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1154,6 +1229,7 @@ int main(void)
 		cmocka_unit_test_setup(mmu_update_preserve_ad_keeps_accessed_dirty, setup),
 		cmocka_unit_test_setup(find_l1e_walks_current_tables, setup),
 		cmocka_unit_test(random_operations_match_reference_model),
+		cmocka_unit_test_setup(released_table_leaves_no_stale_job, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
