@@ -506,8 +506,8 @@ static int settle(struct pt_domain *d, struct pt_job *job, unsigned long mfn,
 
 	if (!job->depth)
 		return 0;
-	if (!job->put && !job->abandoned && job->f[0].mfn == mfn &&
-	    pt_level_type(job->f[0].level) == type)
+	if (!job->put && !job->abandoned && (job->f[0].get || job->failed) &&
+	    job->f[0].mfn == mfn && pt_level_type(job->f[0].level) == type)
 		return 1;
 	if (!job->put && !job->failed) {
 		job->failed = true;
@@ -823,7 +823,14 @@ int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
 		if (rc && rc != -PT_ERESTART)
 			rc = -EINVAL;
 	} else {
-		rc = settle(d, job, ~0UL, PGT_none);
+		/*
+		 * No child to validate.  An L1 entry holds nothing that
+		 * could cascade, so it leaves a get stopped in the job
+		 * alone (an update between two slices of a big pin must
+		 * not throw the pin's work away); a higher one may
+		 * release a child and needs the job free.
+		 */
+		rc = level > 1 ? settle(d, job, ~0UL, PGT_none) : 0;
 		if (!rc)
 			rc = get_entry(d, job, level, val, mfn);
 		ASSERT(rc <= 0);
@@ -833,9 +840,13 @@ int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
 	/* The table may have stopped being live while the job ran. */
 	if ((unsigned int)pt_table_level(d, mfn) != level) {
 		rc = refuse(d, "page table released meanwhile");
-		job_reset(job, true);
-		put_entry(d, job, level, val, mfn);
-		run(d, job);
+		if (level == 1) {
+			put_l1e(d, val);
+		} else {
+			job_reset(job, true);
+			put_entry(d, job, level, val, mfn);
+			run(d, job);
+		}
 		goto out;
 	}
 	nval = adjust_entry(level, val);
@@ -858,9 +869,13 @@ int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
 	}
 	d->mem->unmap(t);
 	*old = cur;
-	job_reset(job, true);
-	put_entry(d, job, level, rc ? val : cur, mfn);
-	run(d, job);
+	if (level == 1) {
+		put_l1e(d, rc ? val : cur);
+	} else {
+		job_reset(job, true);
+		put_entry(d, job, level, rc ? val : cur, mfn);
+		run(d, job);
+	}
 out:
 	drop_page(d, pg, mfn);
 	return rc;

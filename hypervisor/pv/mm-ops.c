@@ -310,6 +310,13 @@ static int new_baseptr(struct vcpu *v, struct pt_job *job, unsigned long mfn,
 	if (!mfn && !user)
 		return -EINVAL;
 	spin_lock(&d->pt_lock);
+	/*
+	 * Already there: nothing to take or drop.  VCPUOP_initialise sets
+	 * the kernel L4 again each time it re-enters for a user L4 that
+	 * takes several slices, and must not abandon that walk.
+	 */
+	if (mfn && *slot == mfn)
+		goto out;
 	if (mfn)
 		rc = pt_get_type_job(&d->pt, job, mfn, PGT_l4_page_table);
 	else if (job)	/* nothing to take: only finish what is pending */
