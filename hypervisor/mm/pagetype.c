@@ -246,7 +246,26 @@ static void push(struct pt_job *job, unsigned long mfn, unsigned int level,
 	f->mfn = mfn;
 	f->level = (u8)level;
 	f->get = get;
+	f->live = !get;
 	f->idx = get ? 0 : PT_ENTRIES;
+}
+
+/*
+ * The tables the job released may still be cached by CPUs that ran the
+ * domain (paging-structure caches keep a parent entry the guest removed
+ * without a flush): one flush, then they may take any type (Xen keeps a
+ * flush time stamp per page for the same reason).
+ */
+static void flush_stale(struct pt_domain *d, struct pt_job *job)
+{
+	if (!job->nr_stale)
+		return;
+	if (d->mem->tables_released)
+		d->mem->tables_released();
+	for (unsigned int i = 0; i < job->nr_stale; i++)
+		__atomic_fetch_and(&d->mem->page(job->stale[i])->type_info,
+				   ~PGT_flush_pending, __ATOMIC_RELEASE);
+	job->nr_stale = 0;
 }
 
 /*
@@ -392,11 +411,20 @@ static void finish_get(struct pt_domain *d, const struct pt_job_frame *f)
 		ASSERT(pt_check_table(d, f->mfn) == 0);
 }
 
-/* No entry of @f holds anything any more: drop the job's references. */
-static void finish_put(struct pt_domain *d, const struct pt_job_frame *f)
+/* No entry of @f holds anything any more: drop the job's references.  A
+ * table that was live takes no other type before flush_stale(). */
+static void finish_put(struct pt_domain *d, struct pt_job *job,
+		       const struct pt_job_frame *f)
 {
 	struct page_info *pg = d->mem->page(f->mfn);
 
+	if (f->live) {
+		if (job->nr_stale == PT_JOB_STALE)
+			flush_stale(d, job);
+		__atomic_fetch_or(&pg->type_info, PGT_flush_pending,
+				  __ATOMIC_RELEASE);
+		job->stale[job->nr_stale++] = f->mfn;
+	}
 	clear_partial(pg);
 	put_page_type(pg);
 	drop_page(d, pg, f->mfn);
@@ -416,7 +444,7 @@ static u64 read_entry(struct pt_domain *d, const struct pt_job_frame *f)
  * ops->preempt() asks to stop (-PT_ERESTART; call again with the job).
  * Every iteration is a bounded amount of work on one entry.
  */
-static int run(struct pt_domain *d, struct pt_job *job)
+static int walk(struct pt_domain *d, struct pt_job *job)
 {
 	unsigned int steps = 0;
 	int rc;
@@ -452,7 +480,7 @@ static int run(struct pt_domain *d, struct pt_job *job)
 			continue;
 		}
 		if (f->idx == 0) {
-			finish_put(d, f);
+			finish_put(d, job, f);
 			if (--job->depth && job->failed) {
 				/* The parent's entry holds nothing: it
 				 * turns round too, and fails as a whole. */
@@ -470,6 +498,15 @@ static int run(struct pt_domain *d, struct pt_job *job)
 		return job->rc;
 	}
 	return 0;
+}
+
+/* walk(), and the flush its releases need before the lock goes. */
+static int run(struct pt_domain *d, struct pt_job *job)
+{
+	int rc = walk(d, job);
+
+	flush_stale(d, job);
+	return rc;
 }
 
 /* A fresh job; @job is the caller's, or @local when it gave none. */

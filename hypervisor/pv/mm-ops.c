@@ -163,6 +163,17 @@ static void hv_leave_writable(unsigned long mfn)
 }
 
 /*
+ * Page tables were released that a CPU may still cache: a paging-
+ * structure cache can keep a parent entry the guest removed without a
+ * flush, and walk the old table once the guest writes it as plain memory
+ * (on hardware; TCG keeps no such cache).  The same flush as above.
+ */
+static void hv_tables_released(void)
+{
+	hv_leave_writable(0);
+}
+
+/*
  * An L1 entry of @pd's domain names a frame another domain owns: only a
  * grant mapping being installed may (common/grant_table.c).  Privileged
  * foreign mappings (privcmd) do not exist yet.
@@ -192,6 +203,7 @@ static const struct pt_mem_ops hv_pt_ops = {
 	.released = hv_released,
 	.leave_writable = hv_leave_writable,
 	.preempt = hypercall_preempt_check,
+	.tables_released = hv_tables_released,
 	/* No xen_ro: the M2P is reached through the hypervisor's slots. */
 };
 

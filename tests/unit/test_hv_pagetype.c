@@ -111,6 +111,11 @@ static unsigned int preempt_calls, preempt_every = 3;
 /* When set, it alone decides (a test that stops a walk at one place). */
 static bool (*preempt_hook)(void);
 
+/* The flush after page tables were released: what could be taken then. */
+static unsigned int nr_table_flushes;
+static bool probe_during_flush;
+static int busy_during_flush;
+
 static bool t_preempt(void)
 {
 	if (preempt_hook)
@@ -118,11 +123,24 @@ static bool t_preempt(void)
 	return use_jobs && ++preempt_calls % preempt_every == 0;
 }
 
+static void t_tables_released(void)
+{
+	nr_table_flushes++;
+	/* The released L1 (13) takes no type before this flush is done. */
+	if (probe_during_flush) {
+		busy_during_flush = get_page_type(&frames[13],
+						  PGT_writable_page);
+		if (busy_during_flush >= 0)
+			put_page_type(&frames[13]);
+	}
+}
+
 static const struct pt_mem_ops ops = {
 	.page = t_page, .map = t_map, .unmap = t_unmap, .xen_ro = t_xen_ro,
 	.foreign = t_foreign, .released = t_released,
 	.leave_writable = t_leave_writable,
 	.preempt = t_preempt,
+	.tables_released = t_tables_released,
 };
 
 static struct pt_domain d;
@@ -464,6 +482,23 @@ static void unpin_releases_recursive_refs(void **state)
 	assert_int_equal(pt_table_level(&d, 11), 0);
 	assert_baseline();
 	assert_int_equal(nr_released, 0);
+}
+
+/* A released table may still be cached by a CPU: no type until a flush. */
+static void released_tables_take_no_type_before_a_flush(void **state)
+{
+	pin_l4_validates_tree_recursively(state);
+	nr_table_flushes = 0;
+	busy_during_flush = 0;
+	probe_during_flush = true;
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	probe_during_flush = false;
+	assert_int_equal(nr_table_flushes, 1);	/* one for the whole tree */
+	assert_int_equal(busy_during_flush, -EBUSY);
+	/* after it, the frames are plain memory again */
+	assert_int_equal(get_page_type(&frames[13], PGT_writable_page), 1);
+	put_page_type(&frames[13]);
+	assert_baseline();
 }
 
 static void pin_l4_forces_hypervisor_slots(void **state)
@@ -1216,6 +1251,7 @@ int main(void)
 		cmocka_unit_test_setup(m2p_mappable_readonly_only, setup),
 		cmocka_unit_test_setup(pin_l4_validates_tree_recursively, setup),
 		cmocka_unit_test_setup(unpin_releases_recursive_refs, setup),
+		cmocka_unit_test_setup(released_tables_take_no_type_before_a_flush, setup),
 		cmocka_unit_test_setup(pin_l4_forces_hypervisor_slots, setup),
 		cmocka_unit_test_setup(shared_tables_counted_per_reference, setup),
 		cmocka_unit_test_setup(failed_deep_validation_leaves_no_refs, setup),

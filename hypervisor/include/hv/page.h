@@ -52,6 +52,13 @@
  * taken until the job ends.
  */
 #define PGT_partial		(1UL << 57)
+/*
+ * A page table just released that a CPU may still cache (a paging-
+ * structure cache entry, from a parent entry removed without a flush):
+ * no type may be taken until the flush that mm/pagetype.c does before
+ * it lets go of the page-table lock.
+ */
+#define PGT_flush_pending	(1UL << 56)
 
 struct page_info {
 	struct list_head list;		/* free list, later owner's list */

@@ -84,6 +84,11 @@ struct pt_domain;
  * @preempt: asked now and then by a preemptible job (struct pt_job):
  *           true if it should stop here and be continued later; may be
  *           NULL (never)
+ * @tables_released: page tables were released (their last type
+ *           reference dropped) that a CPU may still cache in its
+ *           paging-structure caches (a parent entry removed without a
+ *           flush): flush every CPU that may hold a guest translation
+ *           before they take another type; may be NULL
  */
 struct pt_mem_ops {
 	struct page_info *(*page)(unsigned long mfn);
@@ -95,6 +100,7 @@ struct pt_mem_ops {
 	void (*released)(unsigned long mfn);
 	void (*leave_writable)(unsigned long mfn);
 	bool (*preempt)(void);
+	void (*tables_released)(void);
 };
 
 /**
@@ -167,7 +173,11 @@ struct pt_job_frame {
 	u16 idx;
 	u8 level;
 	bool get;
+	bool live;		/* a validated table being released */
 };
+
+/* Released tables a job holds back until one flush covers them all. */
+#define PT_JOB_STALE	16
 
 /**
  * struct pt_job - a restartable validation (get) or release (put)
@@ -179,6 +189,8 @@ struct pt_job_frame {
  *          something else): it is only finished, never continued
  * @preemptible: may stop when ops->preempt() says so
  * @f:      the stack, f[0] the root (the frame the caller asked for)
+ * @stale:  tables released since the last flush (PGT_flush_pending);
+ *          flushed and let go before the job returns, whatever it says
  */
 struct pt_job {
 	unsigned int depth;
@@ -189,6 +201,8 @@ struct pt_job {
 	int rc;
 	const char *why;
 	struct pt_job_frame f[PT_JOB_DEPTH];
+	unsigned int nr_stale;
+	unsigned long stale[PT_JOB_STALE];
 };
 
 static inline bool pt_job_pending(const struct pt_job *job)
