@@ -16,6 +16,7 @@
 #                     FUZZ_TIME=<s> each, else FUZZ_HOST_RUNS inputs each
 #   make fuzz-insn    the user-space instruction fuzzer in a dom0 on Veneer
 #                     and Xen 4.17, records compared: SEED=.. CASES=..
+#                     DOMU=1 (Veneer side in a Linux domU)
 #                     (docs/user-tests.md)
 #   make guest-kernel Linux 6.1 + pv-guest/ (cached in ~/.cache/veneer)
 #
@@ -112,7 +113,7 @@ test-system: $(DEPS_STAMP) $(SYSTEM_TEST_DEPS)
 
 # insn_fuzz beyond make test's 20,000 cases: SEED (random) and CASES.
 fuzz-insn: $(DEPS_STAMP) hypervisor guest-kernel initramfs
-	SEED="$(SEED)" CASES="$(CASES)" $(PYTHON) tests/system/fuzz_insn.py
+	SEED="$(SEED)" CASES="$(CASES)" DOMU="$(DOMU)" $(PYTHON) tests/system/fuzz_insn.py
 
 .PHONY: fuzz-insn
 

@@ -160,6 +160,7 @@ static void release_vcpu_refs(struct domain *d)
 
 		if (!v)
 			continue;
+		pv_ptjob_abandon(v);	/* a walk left half done */
 		if (v->pv.kernel_l4)
 			pt_put_page_and_type(&d->pt, v->pv.kernel_l4);
 		if (v->pv.user_l4)

@@ -277,18 +277,48 @@ static bool release_frame(struct domain *d, unsigned long mfn,
 	return true;
 }
 
+/*
+ * Preemption (SECURITY.md invariant 7): a reservation call works through
+ * a guest-sized list of extents, so it stops between two extents when
+ * hypercall_preempt_check() says so, or once it has let FREE_BATCH_MAX
+ * frames go (scrubbing them is work too), and has the guest re-enter
+ * with the next extent's index in cmd above MEMOP_EXTENT_SHIFT, as Xen
+ * does.  The frames let go so far are freed before the continuation,
+ * and the final return value counts every extent done, across all the
+ * continuations.
+ */
+#define MEMOP_EXTENT_SHIFT	6
+#define MEMOP_CMD_MASK		((1UL << MEMOP_EXTENT_SHIFT) - 1)
+#define FREE_BATCH_MAX		512
+
+static long reservation_continue(unsigned long cmd, unsigned long arg,
+				 unsigned long next)
+{
+	return hypercall_continuation(__HYPERVISOR_memory_op, 2,
+				      (cmd & MEMOP_CMD_MASK) |
+				      (next << MEMOP_EXTENT_SHIFT), arg, 0, 0, 0);
+}
+
 static long decrease_reservation(struct domain *d,
-				 struct xen_memory_reservation *r)
+				 struct xen_memory_reservation *r,
+				 unsigned long cmd, unsigned long arg,
+				 unsigned long start)
 {
 	struct frame_batch b;
 	unsigned long i, j;
 	xen_pfn_t mfn;
 	long rc = 0;
+	bool more = false;
 
 	if (r->extent_order > MAX_EXTENT_ORDER)
 		return -EINVAL;
 	frame_batch_init(&b);
-	for (i = 0; i < r->nr_extents; i++) {
+	for (i = start; i < r->nr_extents; i++) {
+		if (i > start && (hypercall_preempt_check() ||
+				  b.n >= FREE_BATCH_MAX)) {
+			more = true;
+			break;
+		}
 		if (copy_from_guest(&mfn, r->extent_start + i * sizeof(mfn),
 				    sizeof(mfn))) {
 			rc = i ? 0 : -EFAULT;
@@ -307,11 +337,15 @@ static long decrease_reservation(struct domain *d,
 	}
 	/* The frames left the domain; no TLB may reach them once freed. */
 	frame_batch_free(&b);
+	if (more)
+		return reservation_continue(cmd, arg, i);
 	return rc ? rc : (long)i;
 }
 
 static long populate_physmap(struct domain *d,
-			     struct xen_memory_reservation *r)
+			     struct xen_memory_reservation *r,
+			     unsigned long cmd, unsigned long arg,
+			     unsigned long start)
 {
 	unsigned long i, j, n = 1UL << r->extent_order;
 	struct page_info *pg;
@@ -319,7 +353,9 @@ static long populate_physmap(struct domain *d,
 
 	if (r->extent_order > MAX_EXTENT_ORDER)
 		return -EINVAL;
-	for (i = 0; i < r->nr_extents; i++) {
+	for (i = start; i < r->nr_extents; i++) {
+		if (i > start && hypercall_preempt_check())
+			return reservation_continue(cmd, arg, i);
 		if (copy_from_guest(&pfn, r->extent_start + i * sizeof(pfn),
 				    sizeof(pfn)))
 			return i ? (long)i : -EFAULT;
@@ -368,7 +404,9 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 	struct e820_entry ram = { 0, 0, 1 /* E820 RAM */ };
 	struct xen_memory_reservation r;
 
-	switch (cmd & 0x3f) {	/* MEMOP_CMD_MASK; above it, a restart point */
+	unsigned long start = cmd >> MEMOP_EXTENT_SHIFT;
+
+	switch (cmd & MEMOP_CMD_MASK) {	/* above it, a restart point */
 	case XENMEM_memory_map:
 		ram.size = (u64)d->nr_pages << PAGE_SHIFT;
 		return put_map(arg, &ram, 1);
@@ -393,9 +431,12 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 			return -EFAULT;
 		if ((r.domid != DOMID_SELF && r.domid != d->id))
 			return -ESRCH;
-		if ((cmd & 0x3f) == XENMEM_decrease_reservation)
-			return decrease_reservation(d, &r);
-		return populate_physmap(d, &r);
+		/* A restart point past the end: nothing left (Xen's answer). */
+		if (start >= r.nr_extents)
+			return (long)start;
+		if ((cmd & MEMOP_CMD_MASK) == XENMEM_decrease_reservation)
+			return decrease_reservation(d, &r, cmd, arg, start);
+		return populate_physmap(d, &r, cmd, arg, start);
 	case XENMEM_maximum_ram_page:
 		return (long)max_page;
 	case XENMEM_machphys_mapping: {
@@ -409,5 +450,5 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 		return copy_to_guest(arg, &m, sizeof(m));
 	}
 	}
-	return pv_enosys_once("memory_op", 12, cmd & 0x3f);
+	return pv_enosys_once("memory_op", 12, cmd & MEMOP_CMD_MASK);
 }

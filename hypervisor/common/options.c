@@ -76,8 +76,10 @@ static const struct option options[] = {
 	{ "noxsave", OPT_BOOL, &opt_noxsave, 0, NULL },
 	{ "selftest", OPT_CUSTOM, NULL, 0, parse_selftest },
 	{ "pt_audit", OPT_BOOL, &opt_pt_audit, 0, NULL },
+	{ "pt_audit_pins", OPT_BOOL, &opt_pt_audit_pins, 0, NULL },
 	{ "sched_timeslice_ms", OPT_CUSTOM, NULL, 0, parse_timeslice },
 	{ "domu_console", OPT_BOOL, &opt_domu_console, 0, NULL },
+	{ "guest_log_ratelimit", OPT_BOOL, &opt_guest_log_ratelimit, 0, NULL },
 };
 
 static void report(enum cmdline_problem what, const char *name,

@@ -166,8 +166,9 @@ bool put_allocation_if_unused(struct page_info *pg)
  *
  * Returns 1 if the frame just took this type (the caller must validate
  * its contents and set PGT_validated), 0 if it already had it, -EBUSY if
- * it is in use as another type, -EINVAL for a bad type, -ERANGE on count
- * overflow.
+ * it is in use as another type, half validated (PGT_partial) or a table
+ * just released (PGT_flush_pending), -EINVAL
+ * for a bad type, -ERANGE on count overflow.
  */
 int get_page_type(struct page_info *pg, u64 type)
 {
@@ -182,6 +183,8 @@ int get_page_type(struct page_info *pg, u64 type)
 
 		if (count == PGT_count_mask)
 			return -ERANGE;
+		if (old & (PGT_partial | PGT_flush_pending))
+			return -EBUSY;	/* a job owns it, or a flush is due */
 		if (count == 0) {
 			new = type | 1;
 			rc = (old & PGT_type_mask) == type &&

@@ -220,9 +220,142 @@ static void put_l1e(struct pt_domain *d, u64 e)
 	drop_page(d, pg, mfn);
 }
 
-/* Take what entry @e of the level-@level table @table must hold (I3). */
-static int get_entry(struct pt_domain *d, unsigned int level, u64 e,
-		     unsigned long table)
+/* --- the walk: validation and release as a restartable job ------------- */
+
+/* Entries handled between two asks of ops->preempt(). */
+#define PT_STEPS_PER_CHECK	32
+
+static void set_partial(struct page_info *pg)
+{
+	__atomic_fetch_or(&pg->type_info, PGT_partial, __ATOMIC_RELEASE);
+}
+
+static void clear_partial(struct page_info *pg)
+{
+	__atomic_fetch_and(&pg->type_info, ~PGT_partial, __ATOMIC_RELEASE);
+}
+
+/* A table joins the job: a get starts at entry 0, a release at 512. */
+static void push(struct pt_job *job, unsigned long mfn, unsigned int level,
+		 bool get)
+{
+	struct pt_job_frame *f;
+
+	ASSERT(job->depth < PT_JOB_DEPTH);
+	f = &job->f[job->depth++];
+	f->mfn = mfn;
+	f->level = (u8)level;
+	f->get = get;
+	f->live = !get;
+	f->idx = get ? 0 : PT_ENTRIES;
+}
+
+/*
+ * The tables the job released may still be cached by CPUs that ran the
+ * domain (paging-structure caches keep a parent entry the guest removed
+ * without a flush): one flush, then they may take any type (Xen keeps a
+ * flush time stamp per page for the same reason).
+ */
+static void flush_stale(struct pt_domain *d, struct pt_job *job)
+{
+	if (!job->nr_stale)
+		return;
+	if (d->mem->tables_released)
+		d->mem->tables_released();
+	for (unsigned int i = 0; i < job->nr_stale; i++)
+		__atomic_fetch_and(&d->mem->page(job->stale[i])->type_info,
+				   ~PGT_flush_pending, __ATOMIC_RELEASE);
+	job->nr_stale = 0;
+}
+
+/*
+ * Take a general and a type reference on @mfn.  Return 0 when the frame
+ * needs nothing more (it had the type, or is a descriptor or writable
+ * page, checked here), 1 when it is a page table taking its first type
+ * reference: it is now PGT_partial and the caller must validate it
+ * through a job; or the refusal.
+ */
+static int take_type(struct pt_domain *d, unsigned long mfn, u64 type)
+{
+	struct page_info *pg = d->mem->page(mfn);
+	u64 ti;
+	int rc;
+
+	if (!pg)
+		return refuse(d, "not a RAM frame");
+	if (!get_page(pg, d->id))
+		return refuse(d, "frame not owned by the domain");
+	ti = READ_ONCE(pg->type_info);
+	if (ti & PGT_partial) {
+		drop_page(d, pg, mfn);
+		return refuse(d, "frame is half validated or released by "
+			      "another operation");
+	}
+	if (type != PGT_writable_page && !(ti & PGT_count_mask) &&
+	    (ti & PGT_type_mask) == PGT_writable_page && d->mem->leave_writable)
+		d->mem->leave_writable(mfn);
+	rc = get_page_type(pg, type);
+	if (rc < 0) {
+		drop_page(d, pg, mfn);
+		return refuse(d, rc == -EBUSY ? "frame is in use as another type"
+					      : "bad type or type count overflow");
+	}
+	if (rc == 0) {
+		ASSERT(pg->type_info & PGT_validated);
+		return 0;
+	}
+	if (type_level(type)) {
+		set_partial(pg);
+		return 1;
+	}
+	if (type == PGT_seg_desc_page && d->mem->validate_desc) {
+		rc = d->mem->validate_desc(d, mfn);
+		if (rc) {
+			put_page_type(pg);
+			drop_page(d, pg, mfn);
+			return rc;
+		}
+	}
+	set_validated(pg);
+	return 0;
+}
+
+/*
+ * Drop a general and a type reference on @mfn.  Return 1 when it was the
+ * last type reference of a validated table: the table is pushed on @job
+ * to be released (its own references go when that ends), else 0.
+ */
+static int drop_type(struct pt_domain *d, struct pt_job *job,
+		     unsigned long mfn)
+{
+	struct page_info *pg = d->mem->page(mfn);
+	u64 ti;
+	unsigned int level;
+
+	ASSERT(pg);
+	ti = READ_ONCE(pg->type_info);
+	level = type_level(ti);
+	ASSERT((ti & PGT_count_mask) > 0);
+	ASSERT(!(ti & PGT_partial));
+	if ((ti & PGT_count_mask) == 1 && level && (ti & PGT_validated)) {
+		ASSERT(!(ti & PGT_pinned));
+		clear_validated(pg);
+		set_partial(pg);
+		push(job, mfn, level, false);
+		return 1;
+	}
+	put_page_type(pg);
+	drop_page(d, pg, mfn);
+	return 0;
+}
+
+/*
+ * Take what entry @e of the level-@level table @table must hold (I3):
+ * 0 when it holds it, 1 when its child was pushed to be validated first,
+ * or the refusal.
+ */
+static int get_entry(struct pt_domain *d, struct pt_job *job,
+		     unsigned int level, u64 e, unsigned long table)
 {
 	int rc;
 
@@ -237,14 +370,17 @@ static int get_entry(struct pt_domain *d, unsigned int level, u64 e,
 			return refuse(d, "writable linear page-table entry");
 		return 0;
 	}
-	rc = pt_get_page_and_type(d, pte_mfn(e), pt_level_type(level - 1));
-	if (rc && rc != -EINVAL)
+	rc = take_type(d, pte_mfn(e), pt_level_type(level - 1));
+	if (rc == 1)
+		push(job, pte_mfn(e), level - 1, true);
+	else if (rc < 0)
 		rc = -EINVAL;
 	return rc;
 }
 
-static void put_entry(struct pt_domain *d, unsigned int level, u64 e,
-		      unsigned long table)
+/* Give back what entry @e holds; a child table may join @job. */
+static void put_entry(struct pt_domain *d, struct pt_job *job,
+		      unsigned int level, u64 e, unsigned long table)
 {
 	if (level == 1) {
 		put_l1e(d, e);
@@ -252,158 +388,311 @@ static void put_entry(struct pt_domain *d, unsigned int level, u64 e,
 	}
 	if (!(e & PTE_P) || is_linear(level, e, table))
 		return;
-	pt_put_page_and_type(d, pte_mfn(e));
+	drop_type(d, job, pte_mfn(e));
+}
+
+/* Every entry of @f holds its references: store them as the hardware
+ * will see them, with the hypervisor's L4 slots, and make it live. */
+static void finish_get(struct pt_domain *d, const struct pt_job_frame *f)
+{
+	struct page_info *pg = d->mem->page(f->mfn);
+	u64 *t = d->mem->map(f->mfn);
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		if (is_hv_slot(f->level, i))
+			t[i] = d->hv_l4e[i - PT_HV_FIRST_SLOT];
+		else
+			t[i] = adjust_entry(f->level, t[i]);
+	}
+	d->mem->unmap(t);
+	set_validated(pg);
+	clear_partial(pg);
+	if (PT_DEBUG)
+		ASSERT(pt_check_table(d, f->mfn) == 0);
+}
+
+/* No entry of @f holds anything any more: drop the job's references.  A
+ * table that was live takes no other type before flush_stale(). */
+static void finish_put(struct pt_domain *d, struct pt_job *job,
+		       const struct pt_job_frame *f)
+{
+	struct page_info *pg = d->mem->page(f->mfn);
+
+	if (f->live) {
+		if (job->nr_stale == PT_JOB_STALE)
+			flush_stale(d, job);
+		__atomic_fetch_or(&pg->type_info, PGT_flush_pending,
+				  __ATOMIC_RELEASE);
+		job->stale[job->nr_stale++] = f->mfn;
+	}
+	clear_partial(pg);
+	put_page_type(pg);
+	drop_page(d, pg, f->mfn);
+}
+
+static u64 read_entry(struct pt_domain *d, const struct pt_job_frame *f)
+{
+	u64 *t = d->mem->map(f->mfn);
+	u64 e = READ_ONCE(t[f->idx]);
+
+	d->mem->unmap(t);
+	return e;
 }
 
 /*
- * Validate frame @mfn as a level-@level table: take every entry's
- * references, and only if all of them could be taken, store the adjusted
- * entries and the hypervisor's L4 slots.  Nobody walks the frame yet (it
- * has no type reference but ours), and nobody can write it (I1), so
- * plain accesses are fine.
+ * Work on @job until it is done (0, or a get's refusal) or
+ * ops->preempt() asks to stop (-PT_ERESTART; call again with the job).
+ * Every iteration is a bounded amount of work on one entry.
  */
-static int validate_table(struct pt_domain *d, unsigned long mfn,
-			  unsigned int level)
+static int walk(struct pt_domain *d, struct pt_job *job)
 {
-	u64 *t = d->mem->map(mfn);
-	unsigned int i;
-	int rc = 0;
+	unsigned int steps = 0;
+	int rc;
 
-	for (i = 0; i < PT_ENTRIES; i++) {
-		if (is_hv_slot(level, i))
+	while (job->depth) {
+		struct pt_job_frame *f = &job->f[job->depth - 1];
+
+		if (job->preemptible && ++steps % PT_STEPS_PER_CHECK == 0 &&
+		    d->mem->preempt && d->mem->preempt())
+			return -PT_ERESTART;
+		if (f->get) {
+			if (f->idx == PT_ENTRIES) {
+				finish_get(d, f);
+				if (--job->depth)
+					job->f[job->depth - 1].idx++;
+				continue;
+			}
+			if (is_hv_slot(f->level, f->idx)) {
+				f->idx++;
+				continue;
+			}
+			rc = get_entry(d, job, f->level, read_entry(d, f),
+				       f->mfn);
+			if (rc == 0) {
+				f->idx++;
+			} else if (rc < 0) {
+				/* Turn round: give back entries [0, idx). */
+				job->failed = true;
+				job->rc = rc;
+				job->why = d->why;
+				f->get = false;
+			}
 			continue;
-		rc = get_entry(d, level, t[i], mfn);
-		if (rc)
-			break;
+		}
+		if (f->idx == 0) {
+			finish_put(d, job, f);
+			if (--job->depth && job->failed) {
+				/* The parent's entry holds nothing: it
+				 * turns round too, and fails as a whole. */
+				job->f[job->depth - 1].get = false;
+				job->rc = -EINVAL;
+			}
+			continue;
+		}
+		f->idx--;
+		if (!is_hv_slot(f->level, f->idx))
+			put_entry(d, job, f->level, read_entry(d, f), f->mfn);
 	}
-	if (rc) {
-		while (i-- > 0)
-			if (!is_hv_slot(level, i))
-				put_entry(d, level, t[i], mfn);
-		d->mem->unmap(t);
-		return rc;
+	if (job->failed) {
+		d->why = job->why;
+		return job->rc;
 	}
-	for (i = 0; i < PT_ENTRIES; i++) {
-		if (is_hv_slot(level, i))
-			t[i] = d->hv_l4e[i - PT_HV_FIRST_SLOT];
-		else
-			t[i] = adjust_entry(level, t[i]);
-	}
-	d->mem->unmap(t);
 	return 0;
 }
 
-/* The last type reference is going: give back what the entries hold. */
-static void devalidate_table(struct pt_domain *d, unsigned long mfn,
-			     unsigned int level)
+/* walk(), and the flush its releases need before the lock goes. */
+static int run(struct pt_domain *d, struct pt_job *job)
 {
-	u64 *t = d->mem->map(mfn);
-	unsigned int i;
+	int rc = walk(d, job);
 
-	for (i = 0; i < PT_ENTRIES; i++)
-		if (!is_hv_slot(level, i))
-			put_entry(d, level, READ_ONCE(t[i]), mfn);
-	d->mem->unmap(t);
+	flush_stale(d, job);
+	return rc;
+}
+
+/* A fresh job; @job is the caller's, or @local when it gave none. */
+static struct pt_job *job_start(struct pt_job *job, struct pt_job *local)
+{
+	if (!job) {
+		*local = (struct pt_job){ 0 };	/* never preempted */
+		return local;
+	}
+	return job;
+}
+
+static void job_reset(struct pt_job *job, bool put)
+{
+	ASSERT(!job->depth);
+	job->put = put;
+	job->failed = false;
+	job->abandoned = false;
+	job->rc = 0;
+	job->why = NULL;
+}
+
+/*
+ * Before a new operation on @job: a get of (@mfn, @type) in it goes on
+ * (1); anything else is finished first, a get in progress abandoned
+ * (its references given back; nobody waits for its result).  0 when the
+ * job is free, -PT_ERESTART when that work must go on later.
+ */
+static int settle(struct pt_domain *d, struct pt_job *job, unsigned long mfn,
+		  u64 type)
+{
+	const char *why = d->why;
+	int rc;
+
+	if (!job->depth)
+		return 0;
+	if (!job->put && !job->abandoned && (job->f[0].get || job->failed) &&
+	    job->f[0].mfn == mfn && pt_level_type(job->f[0].level) == type)
+		return 1;
+	if (!job->put && !job->failed) {
+		job->failed = true;
+		job->abandoned = true;	/* never the answer to a new call */
+		job->rc = -EINVAL;
+		job->why = "abandoned for another operation";
+		job->f[job->depth - 1].get = false;
+	}
+	rc = run(d, job);
+	d->why = why;
+	return rc == -PT_ERESTART ? rc : 0;
 }
 
 /**
- * pt_get_page_and_type() - take a general and a type reference
+ * pt_get_type_job() - take a general and a type reference, restartably
  * @d:    the domain that owns the frame
+ * @job:  the caller's job (one per vCPU), or NULL to do it all at once
  * @mfn:  the frame
  * @type: PGT_l1..l4_page_table, PGT_seg_desc_page or PGT_writable_page
  *
- * The first type reference validates the frame: a page table
- * recursively (see validate_table()), a descriptor page through
- * ops->validate_desc.  Used for pins, base pointers (NEW_BASEPTR and
- * NEW_USER_BASEPTR take an L4 reference for as long as the vCPU uses the
- * table) and GDT/LDT frames.
+ * The first type reference of a page table validates it and everything
+ * below it; a descriptor page is checked through ops->validate_desc.
+ * Used for pins, base pointers (NEW_BASEPTR and NEW_USER_BASEPTR take an
+ * L4 reference for as long as the vCPU uses the table), the entries of
+ * pt_update_entry_job() and GDT/LDT frames.  A frame that leaves the
+ * writable type may still be writable through stale TLB entries;
+ * ops->leave_writable flushes them first.
  *
- * A frame that leaves the writable type may still be writable through
- * stale TLB entries; ops->leave_writable flushes them first.
- *
- * Return: 0, or -EINVAL with d->why set (-EBUSY when an L1 table being
- * validated maps a frame it may not, see refuse_busy()).
+ * Return: 0 (the references are the caller's); -PT_ERESTART (not done:
+ * call again with the same job and arguments; another call first
+ * abandons this one); or -EINVAL with d->why set (-EBUSY when an L1
+ * table asked for itself maps a frame it may not, see refuse_busy()),
+ * nothing taken.
  */
-int pt_get_page_and_type(struct pt_domain *d, unsigned long mfn, u64 type)
+int pt_get_type_job(struct pt_domain *d, struct pt_job *job,
+		    unsigned long mfn, u64 type)
 {
-	struct page_info *pg = d->mem->page(mfn);
-	unsigned int level = type_level(type);
-	u64 ti;
+	struct pt_job local;
 	int rc;
 
-	if (!pg)
-		return refuse(d, "not a RAM frame");
-	if (!get_page(pg, d->id))
-		return refuse(d, "frame not owned by the domain");
-	ti = READ_ONCE(pg->type_info);
-	if (type != PGT_writable_page && !(ti & PGT_count_mask) &&
-	    (ti & PGT_type_mask) == PGT_writable_page && d->mem->leave_writable)
-		d->mem->leave_writable(mfn);
-	rc = get_page_type(pg, type);
-	if (rc < 0) {
-		drop_page(d, pg, mfn);
-		return refuse(d, rc == -EBUSY ? "frame is in use as another type"
-					      : "bad type or type count overflow");
-	}
-	if (rc == 0) {
-		ASSERT(pg->type_info & PGT_validated);
-		return 0;
-	}
-	rc = 0;
-	if (level)
-		rc = validate_table(d, mfn, level);
-	else if (type == PGT_seg_desc_page && d->mem->validate_desc)
-		rc = d->mem->validate_desc(d, mfn);
-	if (rc) {
-		put_page_type(pg);
-		drop_page(d, pg, mfn);
+	job = job_start(job, &local);
+	rc = settle(d, job, mfn, type);
+	if (rc < 0)
 		return rc;
+	if (rc == 0) {
+		rc = take_type(d, mfn, type);
+		if (rc <= 0)
+			return rc;
+		job_reset(job, false);
+		push(job, mfn, type_level(type), true);
 	}
-	set_validated(pg);
-	if (PT_DEBUG && level)
-		ASSERT(pt_check_table(d, mfn) == 0);
+	return run(d, job);
+}
+
+/**
+ * pt_put_type_job() - drop what pt_get_type_job() took
+ * @d:   the domain that owns the frame
+ * @job: the caller's job, or NULL to do it all at once
+ * @mfn: the frame
+ *
+ * Dropping the last type reference of a page table releases it, and
+ * with it the tables below that nothing else holds.
+ *
+ * Return: 0, the reference dropped -- the release may still be going on
+ * in @job (pt_job_pending()): finish it with pt_job_finish_put() before
+ * the vCPU does anything else; or -PT_ERESTART: an earlier job of @job
+ * is not finished, nothing was dropped, call again.
+ */
+int pt_put_type_job(struct pt_domain *d, struct pt_job *job,
+		    unsigned long mfn)
+{
+	struct pt_job local;
+	int rc;
+
+	job = job_start(job, &local);
+	rc = settle(d, job, ~0UL, PGT_none);
+	if (rc < 0)
+		return rc;
+	job_reset(job, true);
+	if (drop_type(d, job, mfn))
+		run(d, job);
 	return 0;
 }
 
 /**
- * pt_put_page_and_type() - drop what pt_get_page_and_type() took
- * @d:   the domain that owns the frame
- * @mfn: the frame
+ * pt_job_finish_put() - go on with a release left in @job
+ * @d:   the domain
+ * @job: the vCPU's job
  *
- * Dropping the last type reference of a page table devalidates it first,
- * which may cascade down the tree.
+ * A get in progress is left alone: the operation that started it goes
+ * on with it when it is called again.
+ *
+ * Return: 0 when no release is left, or -PT_ERESTART.
  */
-void pt_put_page_and_type(struct pt_domain *d, unsigned long mfn)
+int pt_job_finish_put(struct pt_domain *d, struct pt_job *job)
 {
-	struct page_info *pg = d->mem->page(mfn);
-	u64 ti;
-	unsigned int level;
-
-	ASSERT(pg);
-	ti = READ_ONCE(pg->type_info);
-	level = type_level(ti);
-	ASSERT((ti & PGT_count_mask) > 0);
-	if ((ti & PGT_count_mask) == 1) {
-		ASSERT(!(ti & PGT_pinned));
-		if (level && (ti & PGT_validated)) {
-			devalidate_table(d, mfn, level);
-			clear_validated(pg);
-		}
-	}
-	put_page_type(pg);
-	drop_page(d, pg, mfn);
+	if (!job->depth || !job->put)
+		return 0;
+	return run(d, job) == -PT_ERESTART ? -PT_ERESTART : 0;
 }
 
 /**
- * pt_pin() - MMUEXT_PIN_Ln_TABLE: validate and hold a table
+ * pt_job_settle() - finish or abandon whatever @job holds
+ * @d:   the domain
+ * @job: the vCPU's job
+ *
+ * Return: 0 when @job is free, or -PT_ERESTART.
+ */
+int pt_job_settle(struct pt_domain *d, struct pt_job *job)
+{
+	return settle(d, job, ~0UL, PGT_none);
+}
+
+/**
+ * pt_job_abandon() - end whatever @job holds, all at once
+ * @d:   the domain
+ * @job: a vCPU's job, at domain teardown
+ */
+void pt_job_abandon(struct pt_domain *d, struct pt_job *job)
+{
+	job->preemptible = false;
+	settle(d, job, ~0UL, PGT_none);
+	ASSERT(!job->depth);
+}
+
+int pt_get_page_and_type(struct pt_domain *d, unsigned long mfn, u64 type)
+{
+	return pt_get_type_job(d, NULL, mfn, type);
+}
+
+void pt_put_page_and_type(struct pt_domain *d, unsigned long mfn)
+{
+	pt_put_type_job(d, NULL, mfn);
+}
+
+/**
+ * pt_pin_job() - MMUEXT_PIN_Ln_TABLE: validate and hold a table
  * @d:     the domain
+ * @job:   the vCPU's job, or NULL
  * @mfn:   the table's frame
  * @level: 1..4
  *
- * Return: 0, or -EINVAL (already pinned, not the domain's, invalid), or
- * -EBUSY (an L1 entry maps a frame it may not).
+ * Return: 0, -PT_ERESTART (call again), or -EINVAL (already pinned, not
+ * the domain's, invalid), or -EBUSY (an L1 entry maps a frame it may
+ * not).
  */
-int pt_pin(struct pt_domain *d, unsigned long mfn, unsigned int level)
+int pt_pin_job(struct pt_domain *d, struct pt_job *job, unsigned long mfn,
+	       unsigned int level)
 {
 	struct page_info *pg = d->mem->page(mfn);
 	int rc;
@@ -414,29 +703,48 @@ int pt_pin(struct pt_domain *d, unsigned long mfn, unsigned int level)
 		return refuse(d, "pin of a frame not owned by the domain");
 	if (READ_ONCE(pg->type_info) & PGT_pinned)
 		return refuse(d, "frame is already pinned");
-	rc = pt_get_page_and_type(d, mfn, pt_level_type(level));
+	rc = pt_get_type_job(d, job, mfn, pt_level_type(level));
 	if (rc)
 		return rc;
 	__atomic_fetch_or(&pg->type_info, PGT_pinned, __ATOMIC_RELEASE);
 	return 0;
 }
 
+int pt_pin(struct pt_domain *d, unsigned long mfn, unsigned int level)
+{
+	return pt_pin_job(d, NULL, mfn, level);
+}
+
 /**
- * pt_unpin() - MMUEXT_UNPIN_TABLE: drop the pin's references
+ * pt_unpin_job() - MMUEXT_UNPIN_TABLE: drop the pin's references
  * @d:   the domain
- * @mfn: a table pinned by pt_pin()
+ * @job: the vCPU's job, or NULL
+ * @mfn: a table pinned by pt_pin_job()
+ *
+ * Return: 0 (the release may go on in @job, see pt_put_type_job()),
+ * -PT_ERESTART (nothing done, call again), or -EINVAL.
  */
-int pt_unpin(struct pt_domain *d, unsigned long mfn)
+int pt_unpin_job(struct pt_domain *d, struct pt_job *job, unsigned long mfn)
 {
 	struct page_info *pg = d->mem->page(mfn);
+	struct pt_job local;
+	int rc;
 
 	if (!pg || READ_ONCE(pg->owner) != d->id)
 		return refuse(d, "unpin of a frame not owned by the domain");
+	job = job_start(job, &local);
+	rc = settle(d, job, ~0UL, PGT_none);
+	if (rc < 0)
+		return rc;
 	if (!(READ_ONCE(pg->type_info) & PGT_pinned))
 		return refuse(d, "frame is not pinned");
 	__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_RELEASE);
-	pt_put_page_and_type(d, mfn);
-	return 0;
+	return pt_put_type_job(d, job, mfn);
+}
+
+int pt_unpin(struct pt_domain *d, unsigned long mfn)
+{
+	return pt_unpin_job(d, NULL, mfn);
 }
 
 /**
@@ -488,8 +796,9 @@ static int plain_store(struct pt_domain *d, struct page_info *pg,
 }
 
 /**
- * pt_update_entry() - write one page-table entry on behalf of the guest
+ * pt_update_entry_job() - write one page-table entry on behalf of the guest
  * @d:     the domain, owner of the table
+ * @job:   the vCPU's job, or NULL to do all the work at once
  * @maddr: machine address of the entry (8-byte aligned)
  * @val:   the new entry, machine frame numbers
  * @flags: PT_UPD_PRESERVE_AD: OR the old entry's A/D bits into the new
@@ -502,18 +811,23 @@ static int plain_store(struct pt_domain *d, struct page_info *pg,
  * table, the new entry is checked for that level and its references
  * taken before the old entry's are dropped (so an unchanged child is
  * never devalidated on the way); otherwise the frame must be writable
- * memory and this is a plain store.
+ * memory and this is a plain store.  A new child table is validated,
+ * and an old one released, through @job (see pt_get_type_job() and
+ * pt_put_type_job()).
  *
- * Return: 0; -EINVAL or, for an L1 entry whose frame cannot be
- * referenced, -EBUSY (refused, d->why says why); -PT_EAGAIN when
- * PT_UPD_EXPECT_OLD found a different entry (nothing written).
+ * Return: 0 (the release of the old child may go on in @job);
+ * -PT_ERESTART (nothing written: call again); -EINVAL or, for an L1 entry
+ * whose frame cannot be referenced, -EBUSY (refused, d->why says why);
+ * -PT_EAGAIN when PT_UPD_EXPECT_OLD found a different entry (nothing
+ * written).
  */
-int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
-		    unsigned int flags, u64 *old)
+int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
+			u64 val, unsigned int flags, u64 *old)
 {
 	unsigned long mfn = maddr >> 12;
 	unsigned int idx = (maddr & 0xfff) >> 3;
 	struct page_info *pg;
+	struct pt_job local;
 	unsigned int level;
 	u64 *t, cur, nval, want;
 	u64 dummy = 0;
@@ -528,6 +842,7 @@ int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
 		return refuse(d, "page-table entry address is not RAM");
 	if (!get_page(pg, d->id))
 		return refuse(d, "page table not owned by the domain");
+	job = job_start(job, &local);
 	level = pt_table_level(d, mfn);
 	if (!level) {
 		rc = plain_store(d, pg, mfn, idx, val, flags, old);
@@ -537,9 +852,40 @@ int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
 		rc = refuse(d, "L4 slot reserved for the hypervisor");
 		goto out;
 	}
-	rc = get_entry(d, level, val, mfn);
+	if (level > 1 && (val & PTE_P) && !is_linear(level, val, mfn) &&
+	    !(val & (PTE_PSE | PTE_RSVD_HIGH))) {
+		/* A child table: taken through the job, which may stop. */
+		rc = pt_get_type_job(d, job, pte_mfn(val),
+				     pt_level_type(level - 1));
+		if (rc && rc != -PT_ERESTART)
+			rc = -EINVAL;
+	} else {
+		/*
+		 * No child to validate.  An L1 entry holds nothing that
+		 * could cascade, so it leaves a get stopped in the job
+		 * alone (an update between two slices of a big pin must
+		 * not throw the pin's work away); a higher one may
+		 * release a child and needs the job free.
+		 */
+		rc = level > 1 ? settle(d, job, ~0UL, PGT_none) : 0;
+		if (!rc)
+			rc = get_entry(d, job, level, val, mfn);
+		ASSERT(rc <= 0);
+	}
 	if (rc)
 		goto out;
+	/* The table may have stopped being live while the job ran. */
+	if ((unsigned int)pt_table_level(d, mfn) != level) {
+		rc = refuse(d, "page table released meanwhile");
+		if (level == 1) {
+			put_l1e(d, val);
+		} else {
+			job_reset(job, true);
+			put_entry(d, job, level, val, mfn);
+			run(d, job);
+		}
+		goto out;
+	}
 	nval = adjust_entry(level, val);
 	t = d->mem->map(mfn);
 	cur = __atomic_load_n(&t[idx], __ATOMIC_ACQUIRE);
@@ -560,10 +906,22 @@ int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
 	}
 	d->mem->unmap(t);
 	*old = cur;
-	put_entry(d, level, rc ? val : cur, mfn);
+	if (level == 1) {
+		put_l1e(d, rc ? val : cur);
+	} else {
+		job_reset(job, true);
+		put_entry(d, job, level, rc ? val : cur, mfn);
+		run(d, job);
+	}
 out:
 	drop_page(d, pg, mfn);
 	return rc;
+}
+
+int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
+		    unsigned int flags, u64 *old)
+{
+	return pt_update_entry_job(d, NULL, maddr, val, flags, old);
 }
 
 /**

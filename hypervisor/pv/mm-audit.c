@@ -26,13 +26,17 @@
 
 /* Set by the pt_audit option (common/options.c). */
 bool opt_pt_audit;
+/* pt_audit_pins=off keeps only the audit at shutdown: a test that
+ * measures how long a pin holds a CPU must not count the audit. */
+bool opt_pt_audit_pins = true;
 
+/* What entries [0, @nr) of a level-@level table hold (I3). */
 static void audit_walk(struct domain *d, unsigned long mfn, unsigned int level,
-		       u32 *want)
+		       unsigned int nr, u32 *want)
 {
 	const u64 *t = __va((paddr_t)mfn << PAGE_SHIFT);
 
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+	for (unsigned int i = 0; i < nr; i++) {
 		u64 e = READ_ONCE(t[i]);
 		unsigned long m = (e & PTE_MFN_MASK) >> PAGE_SHIFT;
 
@@ -101,7 +105,7 @@ int pv_mm_audit(struct domain *d, const char *why)
 		if (READ_ONCE(pg->count_info) & PGC_heap)
 			want[mfn]++;
 		if (level)
-			audit_walk(d, mfn, level, want);
+			audit_walk(d, mfn, level, PT_ENTRIES, want);
 	}
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
@@ -112,6 +116,18 @@ int pv_mm_audit(struct domain *d, const char *why)
 			want[v->pv.kernel_l4]++;
 		if (v->pv.user_l4)
 			want[v->pv.user_l4]++;
+		/*
+		 * A walk half done (struct pt_job): each table on its stack
+		 * has the job's reference and, in entries [0, idx), what
+		 * those entries hold; the entry a child came from holds
+		 * nothing but the child's own job reference.
+		 */
+		for (unsigned int j = 0; j < v->pv.ptjob.depth; j++) {
+			const struct pt_job_frame *f = &v->pv.ptjob.f[j];
+
+			want[f->mfn]++;
+			audit_walk(d, f->mfn, f->level, f->idx, want);
+		}
 	}
 	/* Pass 2: compare, and check each live table's entries. */
 	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
@@ -138,7 +154,8 @@ int pv_mm_audit(struct domain *d, const char *why)
 			bad++;
 		}
 		if (count && type >= PGT_l1_page_table &&
-		    type <= PGT_l4_page_table && !(ti & PGT_validated)) {
+		    type <= PGT_l4_page_table &&
+		    !(ti & (PGT_validated | PGT_partial))) {
 			log_err("(d%u) pt_audit: live table %#lx not "
 				"validated", d->id, mfn);
 			bad++;

@@ -77,6 +77,26 @@ static void hv_unmap(u64 *p)
 	(void)p;	/* the direct map is always there */
 }
 
+/*
+ * The running vCPU's page-table job (struct pt_job): a validation or a
+ * release that stopped for preemption goes on from there when the
+ * hypercall re-enters (a continuation).  Only the vCPU itself uses it,
+ * always under its domain's pt_lock.
+ */
+struct pt_job *pv_ptjob(void)
+{
+	struct pt_job *job = &current_vcpu()->pv.ptjob;
+
+	job->preemptible = true;
+	return job;
+}
+
+/* At teardown: whatever @v's job holds goes back, all at once. */
+void pv_ptjob_abandon(struct vcpu *v)
+{
+	pt_job_abandon(&v->domain->pt, &v->pv.ptjob);
+}
+
 struct flush_req {
 	unsigned long va;	/* invlpg this address, or */
 	bool all;		/* flush the whole TLB */
@@ -143,6 +163,17 @@ static void hv_leave_writable(unsigned long mfn)
 }
 
 /*
+ * Page tables were released that a CPU may still cache: a paging-
+ * structure cache can keep a parent entry the guest removed without a
+ * flush, and walk the old table once the guest writes it as plain memory
+ * (on hardware; TCG keeps no such cache).  The same flush as above.
+ */
+static void hv_tables_released(void)
+{
+	hv_leave_writable(0);
+}
+
+/*
  * An L1 entry of @pd's domain names a frame another domain owns: only a
  * grant mapping being installed may (common/grant_table.c).  Privileged
  * foreign mappings (privcmd) do not exist yet.
@@ -171,6 +202,8 @@ static const struct pt_mem_ops hv_pt_ops = {
 	.foreign = hv_foreign,
 	.released = hv_released,
 	.leave_writable = hv_leave_writable,
+	.preempt = hypercall_preempt_check,
+	.tables_released = hv_tables_released,
 	/* No xen_ro: the M2P is reached through the hypervisor's slots. */
 };
 
@@ -213,7 +246,7 @@ bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
 
 static void audit_if_asked(struct domain *d, const char *why)
 {
-	if (opt_pt_audit && AUDIT_EVERY_PIN)
+	if (opt_pt_audit && opt_pt_audit_pins && AUDIT_EVERY_PIN)
 		pv_mm_audit(d, why);
 }
 
@@ -221,6 +254,8 @@ static void audit_if_asked(struct domain *d, const char *why)
 
 /**
  * pv_pin_table() - validate @mfn as a level-@level table of @d and pin it
+ *
+ * All at once: for the domain builder, which runs before the guest.
  */
 int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level)
 {
@@ -237,16 +272,81 @@ int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level)
 	return rc;
 }
 
-static int unpin_table(struct domain *d, unsigned long mfn)
+/* MMUEXT_PIN_Ln_TABLE: restartable (-PT_ERESTART: call again). */
+static int pin_table(struct vcpu *v, unsigned long mfn, unsigned int level)
 {
+	struct domain *d = v->domain;
 	int rc;
 
 	spin_lock(&d->pt_lock);
-	rc = pt_unpin(&d->pt, mfn);
-	if (rc)
-		log_warn("(d%u) unpin %#lx refused: %s", d->id, mfn, d->pt.why);
-	else
+	rc = pt_pin_job(&d->pt, pv_ptjob(), mfn, level);
+	if (rc && rc != -PT_ERESTART)
+		gprintk(LOG_WARN, v, "pin L%u %#lx refused: %s", level, mfn,
+			d->pt.why);
+	else if (!rc)
+		audit_if_asked(d, "pin");
+	spin_unlock(&d->pt_lock);
+	return rc;
+}
+
+/* MMUEXT_UNPIN_TABLE: the release may go on in the vCPU's job. */
+static int unpin_table(struct vcpu *v, unsigned long mfn)
+{
+	struct domain *d = v->domain;
+	int rc;
+
+	spin_lock(&d->pt_lock);
+	rc = pt_unpin_job(&d->pt, pv_ptjob(), mfn);
+	if (rc && rc != -PT_ERESTART)
+		gprintk(LOG_WARN, v, "unpin %#lx refused: %s", mfn, d->pt.why);
+	else if (!rc)
 		audit_if_asked(d, "unpin");
+	spin_unlock(&d->pt_lock);
+	return rc;
+}
+
+/*
+ * A base pointer holds its own L4 type reference (validating the table
+ * if nobody holds one yet, through @job when there is one), taken before
+ * the old one is dropped, and the old one dropped only once CR3 no longer
+ * points at it.
+ */
+static int new_baseptr(struct vcpu *v, struct pt_job *job, unsigned long mfn,
+		       bool user)
+{
+	struct domain *d = v->domain;
+	unsigned long *slot = user ? &v->pv.user_l4 : &v->pv.kernel_l4;
+	unsigned long old;
+	int rc = 0;
+
+	if (!mfn && !user)
+		return -EINVAL;
+	spin_lock(&d->pt_lock);
+	/*
+	 * Already there: nothing to take or drop.  VCPUOP_initialise sets
+	 * the kernel L4 again each time it re-enters for a user L4 that
+	 * takes several slices, and must not abandon that walk.
+	 */
+	if (mfn && *slot == mfn)
+		goto out;
+	if (mfn)
+		rc = pt_get_type_job(&d->pt, job, mfn, PGT_l4_page_table);
+	else if (job)	/* nothing to take: only finish what is pending */
+		rc = pt_job_settle(&d->pt, job);
+	if (rc) {
+		if (rc != -PT_ERESTART)
+			gprintk(LOG_WARN, v, "%sbase pointer %#lx refused: %s",
+				user ? "user " : "", mfn, d->pt.why);
+		goto out;
+	}
+	old = *slot;
+	*slot = mfn;
+	if (v == current_vcpu() && user == !v->pv.in_kernel)
+		pv_load_cr3(v);
+	/* The job is free after a get: this drop cannot be refused. */
+	if (old)
+		pt_put_type_job(&d->pt, job, old);
+out:
 	spin_unlock(&d->pt_lock);
 	return rc;
 }
@@ -257,37 +357,22 @@ static int unpin_table(struct domain *d, unsigned long mfn)
  * @mfn:  the L4 (0: no user L4)
  * @user: which one
  *
- * The base pointer holds its own L4 type reference (validating the table
- * if nobody holds one yet), taken before the old one is dropped and the
- * old one dropped only once CR3 no longer points at it.
+ * All at once: for the builder, which runs before the guest.
  */
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
 {
-	struct domain *d = v->domain;
-	unsigned long *slot = user ? &v->pv.user_l4 : &v->pv.kernel_l4;
-	unsigned long old;
-	int rc = 0;
+	return new_baseptr(v, NULL, mfn, user);
+}
 
-	if (!mfn && !user)
-		return -EINVAL;
-	spin_lock(&d->pt_lock);
-	if (mfn) {
-		rc = pt_get_page_and_type(&d->pt, mfn, PGT_l4_page_table);
-		if (rc) {
-			gprintk(LOG_WARN, v, "%sbase pointer %#lx refused: %s",
-				user ? "user " : "", mfn, d->pt.why);
-			goto out;
-		}
-	}
-	old = *slot;
-	*slot = mfn;
-	if (v == current_vcpu() && user == !v->pv.in_kernel)
-		pv_load_cr3(v);
-	if (old)
-		pt_put_page_and_type(&d->pt, old);
-out:
-	spin_unlock(&d->pt_lock);
-	return rc;
+/**
+ * pv_new_baseptr_job() - the same for VCPUOP_initialise of vCPU @v
+ *
+ * The work goes through the calling vCPU's job: -PT_ERESTART means call
+ * again.
+ */
+int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user)
+{
+	return new_baseptr(v, pv_ptjob(), mfn, user);
 }
 
 /* --- argument checks shared by the batched calls ----------------------- */
@@ -401,6 +486,28 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
 	return flush_after_uvm(va, flags);
 }
 
+/* --- restartable work between the requests of a batch ------------------ */
+
+/* Does a release started by an earlier request still go on? */
+static bool release_pending(struct vcpu *v)
+{
+	return pt_job_pending(&v->pv.ptjob) && v->pv.ptjob.put;
+}
+
+/* Go on with it: 0 when done, -PT_ERESTART when it must go on later. */
+static int finish_release(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	int rc;
+
+	if (!release_pending(v))
+		return 0;
+	spin_lock(&d->pt_lock);
+	rc = pt_job_finish_put(&d->pt, pv_ptjob());
+	spin_unlock(&d->pt_lock);
+	return rc;
+}
+
 /* --- mmu_update ----------------------------------------------------------- */
 
 static long mmu_update_one(struct vcpu *v, const struct mmu_update *u)
@@ -413,8 +520,11 @@ static long mmu_update_one(struct vcpu *v, const struct mmu_update *u)
 	case MMU_NORMAL_PT_UPDATE:
 	case MMU_PT_UPDATE_PRESERVE_AD:
 		spin_lock(&d->pt_lock);
-		rc = pt_mmu_update(&d->pt, u->ptr, u->val);
-		if (rc)
+		rc = pt_update_entry_job(&d->pt, pv_ptjob(), u->ptr & ~7UL,
+					 u->val, (u->ptr & 7) ==
+					 MMU_PT_UPDATE_PRESERVE_AD ?
+					 PT_UPD_PRESERVE_AD : 0, NULL);
+		if (rc && rc != -PT_ERESTART)
 			gprintk(LOG_WARN, v, "mmu_update %#lx = %#lx refused: "
 				"%s", (unsigned long)u->ptr,
 				(unsigned long)u->val, d->pt.why);
@@ -454,27 +564,42 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 	rc = check_foreign(v->domain, domid);
 	if (rc)
 		return rc;
+	rc = finish_release(v);
+	if (rc)
+		return hypercall_continuation(__HYPERVISOR_mmu_update, 4, reqs,
+					      count, done, domid, 0);
 	/* A continuation: the done count so far is in the guest's counter. */
 	if (n & BATCH_PREEMPTED) {
 		n &= ~BATCH_PREEMPTED;
 		if (done && copy_from_guest(&before, done, sizeof(before)))
 			return -EFAULT;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; ; i++) {
 		struct mmu_update u;
 
-		if (i && hypercall_preempt_check()) {
+		/* A release left by the last request finishes first. */
+		if (release_pending(v) ||
+		    (i && i < n && hypercall_preempt_check())) {
 			rc = hypercall_continuation(__HYPERVISOR_mmu_update, 4,
 					reqs + i * sizeof(u),
 					(n - i) | BATCH_PREEMPTED, done,
 					domid, 0);
 			break;
 		}
+		if (i == n)
+			break;
 		if (copy_from_guest(&u, reqs + i * sizeof(u), sizeof(u))) {
 			rc = -EFAULT;
 			break;
 		}
 		rc = mmu_update_one(v, &u);
+		if (rc == -PT_ERESTART) {	/* this one goes on later */
+			rc = hypercall_continuation(__HYPERVISOR_mmu_update, 4,
+					reqs + i * sizeof(u),
+					(n - i) | BATCH_PREEMPTED, done,
+					domid, 0);
+			break;
+		}
 		if (rc)
 			break;
 	}
@@ -516,13 +641,13 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
-		return pv_pin_table(d, mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+		return pin_table(v, mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
 	case MMUEXT_UNPIN_TABLE:
-		return unpin_table(d, mfn);
+		return unpin_table(v, mfn);
 	case MMUEXT_NEW_BASEPTR:
-		return pv_new_baseptr(v, mfn, false);
+		return new_baseptr(v, pv_ptjob(), mfn, false);
 	case MMUEXT_NEW_USER_BASEPTR:
-		return pv_new_baseptr(v, mfn, true);
+		return new_baseptr(v, pv_ptjob(), mfn, true);
 	case MMUEXT_TLB_FLUSH_LOCAL:
 		flush_tlb_local();
 		return 0;
@@ -565,26 +690,40 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	rc = check_foreign(v->domain, domid);
 	if (rc)
 		return rc;
+	rc = finish_release(v);
+	if (rc)
+		return hypercall_continuation(__HYPERVISOR_mmuext_op, 4, ops,
+					      count, done, domid, 0);
 	if (n & BATCH_PREEMPTED) {
 		n &= ~BATCH_PREEMPTED;
 		if (done && copy_from_guest(&before, done, sizeof(before)))
 			return -EFAULT;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; ; i++) {
 		struct mmuext_op op;
 
-		if (i && hypercall_preempt_check()) {
+		if (release_pending(v) ||
+		    (i && i < n && hypercall_preempt_check())) {
 			rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4,
 					ops + i * sizeof(op),
 					(n - i) | BATCH_PREEMPTED, done,
 					domid, 0);
 			break;
 		}
+		if (i == n)
+			break;
 		if (copy_from_guest(&op, ops + i * sizeof(op), sizeof(op))) {
 			rc = -EFAULT;
 			break;
 		}
 		rc = mmuext_one(v, &op);
+		if (rc == -PT_ERESTART) {	/* this one goes on later */
+			rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4,
+					ops + i * sizeof(op),
+					(n - i) | BATCH_PREEMPTED, done,
+					domid, 0);
+			break;
+		}
 		if (rc)
 			break;
 	}

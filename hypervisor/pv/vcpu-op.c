@@ -183,12 +183,21 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 			CALLBACKF_mask_events : 0, c->syscall_callback_eip);
 	if (rc)
 		return refuse(v, rc, "a callback address refused: %ld", rc);
-	rc = pv_new_baseptr(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
+	/*
+	 * Validating a new L4 is restartable: -PT_ERESTART goes up to
+	 * vcpu_initialise(), which has the guest call again; everything
+	 * above is simply done again then, and nothing below has happened.
+	 */
+	rc = pv_new_baseptr_job(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
+	if (rc == -PT_ERESTART)
+		return rc;
 	if (rc)
 		return refuse(v, rc, "ctrlreg[3] %#lx: not a usable L4: %ld",
 			      (unsigned long)c->ctrlreg[3], rc);
 	if (c->ctrlreg[1])
-		rc = pv_new_baseptr(v, c->ctrlreg[1] >> PAGE_SHIFT, true);
+		rc = pv_new_baseptr_job(v, c->ctrlreg[1] >> PAGE_SHIFT, true);
+	if (rc == -PT_ERESTART)
+		return rc;
 	if (rc)
 		return refuse(v, rc, "ctrlreg[1] %#lx: not a usable user L4: %ld",
 			      (unsigned long)c->ctrlreg[1], rc);
@@ -232,6 +241,10 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 		spin_unlock(&v->ctx_lock);
 	}
 	free_heap_pages(c, 1);
+	if (rc == -PT_ERESTART)
+		return hypercall_continuation(__HYPERVISOR_vcpu_op, 3,
+					      VCPUOP_initialise, v->id, arg,
+					      0, 0);
 	if (rc)
 		gprintk(LOG_WARN, current_vcpu(), "VCPUOP_initialise of vCPU "
 			"%u refused: %ld%s%s", v->id, rc,

@@ -20,6 +20,14 @@
  * After every operation machine_check() recomputes I1-I9 from scratch;
  * a refused operation must have changed nothing; at the end everything
  * is undone and every count must be back to the allocation's.
+ *
+ * When the input's first byte says so, pins, unpins, base pointers and
+ * updates go through the restartable walks (struct pt_job, one per
+ * domain), stopped every few checks as the input's first byte says and
+ * called again, as a hypercall continuation does; a stopped get is now
+ * and then abandoned (the guest did something else: the operation then
+ * counts as refused and must have left nothing behind), and a release
+ * is finished before the next operation, as the hypercall layer does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +61,63 @@ static const char *const op_names[NR_PT_OPS] = {
 	"base pointer drop", "mmu_update", "cmpxchg update", "get type",
 	"put type", "free if unused", "relinquish", "alloc",
 };
+
+/* The restartable walks: jobs, and when the engine is asked to stop. */
+static bool use_jobs;
+static unsigned int preempt_every, preempt_calls;
+static struct pt_job jobs[NDOM + 1];
+static struct input *cur_in;
+
+static bool fuzz_preempt(void)
+{
+	return ++preempt_calls % preempt_every == 0;
+}
+
+static struct pt_job *job_of(unsigned int d)
+{
+	return use_jobs ? &jobs[d] : NULL;
+}
+
+/*
+ * After an operation: a release left in the job is finished before
+ * anything else, as the hypercall layer does; a get an operation refused
+ * early left stopped (the arguments changed on the way) is abandoned, as
+ * the next operation would, so that the checks see no half-done walk.
+ */
+static void drain(unsigned int d)
+{
+	if (!use_jobs)
+		return;
+	while (pt_job_finish_put(&dom[d], &jobs[d]) == -PT_ERESTART)
+		;
+	while (pt_job_settle(&dom[d], &jobs[d]) == -PT_ERESTART)
+		;
+	if (pt_job_pending(&jobs[d]))
+		fuzz_fail("a walk is still pending after the operation");
+}
+
+/* After -PT_ERESTART: call again (1), or abandon the get (0). */
+static bool again(unsigned int d)
+{
+	if (take8(cur_in) >= 40)
+		return true;
+	while (pt_job_settle(&dom[d], &jobs[d]) == -PT_ERESTART)
+		;
+	if (pt_job_pending(&jobs[d]))
+		fuzz_fail("an abandoned job is still pending");
+	return false;
+}
+
+#define RESTARTABLE(d, call)						\
+	({								\
+		int rc_;						\
+		while ((rc_ = (call)) == -PT_ERESTART && again(d))	\
+			;						\
+		if (rc_ == -PT_ERESTART)				\
+			rc_ = -EINVAL;	/* abandoned: nothing done */	\
+		drain(d);						\
+		rc_;							\
+	})
 
 static bool foreign_allowed(unsigned int d, unsigned long mfn, u64 pte)
 {
@@ -136,14 +201,16 @@ static void do_op(struct input *in)
 		}
 		break;
 	case OP_PIN:
-		rc = pt_pin(&dom[d], f, take8(in) % 6);
+		s = take8(in) % 6;	/* sometimes changed on re-entry */
+		rc = RESTARTABLE(d, pt_pin_job(&dom[d], job_of(d), f,
+					     take8(in) < 16 ? take8(in) % 6 : s));
 		if (!rc && f < NFRAMES)
 			m.pin[f] = (frames[f].type_info >> PGT_type_shift) & 0xf;
 		else if (rc)
 			check_refused(rc, "pin");
 		break;
 	case OP_UNPIN:
-		rc = pt_unpin(&dom[d], f);
+		rc = RESTARTABLE(d, pt_unpin_job(&dom[d], job_of(d), f));
 		if (!rc)
 			m.pin[f] = 0;
 		else
@@ -151,19 +218,22 @@ static void do_op(struct input *in)
 		break;
 	case OP_BASEPTR:
 		s = take8(in) & 1;
-		rc = pt_get_page_and_type(&dom[d], f, PGT_l4_page_table);
+		rc = RESTARTABLE(d, pt_get_type_job(&dom[d], job_of(d), f,
+						    PGT_l4_page_table));
 		if (rc) {
 			check_refused(rc, "new base pointer");
 			break;
 		}
 		if (m.base[d][s] >= 0)
-			pt_put_page_and_type(&dom[d], m.base[d][s]);
+			RESTARTABLE(d, pt_put_type_job(&dom[d], job_of(d),
+						       m.base[d][s]));
 		m.base[d][s] = f;
 		break;
 	case OP_BASEPTR_DROP:
 		s = take8(in) & 1;
 		if (m.base[d][s] >= 0) {
-			pt_put_page_and_type(&dom[d], m.base[d][s]);
+			RESTARTABLE(d, pt_put_type_job(&dom[d], job_of(d),
+						       m.base[d][s]));
 			rc = 0;
 		}
 		m.base[d][s] = -1;
@@ -172,8 +242,13 @@ static void do_op(struct input *in)
 		idx = take_index(in);
 		val = take_entry(in, d, f);
 		s = take8(in);
-		rc = pt_mmu_update(&dom[d], (f << 12) | (idx << 3) | (s % 4) |
-				   (s & 0x80 ? 4 : 0), val);
+		if (use_jobs && !(s & 0x80) && (s % 4 == 0 || s % 4 == 2))
+			rc = RESTARTABLE(d, pt_update_entry_job(&dom[d],
+					job_of(d), (f << 12) | (idx << 3), val,
+					s % 4 == 2 ? PT_UPD_PRESERVE_AD : 0, NULL));
+		else
+			rc = pt_mmu_update(&dom[d], (f << 12) | (idx << 3) |
+					   (s % 4) | (s & 0x80 ? 4 : 0), val);
 		if (rc == -ENOSYS && (s % 4 == 1 || s % 4 == 3 || s & 0x80))
 			break;
 		if (rc)
@@ -286,6 +361,19 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	stats_register(op_names, NR_PT_OPS);
 	machine_reset();
 	machine_foreign = engine_foreign;
+	memset(jobs, 0, sizeof(jobs));
+	cur_in = &in;
+	use_jobs = false;
+	if (in.n) {
+		unsigned int b = take8(&in);
+
+		use_jobs = b & 1;
+		preempt_every = 1 + (b >> 1) % 8;
+		preempt_calls = 0;
+		for (unsigned int d = 0; d <= NDOM; d++)
+			jobs[d].preemptible = true;
+	}
+	machine_preempt = use_jobs ? fuzz_preempt : NULL;
 	m.foreign_ok = foreign_allowed;
 	for (n = 0; n < MAX_OPS && in.n; n++)
 		do_op(&in);

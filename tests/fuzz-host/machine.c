@@ -15,6 +15,7 @@ struct page_info frames[NFRAMES];
 u64 mem[NFRAMES][PT_ENTRIES] __attribute__((aligned(4096)));
 struct pt_domain dom[NDOM + 1];
 struct model m;
+bool (*machine_preempt)(void);
 bool (*machine_foreign)(const struct pt_domain *d, unsigned long mfn,
 			u64 pte);
 unsigned int nr_released;
@@ -103,10 +104,16 @@ static void h_leave_writable(unsigned long mfn)
 		fuzz_fail("frame %lu leaves the writable type in use", mfn);
 }
 
+static bool h_preempt(void)
+{
+	return machine_preempt && machine_preempt();
+}
+
 static const struct pt_mem_ops ops = {
 	.page = h_page, .map = h_map, .unmap = h_unmap, .xen_ro = h_xen_ro,
 	.foreign = h_foreign, .validate_desc = h_validate_desc,
 	.released = h_released, .leave_writable = h_leave_writable,
+	.preempt = h_preempt,
 };
 
 void machine_reset(void)
@@ -133,6 +140,7 @@ void machine_reset(void)
 		m.base[d][0] = m.base[d][1] = -1;
 	}
 	machine_foreign = NULL;
+	machine_preempt = NULL;
 	nr_released = 0;
 }
 

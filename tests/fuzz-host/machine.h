@@ -65,6 +65,8 @@ extern struct model m;
  * The engine's foreign hook, set by each harness: what the hypervisor's
  * gnttab_foreign_ok() (or its absence) answers.
  */
+/* Asked by the engine's restartable walks (struct pt_job); NULL: never. */
+extern bool (*machine_preempt)(void);
 extern bool (*machine_foreign)(const struct pt_domain *d, unsigned long mfn,
 			       u64 pte);
 extern unsigned int nr_released;

@@ -14,7 +14,9 @@ A kernel describes itself in its source (see tests/pv/isolation/
 isolation.h): `veneer-log:` lines the hypervisor must print, `xen: skip`
 or `xen: xfail` with a reason, `mem:` for the domU's memory in MiB,
 `domus:` for how many copies, `domu-args:` for words added to each domU's
-command line on Veneer (e.g. `veneer.affinity=1`), `veneer-end: crash` for
+command line on Veneer (e.g. `veneer.affinity=1`), `veneer-args:` for
+words added to the hypervisor's (e.g. `pt_audit_pins=off`: the audit
+still runs at shutdown), `veneer-end: crash` for
 a kernel that crashes on purpose on Veneer (no verdict, "shutdown: crash").
 """
 
@@ -34,7 +36,7 @@ EXIT_POWEROFF = 33
 TIMEOUT = 300
 
 META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem|domus|domu-args|"
-                     r"veneer-end):\s*(.*?)\s*$", re.M)
+                     r"veneer-args|veneer-end):\s*(.*?)\s*$", re.M)
 
 
 def names():
@@ -46,13 +48,13 @@ def meta(name):
     with open(os.path.join(ISO_SRC, name + ".c"), encoding="utf-8") as f:
         text = f.read()
     out = {"veneer-log": [], "xen": None, "mem": 16, "domus": 1,
-           "domu-args": "", "veneer-end": "poweroff"}
+           "domu-args": "", "veneer-args": "", "veneer-end": "poweroff"}
     for key, value in META_RE.findall(text):
         if key == "veneer-log":
             out["veneer-log"].append(value)
         elif key == "xen":
             out["xen"] = value.split(None, 1)
-        elif key in ("domu-args", "veneer-end"):
+        elif key in ("domu-args", "veneer-args", "veneer-end"):
             out[key] = value
         else:
             out[key] = int(value)
@@ -97,7 +99,8 @@ def test_isolation_on_veneer_as_domu(name):
                       info["domu-args"])).rstrip())
     args = ["-m", "512M", "-smp", "2", "-kernel", qemu.VENEER_ELF,
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-append", "noreboot pt_audit domu_console",
+            "-append", ("noreboot pt_audit domu_console " +
+                        info["veneer-args"]).rstrip(),
             "-initrd", ",".join(mods)]
     with qemu.Machine("iso-veneer-%s" % name, args, timeout=TIMEOUT) as m:
         m.expect(r"dom0_waiter: all %d domUs gone" % n)

@@ -100,10 +100,47 @@ static void t_leave_writable(unsigned long mfn)
 	nr_flushes++;
 }
 
+/*
+ * Preemption for the restartable walks: when use_jobs is set, the
+ * engine is asked to stop at every preempt_every-th check (a check comes
+ * every few entries).  Tests without a job never see it asked.
+ */
+static bool use_jobs;
+static unsigned int preempt_calls, preempt_every = 3;
+
+/* When set, it alone decides (a test that stops a walk at one place). */
+static bool (*preempt_hook)(void);
+
+/* The flush after page tables were released: what could be taken then. */
+static unsigned int nr_table_flushes;
+static bool probe_during_flush;
+static int busy_during_flush;
+
+static bool t_preempt(void)
+{
+	if (preempt_hook)
+		return preempt_hook();
+	return use_jobs && ++preempt_calls % preempt_every == 0;
+}
+
+static void t_tables_released(void)
+{
+	nr_table_flushes++;
+	/* The released L1 (13) takes no type before this flush is done. */
+	if (probe_during_flush) {
+		busy_during_flush = get_page_type(&frames[13],
+						  PGT_writable_page);
+		if (busy_during_flush >= 0)
+			put_page_type(&frames[13]);
+	}
+}
+
 static const struct pt_mem_ops ops = {
 	.page = t_page, .map = t_map, .unmap = t_unmap, .xen_ro = t_xen_ro,
 	.foreign = t_foreign, .released = t_released,
 	.leave_writable = t_leave_writable,
+	.preempt = t_preempt,
+	.tables_released = t_tables_released,
 };
 
 static struct pt_domain d;
@@ -445,6 +482,23 @@ static void unpin_releases_recursive_refs(void **state)
 	assert_int_equal(pt_table_level(&d, 11), 0);
 	assert_baseline();
 	assert_int_equal(nr_released, 0);
+}
+
+/* A released table may still be cached by a CPU: no type until a flush. */
+static void released_tables_take_no_type_before_a_flush(void **state)
+{
+	pin_l4_validates_tree_recursively(state);
+	nr_table_flushes = 0;
+	busy_during_flush = 0;
+	probe_during_flush = true;
+	assert_int_equal(pt_unpin(&d, 10), 0);
+	probe_during_flush = false;
+	assert_int_equal(nr_table_flushes, 1);	/* one for the whole tree */
+	assert_int_equal(busy_during_flush, -EBUSY);
+	/* after it, the frames are plain memory again */
+	assert_int_equal(get_page_type(&frames[13], PGT_writable_page), 1);
+	put_page_type(&frames[13]);
+	assert_baseline();
 }
 
 static void pin_l4_forces_hypervisor_slots(void **state)
@@ -880,7 +934,104 @@ static void assert_unchanged(void)
 
 struct op_stats {
 	unsigned int ok[5], refused[5];
+	unsigned int restarts, abandoned;
 };
+
+/*
+ * The operations of the model test, through a job when use_jobs is set:
+ * each is called again while it says -PT_ERESTART, as a hypercall
+ * continuation would, and a release it leaves is finished before the
+ * next operation, as the hypercall layer does.  Now and then a stopped
+ * get is abandoned instead (the guest calls something else): the
+ * operation then counts as refused and must have left nothing behind.
+ */
+static struct pt_job job;
+static struct op_stats *cur_st;
+
+static int drained(int rc)
+{
+	while (pt_job_finish_put(&d, &job) == -PT_ERESTART)
+		cur_st->restarts++;
+	assert_false(pt_job_pending(&job));
+	return rc;
+}
+
+static bool abandon_now(void)
+{
+	if (rnd_below(6))
+		return false;
+	while (pt_job_settle(&d, &job) == -PT_ERESTART)
+		cur_st->restarts++;
+	assert_false(pt_job_pending(&job));
+	cur_st->abandoned++;
+	return true;
+}
+
+static int op_pin(unsigned long f, unsigned int level)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_pin(&d, f, level);
+	while ((rc = pt_pin_job(&d, &job, f, level)) == -PT_ERESTART) {
+		cur_st->restarts++;
+		if (abandon_now())
+			return -EINVAL;
+	}
+	return drained(rc);
+}
+
+static int op_unpin(unsigned long f)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_unpin(&d, f);
+	while ((rc = pt_unpin_job(&d, &job, f)) == -PT_ERESTART)
+		cur_st->restarts++;
+	return drained(rc);
+}
+
+static int op_get_l4(unsigned long f)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_get_page_and_type(&d, f, L4_TYPE);
+	while ((rc = pt_get_type_job(&d, &job, f, L4_TYPE)) == -PT_ERESTART) {
+		cur_st->restarts++;
+		if (abandon_now())
+			return -EINVAL;
+	}
+	return drained(rc);
+}
+
+static void op_put(unsigned long f)
+{
+	if (!use_jobs) {
+		pt_put_page_and_type(&d, f);
+		return;
+	}
+	while (pt_put_type_job(&d, &job, f) == -PT_ERESTART)
+		cur_st->restarts++;
+	drained(0);
+}
+
+static int op_mmu_update(u64 ptr, u64 val)
+{
+	int rc;
+
+	if (!use_jobs)
+		return pt_mmu_update(&d, ptr, val);
+	while ((rc = pt_update_entry_job(&d, &job, ptr & ~7UL, val,
+					 (ptr & 7) == 2 ? PT_UPD_PRESERVE_AD : 0,
+					 NULL)) == -PT_ERESTART) {
+		cur_st->restarts++;
+		if (abandon_now())
+			return -EINVAL;
+	}
+	return drained(rc);
+}
 
 static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 {
@@ -890,6 +1041,9 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 	memset(&m, 0, sizeof(m));
 	m.cr3 = -1;
 	rng_state = seed;
+	memset(&job, 0, sizeof(job));
+	job.preemptible = true;
+	cur_st = st;
 	for (n = 0; n < nr_ops; n++) {
 		unsigned int kind = rnd_below(100);
 		unsigned long f = rnd_below(RAND_FRAMES);
@@ -900,12 +1054,12 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 			unsigned int level = 1 + rnd_below(4);
 
 			kind = 0;
-			rc = pt_pin(&d, f, level);
+			rc = op_pin(f, level);
 			if (!rc)
 				m.pin[f] = level;
 		} else if (kind < 27) {
 			kind = 1;
-			rc = pt_unpin(&d, f);
+			rc = op_unpin(f);
 			if (!rc)
 				m.pin[f] = 0;
 		} else if (kind < 32) {
@@ -913,13 +1067,13 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 			if (rnd_below(5) == 0) {
 				rc = 0;
 				if (m.cr3 >= 0)
-					pt_put_page_and_type(&d, m.cr3);
+					op_put(m.cr3);
 				m.cr3 = -1;
 			} else {
-				rc = pt_get_page_and_type(&d, f, L4_TYPE);
+				rc = op_get_l4(f);
 				if (!rc) {
 					if (m.cr3 >= 0)
-						pt_put_page_and_type(&d, m.cr3);
+						op_put(m.cr3);
 					m.cr3 = f;
 				}
 			}
@@ -932,7 +1086,7 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 							: rand_entry();
 
 			kind = level ? 4 : 3;
-			rc = pt_mmu_update(&d, maddr(f, idx) | cmd, val);
+			rc = op_mmu_update(maddr(f, idx) | cmd, val);
 		}
 		if (rc) {
 			/* -EBUSY: an L1 entry's frame could not be referenced */
@@ -947,9 +1101,9 @@ static void random_ops(u64 seed, unsigned int nr_ops, struct op_stats *st)
 	/* Tear everything down: back to the baseline. */
 	for (n = 0; n < NFRAMES; n++)
 		if (m.pin[n])
-			assert_int_equal(pt_unpin(&d, n), 0);
+			assert_int_equal(op_unpin(n), 0);
 	if (m.cr3 >= 0)
-		pt_put_page_and_type(&d, m.cr3);
+		op_put(m.cr3);
 	memset(&m, 0, sizeof(m));
 	m.cr3 = -1;
 	model_check();
@@ -982,10 +1136,109 @@ static void random_operations_match_reference_model(void **state)
 	}
 }
 
+/*
+ * The same with every walk cut into slices and called again, and some
+ * stopped gets abandoned: the model must not be able to tell.
+ */
+static void restartable_walks_match_reference_model(void **state)
+{
+	struct op_stats st;
+	unsigned int s;
+
+	memset(&st, 0, sizeof(st));
+	use_jobs = true;
+	for (s = 0; s < RANDOM_SEEDS; s++) {
+		preempt_every = 1 + s % 4;
+		random_ops(0x7f4a7c159e3779b9UL * (s + 1), RANDOM_OPS, &st);
+	}
+	use_jobs = false;
+	print_message("restartable model test: %u ops; ok/refused: pin %u/%u "
+		      "unpin %u/%u baseptr %u/%u live update %u/%u; %u "
+		      "restarts, %u gets abandoned\n", RANDOM_SEEDS * RANDOM_OPS,
+		      st.ok[0], st.refused[0], st.ok[1], st.refused[1],
+		      st.ok[2], st.refused[2], st.ok[4], st.refused[4],
+		      st.restarts, st.abandoned);
+	assert_true(st.restarts > 1000);
+	assert_true(st.abandoned > 50);
+	for (s = 0; s < 5; s++)
+		assert_true(st.ok[s] > 50);
+}
+
+/*
+ * Attacker review of the restartable walks: an mmu_update whose target
+ * table is released, inside the same call, by the abandon of the vCPU's
+ * stopped get (the table was held only by a half-validated parent) is
+ * refused ("page table released meanwhile") after its new child was
+ * validated; the child's release is then started on the job without
+ * job_reset(), so the job stays a "get" (put = false, failed = false)
+ * with the child at its root.  If that release stops (preemption), the
+ * next get of the same child "continues" it: the release finishes and
+ * the get returns 0 -- a type reference the caller believes it holds
+ * but that does not exist (the child is neither validated nor typed).
+ * An mmu_update would then install the child in a live L2 while the
+ * guest can map it writable.
+ */
+static struct pt_job stale_job;
+static int stale_phase;
+
+static bool stale_preempt(void)
+{
+	const struct pt_job *j = &stale_job;
+
+	switch (stale_phase) {
+	case 0:	/* the pin of P: stop once it is inside Q's L1 (frame 13) */
+		return j->depth == 3 && j->f[2].mfn == 13 && j->f[2].idx > 5;
+	case 1:	/* the mmu_update: stop only in the new child's release */
+		return j->depth >= 1 && j->f[0].mfn == 14 && !j->f[0].get;
+	default:
+		return false;
+	}
+}
+
+static void released_table_leaves_no_stale_job(void **state)
+{
+	enum { P = 10, T = 11, Q = 12, Q_L1 = 13, C = 14, X = 15 };
+	int rc;
+
+	mem[P][0] = pte(T, RW);		/* T: an L2, validated by the pin */
+	mem[P][1] = pte(Q, RW);		/* Q: an L2 whose L1 stops the pin */
+	mem[Q][0] = pte(Q_L1, RW);
+	mem[Q_L1][0] = pte(3, RO);
+	memset(&stale_job, 0, sizeof(stale_job));
+	stale_job.preemptible = true;
+	preempt_hook = stale_preempt;
+	stale_phase = 0;
+	assert_int_equal(pt_pin_job(&d, &stale_job, P, 3), -PT_ERESTART);
+	assert_true(validated(T));
+	assert_int_equal(tcount(T), 1);		/* held by P's entry 0 only */
+	/* The guest does not re-enter: an mmu_update into T instead. */
+	stale_phase = 1;
+	rc = pt_update_entry_job(&d, &stale_job, maddr(T, 5), pte(C, RW), 0,
+				 NULL);
+	assert_int_equal(rc, -EINVAL);		/* released meanwhile */
+	stale_phase = 2;
+	/* What the job still holds is the child's release (as the
+	 * hypercall layer sees it: release_pending() looks at ->put). */
+	print_message("job after the refusal: depth %u put %d failed %d\n",
+		      stale_job.depth, stale_job.put, stale_job.failed);
+	/* A new L2 entry to C must hold a real L1 type reference on it. */
+	mem[X][0] = 0;
+	assert_int_equal(pt_get_page_and_type(&d, X, PGT_l2_page_table), 0);
+	rc = pt_update_entry_job(&d, &stale_job, maddr(X, 0), pte(C, RW), 0,
+				 NULL);
+	preempt_hook = NULL;
+	assert_int_equal(rc, 0);
+	assert_int_equal(ptype(C), PGT_l1_page_table);
+	assert_true(validated(C));
+	assert_int_equal(tcount(C), 1);
+	assert_int_equal(pt_check_table(&d, X), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(pin_l1_takes_refs_on_mapped_frames, setup),
+		cmocka_unit_test(restartable_walks_match_reference_model),
 		cmocka_unit_test_setup(user_bit_forced_and_supervisor_recorded, setup),
 		cmocka_unit_test_setup(pinning_l1_that_maps_itself_writable_is_refused, setup),
 		cmocka_unit_test_setup(type_change_refused_while_type_count_nonzero, setup),
@@ -998,6 +1251,7 @@ int main(void)
 		cmocka_unit_test_setup(m2p_mappable_readonly_only, setup),
 		cmocka_unit_test_setup(pin_l4_validates_tree_recursively, setup),
 		cmocka_unit_test_setup(unpin_releases_recursive_refs, setup),
+		cmocka_unit_test_setup(released_tables_take_no_type_before_a_flush, setup),
 		cmocka_unit_test_setup(pin_l4_forces_hypervisor_slots, setup),
 		cmocka_unit_test_setup(shared_tables_counted_per_reference, setup),
 		cmocka_unit_test_setup(failed_deep_validation_leaves_no_refs, setup),
@@ -1011,6 +1265,7 @@ int main(void)
 		cmocka_unit_test_setup(mmu_update_preserve_ad_keeps_accessed_dirty, setup),
 		cmocka_unit_test_setup(find_l1e_walks_current_tables, setup),
 		cmocka_unit_test(random_operations_match_reference_model),
+		cmocka_unit_test_setup(released_table_leaves_no_stale_job, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,6 +57,8 @@ struct pv_vcpu {
 					 * its invariant: pv/traps.c */
 	unsigned long kernel_l4;	/* MFN of the kernel L4, pinned */
 	unsigned long user_l4;		/* MFN of the user L4, 0 if none */
+	struct pt_job ptjob;		/* a page-table walk in progress,
+					 * under d->pt_lock (pv/mm-ops.c) */
 	unsigned long kernel_sp;	/* stack_switch */
 	unsigned long kernel_ss;
 	u64 fs_base, gs_base_kernel, gs_base_user;

@@ -27,6 +27,9 @@ void log_msg(int level, const char *fmt, ...) __printf(2, 3);
  * (common/log.c).  gprintk() (hv/domain.h) is the usual way in. */
 void guest_log_msg(unsigned int domid, bool privileged, int level,
 		   const char *fmt, ...) __printf(4, 5);
+/* guest_log_ratelimit=off: every guest line is printed (fuzzing runs that
+ * read a domU's output off the console; common/log.c). */
+extern bool opt_guest_log_ratelimit;
 bool guest_log_charge(unsigned int domid, bool privileged, const void *site,
 		      unsigned long *suppressed);
 void guest_log_report_suppressed(unsigned int domid, unsigned long n);

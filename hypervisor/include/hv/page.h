@@ -45,6 +45,20 @@
 #define PGT_seg_desc_page	(5UL << PGT_type_shift)
 #define PGT_writable_page	(6UL << PGT_type_shift)
 #define PGT_validated		(1UL << 59)
+/*
+ * A page table in the middle of a restartable validation or release
+ * (mm/pagetype.c, struct pt_job): its one type reference belongs to the
+ * job, its contents are half checked.  No other type reference may be
+ * taken until the job ends.
+ */
+#define PGT_partial		(1UL << 57)
+/*
+ * A page table just released that a CPU may still cache (a paging-
+ * structure cache entry, from a parent entry removed without a flush):
+ * no type may be taken until the flush that mm/pagetype.c does before
+ * it lets go of the page-table lock.
+ */
+#define PGT_flush_pending	(1UL << 56)
 
 struct page_info {
 	struct list_head list;		/* free list, later owner's list */

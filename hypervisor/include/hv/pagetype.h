@@ -81,6 +81,14 @@ struct pt_domain;
  *           table or descriptor page: TLBs that may still hold a writable
  *           translation of it must be flushed before it is validated
  *           (removing a mapping does not flush); may be NULL
+ * @preempt: asked now and then by a preemptible job (struct pt_job):
+ *           true if it should stop here and be continued later; may be
+ *           NULL (never)
+ * @tables_released: page tables were released (their last type
+ *           reference dropped) that a CPU may still cache in its
+ *           paging-structure caches (a parent entry removed without a
+ *           flush): flush every CPU that may hold a guest translation
+ *           before they take another type; may be NULL
  */
 struct pt_mem_ops {
 	struct page_info *(*page)(unsigned long mfn);
@@ -91,6 +99,8 @@ struct pt_mem_ops {
 	int (*validate_desc)(struct pt_domain *d, unsigned long mfn);
 	void (*released)(unsigned long mfn);
 	void (*leave_writable)(unsigned long mfn);
+	bool (*preempt)(void);
+	void (*tables_released)(void);
 };
 
 /**
@@ -134,6 +144,91 @@ static inline u64 pt_level_type(unsigned int level)
 {
 	return (u64)level << PGT_type_shift;	/* PGT_l1..l4_page_table */
 }
+
+/*
+ * Restartable validation and release (SECURITY.md invariant 7).
+ *
+ * Taking the first type reference of a page table validates the whole
+ * tree below it, and dropping the last one releases it: up to 512^3
+ * entries for an L4.  The _job functions below do that work as an
+ * explicit depth-first walk whose state is a struct pt_job, so that it
+ * can stop (-ERESTART) when ops->preempt() says so and go on where it
+ * stopped the next time it is called with the same job.  The hypervisor
+ * keeps one job per vCPU; the hypercall that got -ERESTART re-enters
+ * itself (a continuation), and a release it started finishes before
+ * the vCPU's next page-table operation does anything else.
+ *
+ * Every frame on a job's stack is PGT_partial: its one type reference
+ * belongs to the job, entries [0, idx) hold their references (I3) and
+ * the others nothing, and no other type reference can be taken on it
+ * (frame.c refuses), so nothing can use a half-checked table.  A frame
+ * @get (validating) goes up from idx; one released goes down to 0.
+ * A get that fails turns round and gives back what it took, and so do
+ * its parents, before the error is reported.
+ */
+#define PT_JOB_DEPTH	4
+
+struct pt_job_frame {
+	unsigned long mfn;
+	u16 idx;
+	u8 level;
+	bool get;
+	bool live;		/* a validated table being released */
+};
+
+/* Released tables a job holds back until one flush covers them all. */
+#define PT_JOB_STALE	16
+
+/**
+ * struct pt_job - a restartable validation (get) or release (put)
+ * @depth:  frames on the stack; 0 when there is no job
+ * @put:    a release: it has no result, only work to finish
+ * @failed: a get that failed and is giving back what it took; @rc and
+ *          @why say why
+ * @abandoned: a failed get that nobody waits for (the vCPU asked for
+ *          something else): it is only finished, never continued
+ * @preemptible: may stop when ops->preempt() says so
+ * @f:      the stack, f[0] the root (the frame the caller asked for)
+ * @stale:  tables released since the last flush (PGT_flush_pending);
+ *          flushed and let go before the job returns, whatever it says
+ */
+struct pt_job {
+	unsigned int depth;
+	bool put;
+	bool failed;
+	bool abandoned;
+	bool preemptible;
+	int rc;
+	const char *why;
+	struct pt_job_frame f[PT_JOB_DEPTH];
+	unsigned int nr_stale;
+	unsigned long stale[PT_JOB_STALE];
+};
+
+static inline bool pt_job_pending(const struct pt_job *job)
+{
+	return job && job->depth;
+}
+
+#define PT_ERESTART	85		/* ERESTART: call again, same job */
+
+int pt_get_type_job(struct pt_domain *d, struct pt_job *job,
+		    unsigned long mfn, u64 type);
+int pt_put_type_job(struct pt_domain *d, struct pt_job *job,
+		    unsigned long mfn);
+int pt_pin_job(struct pt_domain *d, struct pt_job *job, unsigned long mfn,
+	       unsigned int level);
+int pt_unpin_job(struct pt_domain *d, struct pt_job *job, unsigned long mfn);
+int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
+			u64 val, unsigned int flags, u64 *old);
+int pt_job_finish_put(struct pt_domain *d, struct pt_job *job);
+int pt_job_settle(struct pt_domain *d, struct pt_job *job);
+void pt_job_abandon(struct pt_domain *d, struct pt_job *job);
+
+/*
+ * The same without a job: the whole walk in one go, for the builder,
+ * domain teardown, descriptor pages and frames that cannot cascade.
+ */
 
 /* Typed references: pin, base pointers, descriptor pages. */
 int pt_get_page_and_type(struct pt_domain *d, unsigned long mfn, u64 type);

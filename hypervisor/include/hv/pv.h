@@ -75,11 +75,15 @@ void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
 void pv_mm_init(struct domain *d);
 int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level);
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
+int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user);
+struct pt_job *pv_ptjob(void);
+void pv_ptjob_abandon(struct vcpu *v);
 bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
 void pv_flush_domain(struct domain *d);
 
 /* pv/mm-audit.c */
 extern bool opt_pt_audit;
+extern bool opt_pt_audit_pins;
 int pv_mm_audit(struct domain *d, const char *why);
 
 /* pv/ro-page-fault.c */

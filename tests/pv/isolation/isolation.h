@@ -17,6 +17,7 @@
  *   domus: <n>            boot n copies as d1..dn (default 1); each gets
  *                         "iso_role=<i>" on its command line (iso_role())
  *   domu-args: <words>    added to each domU's command line on Veneer
+ *   veneer-args: <words>  added to the hypervisor's command line on Veneer
  *                         (e.g. veneer.affinity=1: all on one CPU)
  *   veneer-end: crash     on Veneer each domU crashes on purpose: no
  *                         verdict, "dN shutdown: crash" (default poweroff)
