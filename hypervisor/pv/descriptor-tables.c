@@ -407,11 +407,15 @@ long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 
 /**
  * pv_release_ldt() - drop @v's LDT (domain destruction)
- * @v: a vCPU that runs nowhere, so no CPU maps its LDT (context.c
- *     unmaps it at the switch away); caller holds the page-table lock
+ * @v: a vCPU that runs nowhere, so no other CPU maps its LDT (context.c
+ *     unmaps it at the switch away), or the caller's own vCPU, tearing
+ *     its domain down before it schedules away; caller holds the
+ *     page-table lock
  */
 void pv_release_ldt(struct vcpu *v)
 {
+	if (v == current_vcpu())
+		load_ldt(NULL, 0);	/* no CPU maps a frame let go */
 	put_ldt_frames(v->domain, v->pv.ldt_frames, v->pv.ldt_ents);
 	memset(v->pv.ldt_frames, 0, sizeof(v->pv.ldt_frames));
 	v->pv.ldt_base = 0;
