@@ -152,7 +152,7 @@ static void stop_vcpus(struct domain *d)
 			pv_stop_singleshot(d->vcpu[i]);
 }
 
-/* Drop what @d's vCPUs hold: base pointers and vcpu_info frames. */
+/* Drop what @d's vCPUs hold: base pointers, LDT and vcpu_info frames. */
 static void release_vcpu_refs(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->max_vcpus; i++) {
@@ -166,6 +166,7 @@ static void release_vcpu_refs(struct domain *d)
 		if (v->pv.user_l4)
 			pt_put_page_and_type(&d->pt, v->pv.user_l4);
 		v->pv.kernel_l4 = v->pv.user_l4 = 0;
+		pv_release_ldt(v);
 		if (v->evt.vcpu_info_registered) {
 			struct page_info *pg =
 				mfn_to_page(__pa(v->vcpu_info) >> PAGE_SHIFT);

@@ -14,8 +14,9 @@
  * entirely guest-controlled and ends up in our iretq.  An iretq that
  * faults in ring 0 would do so with the guest's GS base loaded, so
  * everything iretq checks is checked here first: the selectors must be
- * the flat ring-3 ones or usable descriptors of the guest's own GDT
- * (pv_selector_ok()), and rip must be canonical.  A frame that fails
+ * the flat ring-3 ones or usable descriptors of the guest's own GDT or
+ * LDT (pv_selector_ok()), and rip must be canonical, or within the code
+ * segment's limit for a return to compatibility mode (pv_code_rip_ok()).  A frame that fails
  * gets the #GP the CPU would have raised, from the context it names, as
  * Xen 4.17 delivers it.
  */
@@ -59,7 +60,8 @@ long do_iret(void)
 	 * A frame the CPU could not return to: Xen loads it, lets its own
 	 * iretq fault, and hands the guest that #GP at the context it
 	 * failed to load (the error code the CPU gives: the selector, or 0
-	 * for a non-canonical rip).  We check before our iretq (a fault
+	 * for a rip that is non-canonical or beyond a 32- or 16-bit code
+	 * segment's limit).  We check before our iretq (a fault
 	 * there would run with the guest's GS base) and give the same: the
 	 * context is loaded as below, a user one in user mode, and #GP is
 	 * delivered from it, so a user program whose sigreturn frame holds
@@ -71,7 +73,7 @@ long do_iret(void)
 		gp = c.cs & 0xfffc;
 	else if (!pv_selector_ok(v, c.ss | 3, false))
 		gp = c.ss & 0xfffc;
-	else if (!is_canonical(c.rip))
+	else if (!pv_code_rip_ok(v, c.cs | 3, c.rip))
 		gp = 0;
 	if (gp >= 0 && !v->domain->bad_iret_logged) {
 		v->domain->bad_iret_logged = true;

@@ -5,8 +5,9 @@
  * The engine (mm/pagetype.c) keeps its invariants incrementally, one
  * reference at a time; this file checks them the slow way.  It recounts,
  * from scratch, every type reference a domain's frames should hold -- one
- * for a pin, one per base pointer, one per entry of a live table that
- * points at the frame (I3, I4) -- compares that with the frame table, and
+ * for a pin, one per base pointer, one per LDT using a descriptor page,
+ * one per entry of a live table that points at the frame (I3, I4) --
+ * compares that with the frame table, and
  * runs pt_check_table() on every live table (I2, I5-I9).  One log line
  * sums it up; each broken rule gets its own line first.
  *
@@ -128,6 +129,9 @@ int pv_mm_audit(struct domain *d, const char *why)
 			want[f->mfn]++;
 			audit_walk(d, f->mfn, f->level, f->idx, want);
 		}
+		/* Each LDT page holds a descriptor-page reference. */
+		for (unsigned int j = 0; j * 512 < v->pv.ldt_ents; j++)
+			want[v->pv.ldt_frames[j]]++;
 	}
 	/* Pass 2: compare, and check each live table's entries. */
 	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
@@ -143,8 +147,6 @@ int pv_mm_audit(struct domain *d, const char *why)
 			nr[type >> PGT_type_shift]++;
 		if (ti & PGT_pinned)
 			pinned++;
-		if (type == PGT_seg_desc_page)
-			continue;	/* descriptor uses are not counted here */
 		if (count < want[mfn] || count - want[mfn] > slack[mfn]) {
 			log_err("(d%u) pt_audit: frame %#lx type %lu count %lu, "
 				"expected %u (+ up to %u granted writable)",

@@ -204,6 +204,8 @@ static const struct pt_mem_ops hv_pt_ops = {
 	.leave_writable = hv_leave_writable,
 	.preempt = hypercall_preempt_check,
 	.tables_released = hv_tables_released,
+	/* LDT frames (pv/descriptor-tables.c): every descriptor checked. */
+	.validate_desc = pv_validate_desc_page,
 	/* No xen_ro: the M2P is reached through the hypervisor's slots. */
 };
 
@@ -610,23 +612,6 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 }
 
 /* --- mmuext_op ------------------------------------------------------------ */
-
-/* MMUEXT_SET_LDT, with Xen's checks: page aligned, a guest address, at
- * most 8192 entries.  The LDT itself is not loaded yet (see pv-memory.md). */
-long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
-{
-	if (!ents)
-		base = 0;
-	if ((base & (PAGE_SIZE - 1)) || ents > 8192 ||
-	    (ents && !guest_range_ok(base, ents * 8UL))) {
-		gprintk(LOG_WARN, v, "set_ldt %#lx, %u entries refused", base,
-			ents);
-		return -EINVAL;
-	}
-	v->pv.ldt_base = base;
-	v->pv.ldt_ents = ents;
-	return 0;
-}
 
 static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {

@@ -163,14 +163,6 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 	if (rc)
 		return refuse(v, rc, "gdt (%lu entries) refused: %ld",
 			      (unsigned long)c->gdt_ents, rc);
-	rc = check_user_regs(v, c, &r);
-	if (rc)
-		return rc;
-	rc = pv_set_ldt(v, c->ldt_base, c->ldt_ents);
-	if (rc)
-		return refuse(v, rc, "ldt %#lx (%lu entries) refused: %ld",
-			      (unsigned long)c->ldt_base,
-			      (unsigned long)c->ldt_ents, rc);
 	rc = pv_register_callback(v, CALLBACKTYPE_event, 0,
 				  c->event_callback_eip);
 	if (!rc)
@@ -201,6 +193,16 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 	if (rc)
 		return refuse(v, rc, "ctrlreg[1] %#lx: not a usable user L4: %ld",
 			      (unsigned long)c->ctrlreg[1], rc);
+	/* The LDT is read through the kernel page tables just set, and the
+	 * code and stack selectors may be in it. */
+	rc = pv_set_ldt(v, c->ldt_base, c->ldt_ents);
+	if (rc)
+		return refuse(v, rc, "ldt %#lx (%lu entries) refused: %ld",
+			      (unsigned long)c->ldt_base,
+			      (unsigned long)c->ldt_ents, rc);
+	rc = check_user_regs(v, c, &r);
+	if (rc)
+		return rc;
 	memcpy(v->pv.trap_ctxt, c->trap_ctxt, sizeof(v->pv.trap_ctxt));
 	v->pv.kernel_ss = c->kernel_ss | 3;
 	v->pv.kernel_sp = c->kernel_sp;

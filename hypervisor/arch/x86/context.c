@@ -4,8 +4,8 @@
  * state that is not in the register frame.
  *
  * common/sched.c copies the guest register frame; this file does the
- * rest: FPU/SSE/AVX state (fpu.c), the data segment selectors, the FS
- * base and both GS bases, and CR3.
+ * rest: FPU/SSE/AVX state (fpu.c), the GDT and LDT, the data segment
+ * selectors, the FS base and both GS bases, and CR3.
  *
  * The selectors matter although 64-bit code hardly uses them: a guest
  * kernel reads %fs and %gs when it switches tasks and, finding a
@@ -151,6 +151,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	}
 	pv_load_debugregs(next);	/* prev's breakpoints off first */
 	if (!next) {
+		load_ldt(NULL, 0);	/* map no frame of an idle vCPU */
 		write_cr3(__pa(idle_l4));
 		if (prev)
 			clear_dirty(prev->domain);
@@ -162,7 +163,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
 	if (prev && prev->domain != next->domain)
 		clear_dirty(prev->domain);
 	pv_load_gdt(next);	/* the selectors below are looked up there */
-	load_null_ldt();	/* and none of them in an LDT */
+	load_ldt(next->pv.ldt_frames, next->pv.ldt_ents);	/* and there */
 	load_selectors_of(next);
 	wrmsr(MSR_FS_BASE, next->pv.fs_base);
 	pv_load_tsc_aux(next);

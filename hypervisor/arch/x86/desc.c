@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU descriptor tables: GDT and TSS.
+ * Per-CPU descriptor tables: GDT, LDT and TSS.
  *
  * Each CPU has a 16-page GDT window at GDT_WINDOW_VIRT + cpu * 64 KiB.
  * Pages 0-13 are where a PV guest's own GDT frames will be mapped (Linux
  * puts its per-CPU GDT there); page 14 is the hypervisor's page holding
  * the selectors of asm/desc.h: our ring-0 code and data, the flat ring-3
- * segments guests run on, and this CPU's TSS.  GDTR covers pages 0-14.
- * LDTR is null on every CPU from bring-up on (asm/desc.h says why).
+ * segments guests run on, this CPU's TSS and its LDT descriptor.  GDTR
+ * covers pages 0-14.
+ *
+ * Each CPU also has a 16-page LDT window at LDT_WINDOW_VIRT + cpu * 64
+ * KiB, where load_ldt() maps the descriptor frames of the vCPU running
+ * here (pv/descriptor-tables.c took and checked them) and nothing else:
+ * a switch away unmaps what the next vCPU does not use, so no CPU maps a
+ * frame whose type reference is gone.  LDTR is null from bring-up on and
+ * whenever the running vCPU has no LDT (asm/desc.h says why).
  *
  * The TSS carries the interrupt stacks: IST1 for double faults, IST2 for
  * NMIs, IST3 for machine checks, so that these can be reported even when
@@ -55,6 +62,8 @@ struct desc_ptr {
 
 static struct tss64 tss[MAX_CPUS] __aligned(128);
 static u64 *hv_gdt_page[MAX_CPUS];
+/* What each CPU's LDT window maps: machine address | 1, or 0. */
+static u64 ldt_mapped[MAX_CPUS][LDT_MAX_FRAMES];
 static u64 boot_gdt_page[512] __aligned(4096);
 unsigned long ist_stack_top[MAX_CPUS][NR_IST];
 
@@ -136,6 +145,11 @@ void desc_init_cpu(unsigned int cpu)
 	fill_gdt_page(page, cpu);
 	hv_gdt_page[cpu] = page;
 	map_pages(window + FIRST_RESERVED_GDT_BYTE, __pa(page), 1, PAGE_HV_RW);
+	/* Build the page tables of the LDT window now: load_ldt() runs
+	 * with interrupts off and must not allocate. */
+	window = LDT_WINDOW_VIRT + cpu * LDT_WINDOW_SIZE;
+	map_pages(window, __pa(page), LDT_MAX_FRAMES, PAGE_HV_RO);
+	unmap_pages(window, LDT_MAX_FRAMES);
 
 	memset(t, 0, sizeof(*t));
 	t->rsp[0] = percpu[cpu].stack_hi;
@@ -161,6 +175,56 @@ void desc_load_cpu(unsigned int cpu)
 		 FIRST_RESERVED_GDT_BYTE + PAGE_SIZE - 1);
 	load_null_ldt();
 	load_tr();
+}
+
+/**
+ * load_ldt() - make @mfns this CPU's LDT, or load the null LDT
+ * @mfns: descriptor frames, (@ents * 8 + 4095) / 4096 of them; the
+ *        caller holds a PGT_seg_desc_page reference on each, for as long
+ *        as they stay loaded (until the next load_ldt() on this CPU)
+ * @ents: descriptors, at most LDT_MAX_ENTS; 0 for the null LDT
+ *
+ * The window is mapped writable, as on Xen: the CPU sets the accessed
+ * bit of a descriptor it loads, and the frame's type allows a write.
+ * Every page under the limit is mapped, so the CPU's reads of the LDT
+ * never fault: a selector beyond the limit gives #GP(selector).
+ */
+void load_ldt(const unsigned long *mfns, unsigned int ents)
+{
+	unsigned int cpu = smp_processor_id();
+	unsigned long win = LDT_WINDOW_VIRT + cpu * LDT_WINDOW_SIZE;
+	unsigned int n = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+	unsigned long flags = local_irq_save();
+	u64 *m = ldt_mapped[cpu];
+	u64 limit = ents * 8UL - 1;
+
+	if (!ents || n > LDT_MAX_FRAMES)
+		load_null_ldt();
+	for (unsigned int i = 0; i < LDT_MAX_FRAMES; i++) {
+		u64 want = i < n ? ((u64)mfns[i] << PAGE_SHIFT) | 1 : 0;
+		unsigned long va = win + i * PAGE_SIZE;
+
+		if (m[i] == want)
+			continue;
+		if (want) {
+			map_pages(va, want & ~1UL, 1, PAGE_HV_RW);
+			__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
+		} else {
+			unmap_pages(va, 1);	/* flushes it */
+		}
+		m[i] = want;
+	}
+	if (ents && n <= LDT_MAX_FRAMES) {
+		/* 16-byte system descriptor: type 2 (LDT), present, DPL 0. */
+		set_desc(hv_gdt_page[cpu], LDT_SELECTOR,
+			 (limit & 0xffff) | ((win & 0xffffff) << 16) |
+			 (0x82UL << 40) | ((limit >> 16) & 0xf) << 48 |
+			 ((win >> 24) & 0xff) << 56);
+		set_desc(hv_gdt_page[cpu], LDT_SELECTOR + 8, win >> 32);
+		__asm__ __volatile__("lldt %w0" : : "r"(LDT_SELECTOR)
+				     : "memory");
+	}
+	local_irq_restore(flags);
 }
 
 /**

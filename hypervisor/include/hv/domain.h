@@ -81,7 +81,9 @@ struct pv_vcpu {
 	u64 *gdt_shadow[14];		/* checked copies the CPU uses */
 	unsigned int gdt_ents;
 	unsigned long ldt_base;		/* MMUEXT_SET_LDT */
-	unsigned int ldt_ents;
+	unsigned int ldt_ents;		/* 0: the null LDT */
+	unsigned long ldt_frames[16];	/* its frames, each holding a
+					 * descriptor-page type reference */
 	unsigned long dr[8];		/* set_debugreg (pv/debugreg.c) */
 	bool dr_written[8];
 };

@@ -12,6 +12,7 @@
  *   slot 257  0xffff808000000000  M2P, writable alias for the hypervisor
  *   slot 258  0xffff810000000000  frame table (struct page_info per frame)
  *   slot 259  0xffff818000000000  per-CPU GDT windows (16 pages each)
+ *             0xffff818040000000  per-CPU LDT windows (16 pages each)
  *   slot 260  0xffff820000000000  hypervisor image: text, data, bss
  *   slots 264-271 0xffff840000000000  direct map of machine memory (4 TiB)
  *
@@ -44,6 +45,8 @@
 #define FRAMETABLE_VIRT		_AC(0xffff810000000000, UL)
 #define GDT_WINDOW_VIRT		_AC(0xffff818000000000, UL)
 #define GDT_WINDOW_SIZE		(_AC(16, UL) << PAGE_SHIFT)
+#define LDT_WINDOW_VIRT		_AC(0xffff818040000000, UL)
+#define LDT_WINDOW_SIZE		(_AC(16, UL) << PAGE_SHIFT)
 #define IMAGE_VIRT_OFFSET	_AC(0xffff820000000000, UL)
 #define DIRECTMAP_VIRT		_AC(0xffff840000000000, UL)
 #define DIRECTMAP_VIRT_END	_AC(0xffff880000000000, UL)

@@ -67,6 +67,9 @@ long pv_register_callback(struct vcpu *v, unsigned int type,
 			  unsigned int flags, unsigned long address);
 bool pv_guest_code_address_ok(unsigned long a);
 long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
+void pv_release_ldt(struct vcpu *v);
+int pv_validate_desc_page(struct pt_domain *pd, unsigned long mfn);
+bool pv_code_rip_ok(struct vcpu *v, u16 cs, u64 rip);
 
 /* pv/hypercall.c */
 void pv_hypercall(struct vcpu *v, struct cpu_regs *r);
