@@ -21,7 +21,9 @@
  * update_descriptor writes both.  The guest reads its own frame, which
  * has the same contents unless it wrote it behind our back, and then
  * only it is fooled.  The iret path (pv/iret.c) checks every selector it
- * loads against the shadow, so a descriptor cannot fault our iretq.
+ * loads against the shadow, so a GDT descriptor cannot fault our iretq;
+ * an LDT one can (another vCPU may rewrite it after the check), and
+ * that fault goes to the guest (arch/x86/traps.c, iret_fault_to_guest).
  *
  * The LDT is done the other way, Xen's: its frames themselves become
  * the CPU's LDT, so they must hold the descriptor-page type

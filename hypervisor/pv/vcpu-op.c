@@ -195,6 +195,9 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 			      (unsigned long)c->ctrlreg[1], rc);
 	/* The LDT is read through the kernel page tables just set, and the
 	 * code and stack selectors may be in it. */
+	if (c->ldt_ents > 8192)
+		return refuse(v, -EINVAL, "ldt_ents %lu > 8192",
+			      (unsigned long)c->ldt_ents);
 	rc = pv_set_ldt(v, c->ldt_base, c->ldt_ents);
 	if (rc)
 		return refuse(v, rc, "ldt %#lx (%lu entries) refused: %ld",

@@ -224,6 +224,49 @@ static bool fixup_vector(unsigned long v)
 	return v == 11 || v == 12 || v == 13 || v == 14;
 }
 
+/* The guest context a faulting guest_iretq could not load, per CPU. */
+static struct cpu_regs iret_fault_regs[MAX_CPUS];
+
+static void __noreturn deliver_iret_fault(void)
+{
+	struct cpu_regs *g = guest_regs();
+
+	*g = iret_fault_regs[smp_processor_id()];
+	pv_inject_exception(current_vcpu(), g, g->vector, g->error_code);
+	pv_return_to_guest(g);
+	enter_guest(g);
+}
+
+/*
+ * Our iretq to the guest faulted (#NP, #SS, #GP: a selector of an LDT
+ * that another vCPU rewrote after it was checked).  The GPRs in @r are
+ * the guest's (restore_all popped them) and the iret frame is at r->rsp,
+ * on our stack: the fault goes to the guest at the context it could not
+ * load, as Xen does, on a fresh stack (ours overlaps guest_regs()).
+ */
+static void __noreturn iret_fault_to_guest(struct cpu_regs *r)
+{
+	struct cpu_regs *g = &iret_fault_regs[smp_processor_id()];
+	const u64 *f = (const u64 *)r->rsp;
+	static bool logged;
+
+	if (!logged) {
+		logged = true;
+		log_info("iretq to the guest faulted (vector %lu, error code "
+			 "%#lx): delivered to the guest (logged once)",
+			 (unsigned long)r->vector,
+			 (unsigned long)r->error_code);
+	}
+	*g = *r;
+	g->rip = f[0];
+	g->cs = f[1];
+	g->rflags = f[2];
+	g->rsp = f[3];
+	g->ss = f[4];
+	reset_stack_and_call((unsigned long)guest_regs() - 16,
+			     deliver_iret_fault);
+}
+
 #define DR6_B0_B3	0xfUL
 #define DR6_BD		(1UL << 13)
 #define DR6_BS		(1UL << 14)
@@ -383,6 +426,9 @@ void do_entry(struct cpu_regs *r)
 			pv_return_to_guest(r);
 			return;
 		}
+		if (!from_guest && r->rip == (unsigned long)guest_iretq &&
+		    current_vcpu() && (v == 11 || v == 12 || v == 13))
+			iret_fault_to_guest(r);
 		if (!from_guest && r->rip == (unsigned long)guest_iretq) {
 			struct vcpu *vc = current_vcpu();
 
