@@ -141,9 +141,13 @@ void test_main(void)
 		vcpu0()->evtchn_upcall_mask = 1;
 		abort_after = 0;
 		clear_event();
+		/* Quiet checks in the loop: 400 rounds of logged calls
+		 * would run into the guest log's rate limit, verdict and
+		 * all. */
 		if (rc != ABORTED) {
-			check_rc(rc, 0);	/* it ran to the end */
-			check_rc(unpin_table(p_l3), 0);
+			if (rc != 0 || unpin_table(p_l3) != 0)
+				fail("attempt %u: the pin ran to the end with "
+				     "%ld, or its unpin failed", n, rc);
 			completed++;
 			continue;
 		}
@@ -154,15 +158,18 @@ void test_main(void)
 		else
 			refused++;
 		/* 3. C into the pinned L2 X: it must be a live L1 then. */
-		check_rc(mmu_update1(ma(x_l2, 0) | MMU_NORMAL_PT_UPDATE,
-				     tab(c_l1)), 0);
+		rc = mmu_update1(ma(x_l2, 0) | MMU_NORMAL_PT_UPDATE, tab(c_l1));
+		if (rc != 0)
+			fail("attempt %u: C into X: %ld", n, rc);
 		if (remap(scratch, virt_to_mfn(c_l1), PTE_FLAGS_RW) == 0) {
 			remap(scratch, virt_to_mfn(scratch), PTE_FLAGS_RW);
 			fail("attempt %u: an L1 referenced by the live L2 X "
 			     "was mapped writable (its get was a stale "
 			     "release's)", n);
 		}
-		check_rc(mmu_update1(ma(x_l2, 0) | MMU_NORMAL_PT_UPDATE, 0), 0);
+		rc = mmu_update1(ma(x_l2, 0) | MMU_NORMAL_PT_UPDATE, 0);
+		if (rc != 0)
+			fail("attempt %u: clearing X[0]: %ld", n, rc);
 		/* T back to empty for the next try, table or not. */
 		if (mmu_update1(ma(t_l2, 5) | MMU_NORMAL_PT_UPDATE, 0))
 			other++;
