@@ -134,6 +134,14 @@ static unsigned long gdt_window(void)
 	return GDT_WINDOW_VIRT + smp_processor_id() * GDT_WINDOW_SIZE;
 }
 
+/*
+ * What the window shows where the guest gave no GDT frame: zeroes, read
+ * only, as Xen maps its zero page there.  The CPU then reads a null
+ * descriptor: LAR, LSL, VERR and VERW just clear ZF, and a segment load
+ * is #GP(selector), instead of a #PF in the window.
+ */
+static u64 gdt_zero_page[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
+
 /**
  * pv_load_gdt() - map a vCPU's GDT frames into this CPU's GDT window
  * @v: the vCPU about to run
@@ -148,7 +156,8 @@ void pv_load_gdt(struct vcpu *v)
 			map_pages(win + i * PAGE_SIZE, __pa(v->pv.gdt_shadow[i]),
 				  1, PAGE_HV_RW);
 		else
-			unmap_pages(win + i * PAGE_SIZE, 1);
+			map_pages(win + i * PAGE_SIZE, __pa(gdt_zero_page), 1,
+				  PAGE_HV_RO);
 		__asm__ __volatile__("invlpg (%0)" : :
 				     "r"(win + i * PAGE_SIZE) : "memory");
 	}
@@ -232,6 +241,18 @@ bool pv_code_rip_ok(struct vcpu *v, u16 cs, u64 rip)
 	if (d & DESC_G)
 		limit = (limit << PAGE_SHIFT) | (PAGE_SIZE - 1);
 	return rip <= limit;
+}
+
+/* Is @cs (RPL 3) a 64-bit code selector of @v, as the CPU would read it? */
+bool pv_code_is_64bit(struct vcpu *v, u16 cs)
+{
+	u64 d;
+
+	if (cs == FLAT_RING3_CS64)
+		return true;
+	if (cs == FLAT_RING3_CS32)
+		return false;
+	return read_descriptor(v, cs, &d) && (d & DESC_L);
 }
 
 static bool frame_is_guest_page(struct domain *d, unsigned long mfn)

@@ -323,10 +323,88 @@ static bool decode_int_n(struct cpu_regs *r, u8 *n, unsigned int *len)
 	return false;
 }
 
+/* Does the one-byte or 0f-map opcode @op (modrm @m) accept LOCK? */
+static bool lockable(bool two, u8 op, u8 m)
+{
+	unsigned int reg = (m >> 3) & 7;
+
+	if ((m >> 6) == 3)
+		return false;		/* only with a memory destination */
+	if (two)
+		return op == 0xab || op == 0xb3 || op == 0xbb ||
+		       op == 0xb0 || op == 0xb1 || op == 0xc0 ||
+		       op == 0xc1 || (op == 0xba && reg >= 5) ||
+		       (op == 0xc7 && reg == 1);
+	if (op < 0x40)			/* add or adc sbb and sub xor: r/m, r */
+		return (op & 7) <= 1 && (op >> 3) != 7;	/* not cmp */
+	if (op >= 0x80 && op <= 0x83)
+		return reg != 7;	/* group 1 but cmp */
+	if (op == 0x86 || op == 0x87)
+		return true;		/* xchg */
+	if (op == 0xf6 || op == 0xf7)
+		return reg == 2 || reg == 3;	/* not, neg */
+	if (op == 0xfe || op == 0xff)
+		return reg <= 1;	/* inc, dec */
+	return false;
+}
+
+/*
+ * QEMU's TCG raises #GP(0) for some instructions the CPU answers with
+ * #UD, which takes precedence: a LOCK prefix on an instruction that
+ * cannot take it (in/out, mov to or from a control or debug register,
+ * rdmsr, wbinvd: TCG checks privilege first) and opcode 8f with a ModRM
+ * reg field other than 0 (pop r/m is /0; /1-/7 are #UD, or AMD's XOP).
+ * Xen's #GP path re-decodes the instruction and answers #UD; so do we,
+ * for 64-bit code, before anything else looks at the #GP.  On hardware
+ * the CPU already says #UD and this never runs.  Returns true and
+ * rewrites @r's vector if the answer is #UD.
+ */
+static bool ud_not_gp(struct vcpu *v, struct cpu_regs *r)
+{
+	u8 b[X86_MAX_INSN_LEN];
+	unsigned int got, i = 0;
+	bool lock = false, two = false;
+	u8 op;
+
+	if (r->error_code || !pv_code_is_64bit(v, (u16)r->cs))
+		return false;
+	got = X86_MAX_INSN_LEN -
+	      copy_from_guest_partial(b, r->rip, X86_MAX_INSN_LEN);
+	for (; i < got; i++) {
+		switch (b[i]) {
+		case 0xf0:
+			lock = true;
+			continue;
+		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64:
+		case 0x65: case 0x66: case 0x67: case 0xf2: case 0xf3:
+			continue;
+		}
+		if ((b[i] & 0xf0) == 0x40)	/* REX */
+			continue;
+		break;
+	}
+	if (i + 1 >= got)
+		return false;
+	op = b[i++];
+	if (op == 0x0f) {
+		two = true;
+		op = b[i++];
+		if (i >= got)
+			return false;
+	}
+	if (!(lock ? !lockable(two, op, b[i]) :
+	      !two && op == 0x8f && ((b[i] >> 3) & 7)))
+		return false;
+	r->vector = 6;
+	r->error_code = 0;
+	return true;
+}
+
 /**
  * pv_emulate_gp() - #GP from the guest: emulate, or leave it to bounce
  * @v: the running vCPU
- * @r: its registers; r->error_code may be corrected for `int $n`
+ * @r: its registers; r->error_code may be corrected for `int $n`, and
+ *     r->vector to #UD where QEMU's #GP should have been one
  *
  * Returns true if the instruction was handled (emulated or delivered).
  */
@@ -339,6 +417,8 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *r)
 	 * through one of our DPL-0 gates. */
 	if ((r->error_code & 3) == 2 && decode_int_n(r, &n, &len))
 		return emulate_int_n(v, r, n, len);
+	if (ud_not_gp(v, r))
+		return false;		/* delivered as #UD */
 	if (copy_from_guest(insn, r->rip, sizeof(insn)))
 		return false;
 	if (r->error_code || insn[0] != 0x0f)

@@ -71,7 +71,7 @@ def run(hv, seed, cases, domu=False):
     with open(m.log_path, encoding="utf-8", errors="replace") as f:
         log = f.read()
     records = uc.fuzz_records(test_domu.domain_lines(log, 1) if domu
-                              else log)
+                              else log, hv)
     if domu and "VENEER-RUN-EXIT=0" not in test_domu.domain_lines(log, 1):
         problem = problem or "the domU's insn_fuzz did not exit 0"
     trouble = [x.group(0) for x in re.finditer(
@@ -98,7 +98,8 @@ def main():
             print("fuzz-insn: %s: %s %s" % (hv, problem or "",
                                             "; ".join(trouble[:5])))
     ven, xen = res["veneer"][2], res["xen"][2]
-    diff = [i for i in sorted(xen) if i in ven and ven[i] != xen[i]]
+    diff = [i for i in sorted(xen)
+            if i in ven and not uc.same_record(ven[i], xen[i])]
     for i in diff[:40]:
         print("case %d: veneer %s | xen %s" % (i, ven[i], xen[i]))
     print("fuzz-insn: %d cases compared, %d differ (replay one: insn_fuzz "

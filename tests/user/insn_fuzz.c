@@ -80,6 +80,28 @@ static int unwanted(const unsigned char *b, unsigned int n)
 	for (unsigned int i = 0; i + 1 < n; i++) {
 		if (b[i] == 0xcd && b[i + 1] == 0x80)
 			return 1;
+		/*
+		 * 0f 38 0c without a 66 prefix (VPERMILPS has no such form:
+		 * #UD) kills QEMU 7.2's TCG itself -- its decoder lets it
+		 * through and calls a NULL helper (fixed upstream in QEMU
+		 * commit ebd9ea29, "target/i386: Mark VPERMILPS as not valid
+		 * with prefix 0").  The whole machine dies, natively too, so
+		 * it is not generated (anywhere: a later byte may be run).
+		 */
+		if (i + 2 < n && b[i] == 0x0f && b[i + 1] == 0x38 &&
+		    b[i + 2] == 0x0c)
+			return 1;
+		/*
+		 * VEX (c5 or c4, map 0f) pinsrw/pextrw (c4/c5) without the
+		 * 66 form: QEMU 7.2 asserts in gen_pinsr() ("vec_len ==
+		 * 16") and dies, where the CPU raises #UD.
+		 */
+		if (b[i] == 0xc5 && i + 2 < n && (b[i + 2] & 0xfe) == 0xc4 &&
+		    (b[i + 1] & 3) != 1)
+			return 1;
+		if (b[i] == 0xc4 && i + 3 < n && (b[i + 1] & 0x1f) == 1 &&
+		    (b[i + 3] & 0xfe) == 0xc4 && (b[i + 2] & 3) != 1)
+			return 1;
 		if (b[i] != 0x0f)
 			continue;
 		switch (b[i + 1]) {

@@ -69,6 +69,7 @@ bool pv_guest_code_address_ok(unsigned long a);
 long pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
 void pv_release_ldt(struct vcpu *v);
 int pv_validate_desc_page(struct pt_domain *pd, unsigned long mfn);
+bool pv_code_is_64bit(struct vcpu *v, u16 cs);
 bool pv_code_rip_ok(struct vcpu *v, u16 cs, u64 rip);
 
 /* pv/hypercall.c */
