@@ -76,6 +76,23 @@ int gnt_pin_v2(union grant_entry_v2 *e, grant_status_t *st,
 	hdr = read_hdr(e);
 	if (!usable(hdr, grantee, write, map, !recheck))
 		goto fail;
+	if (pinned && recheck) {
+		/* The new permission is for what the entry names now: the
+		 * pinned frame and range, or nothing. */
+		u64 frame = __atomic_load_n(&e->full_page.frame,
+					    __ATOMIC_RELAXED);
+		unsigned int start = 0, length = PAGE_SIZE;
+
+		if ((u16)hdr & GTF_sub_page) {
+			start = __atomic_load_n(&e->sub_page.page_off,
+						__ATOMIC_RELAXED);
+			length = __atomic_load_n(&e->sub_page.length,
+						 __ATOMIC_RELAXED);
+		}
+		if (frame != act->mfn || start != act->start ||
+		    length != act->length)
+			goto fail;
+	}
 	if (!pinned) {
 		u64 frame = __atomic_load_n(&e->full_page.frame,
 					    __ATOMIC_RELAXED);
