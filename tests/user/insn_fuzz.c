@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -308,6 +309,18 @@ int main(int argc, char **argv)
 	unsigned long seed = argc > 1 ? strtoul(argv[1], NULL, 0) : 1;
 	unsigned long cases = argc > 2 ? strtoul(argv[2], NULL, 0) : 20000;
 	int verbose = argc > 3;
+
+	/*
+	 * The same address-space layout on every run: a random address a
+	 * case jumps to or reads may otherwise land in the heap or stack of
+	 * one boot and not of another (ASLR), and the records would differ.
+	 */
+	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE)) {
+		personality(ADDR_NO_RANDOMIZE);
+		execv("/proc/self/exe", argv);
+		ut_fail("run", "re-exec without ASLR: %s", strerror(errno));
+		return 1;
+	}
 
 	if (mmap(CODE, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != CODE ||
