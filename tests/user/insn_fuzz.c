@@ -97,6 +97,19 @@ static int unwanted(const unsigned char *b, unsigned int n)
 		 * 66 form: QEMU 7.2 asserts in gen_pinsr() ("vec_len ==
 		 * 16") and dies, where the CPU raises #UD.
 		 */
+		/* lock bt/bts/btr/btc with a register operand: QEMU 7.2
+		 * dies ("tcg fatal error"), the CPU raises #UD. */
+		if (b[i] == 0xf0 && i + 3 < n) {
+			unsigned int j = i + 1;
+
+			while (j + 2 < n && (b[j] & 0xf0) == 0x40)
+				j++;		/* REX */
+			if (b[j] == 0x0f && (b[j + 1] == 0xab ||
+			    b[j + 1] == 0xb3 || b[j + 1] == 0xbb ||
+			    b[j + 1] == 0xba || b[j + 1] == 0xa3) &&
+			    j + 2 < n && (b[j + 2] >> 6) == 3)
+				return 1;
+		}
 		if (b[i] == 0xc5 && i + 2 < n && (b[i + 2] & 0xfe) == 0xc4 &&
 		    (b[i + 1] & 3) != 1)
 			return 1;
