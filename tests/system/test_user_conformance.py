@@ -65,6 +65,13 @@ def run_programs(hv):
     return problem, log
 
 
+# The kernel prints to the same console as the programs: a message such as
+# "random: crng init done" can land inside a record's line.  Each kernel
+# line is "[  seconds] text" ended by its own newline, so taking it out
+# joins the record's two halves again.
+PRINTK_RE = re.compile(r"\[\s*\d+\.\d+\] [^\n]*\n")
+
+
 @pytest.fixture(scope="module")
 def results():
     for path, target in ((qemu.GUEST_VMLINUX, "guest-kernel"),
@@ -74,9 +81,11 @@ def results():
     out = {}
     for hv in HYPERVISORS:
         problem, log = run_programs(hv)
+        plain = PRINTK_RE.sub("", log)
         cases = dict(re.findall(r"^USERTEST (\w+\.\w+) (PASS|FAIL)",
-                                log, re.M))
-        exits = dict(re.findall(r"^USERTEST (\w+) EXIT (\d+)", log, re.M))
+                                plain, re.M))
+        exits = dict(re.findall(r"^USERTEST (\w+) EXIT (\d+)", plain,
+                                re.M))
         trouble = [m.group(0) for m in re.finditer(
             r"^.*%s.*$" % KERNEL_TROUBLE_RE, log, re.M)
             if not re.match(HV_LINE_RE, m.group(0))]
@@ -131,6 +140,7 @@ def test_same_cases_on_both(results):
 def fuzz_records(log, hv="veneer"):
     shift = 4 if hv == "xen" else 3
     recs = {}
+    log = PRINTK_RE.sub("", log)
     for i, rec in re.findall(r"^IF (\d+) (.*?)\r?$", log, re.M):
         m = re.match(r"11/\d+/13/(0x[0-9a-f]+) ", rec)
         if m and int(m.group(1), 16) & 3 == 2:
