@@ -47,6 +47,25 @@ static const struct {
 };
 #define NR_EXCLUSIONS (sizeof(exclusions) / sizeof(exclusions[0]))
 
+/*
+ * Headers of Veneer's own extensions: nothing in Xen to compare them
+ * with.  Their layout is pinned by _Static_asserts in the header itself.
+ */
+static const char *const own_headers[] = {
+	"veneer/mgmt.h",	/* management interface, docs/management-abi.md */
+};
+#define NR_OWN_HEADERS (sizeof(own_headers) / sizeof(own_headers[0]))
+
+static int is_own_header(const char *header)
+{
+	size_t i;
+
+	for (i = 0; i < NR_OWN_HEADERS; i++)
+		if (strcmp(own_headers[i], header) == 0)
+			return 1;
+	return 0;
+}
+
 static int is_item(const char *name)
 {
 	size_t i;
@@ -88,6 +107,8 @@ static void header_is_fully_checked(void **state)
 		if (strcmp(abi_defined[i].header, header) != 0)
 			continue;
 		seen++;
+		if (is_own_header(header))
+			continue;
 		if (is_item(abi_defined[i].name) ||
 		    is_excluded(abi_defined[i].name))
 			continue;
