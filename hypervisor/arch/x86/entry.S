@@ -2,8 +2,8 @@
 /*
  * Exception and interrupt entry, and a few register-level helpers.
  *
- * Every one of the 256 IDT vectors points at a 16-byte stub below
- * (entry_stubs + 16 * vector; arch/x86/traps.c relies on that).  A stub
+ * Every one of the 256 IDT vectors points at a stub below, each
+ * ENTRY_STUB_SIZE bytes long (asm/entry-stubs.h: entry_stub(vector)).  A stub
  * pushes a zero error code where the CPU pushes none, then the vector,
  * and jumps to common_entry, which saves all general registers in the
  * layout of struct cpu_regs (asm/regs.h) and calls do_entry(regs) in
@@ -50,6 +50,8 @@
  * (traps.c) and the interrupted instruction resumes, GS as it was.
  */
 
+#include <asm/entry-stubs.h>
+
 #define PERCPU_SCRATCH		8	/* keep in step with hv/smp.h */
 #define PERCPU_STACK_HI		40
 #define SYSCALL_VECTOR		0x100
@@ -66,12 +68,11 @@
 #define ERRCODE_MASK	0x60227d00
 
 	.text
-	.align 16
+	.align ENTRY_STUB_SIZE
 	.globl entry_stubs
 entry_stubs:
 	.set	vec, 0
 	.rept	256
-	.align	16
 	.if	vec >= 32
 	pushq	$0
 	.elseif	((ERRCODE_MASK >> vec) & 1) == 0
@@ -83,6 +84,8 @@ entry_stubs:
 	.else
 	jmp	common_entry
 	.endif
+	/* pads to the next stub; "moving backwards" if this one is too long */
+	.org	entry_stubs + ENTRY_STUB_SIZE * (vec + 1), 0xcc
 	.set	vec, vec + 1
 	.endr
 

@@ -42,6 +42,7 @@
 
 #include <asm/apic.h>
 #include <asm/desc.h>
+#include <asm/entry-stubs.h>
 #include <asm/processor.h>
 #include <asm/regs.h>
 #include <asm/setup.h>
@@ -79,7 +80,6 @@ _Static_assert(__builtin_offsetof(struct percpu, stack_hi) == PERCPU_STACK_HI,
 
 extern char syscall_entry[], syscall32_entry[], guest_iretq[];
 
-extern char entry_stubs[];
 static struct idt_gate idt[256] __aligned(16);
 static irq_handler_t irq_handlers[256];
 
@@ -117,7 +117,7 @@ void traps_init(void)
 		unsigned int ist = v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 :
 				   v == 1 ? 4 : 0;
 
-		set_gate(v, (unsigned long)entry_stubs + 16 * v, ist);
+		set_gate(v, entry_stub(v), ist);
 		if (v == 3 || v == 4)
 			idt[v].type |= GATE_DPL3;
 	}
@@ -318,7 +318,7 @@ void do_debug_hypervisor(struct cpu_regs *r)
 	__asm__ __volatile__("mov %%dr6, %0" : "=r"(dr6));
 	__asm__ __volatile__("mov %%dr7, %0" : "=r"(dr7));
 	__asm__ __volatile__("mov %0, %%dr6" : : "r"(DR6_DEFAULT_HW));
-	if (r->rip == (unsigned long)entry_stubs + 16 * 1 &&
+	if (r->rip == entry_stub(1) &&	/* #DB's own stub */
 	    current_vcpu() && current_vcpu()->domain) {
 		__asm__ __volatile__("mov %0, %%dr7" : : "r"(0UL));
 		reset_stack_and_call((unsigned long)guest_regs() - 16,
