@@ -197,18 +197,7 @@ static void wait_down(void)
 
 static void two_vcpus(void)
 {
-	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_main;
-	ctx.user_regs.rsp = (unsigned long)(vcpu1_stack + sizeof(vcpu1_stack)) - 8;
-	ctx.user_regs.cs = FLAT_KERNEL_CS64;
-	ctx.user_regs.ss = FLAT_KERNEL_SS64;
-	ctx.user_regs.rflags = X86_EFLAGS_IF;
-	ctx.kernel_ss = FLAT_KERNEL_SS64;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = p2m[(start_info->pt_base - VIRT_BASE) >> 12] << 12;
+	kernel_vcpu_context(&ctx, vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
 	ctx.trap_ctxt[1].vector = 1;	/* indexed by vector */
 	ctx.trap_ctxt[1].cs = FLAT_KERNEL_CS64;
 	ctx.trap_ctxt[1].address = (unsigned long)vcpu1_db;

@@ -107,6 +107,18 @@ static inline uint64_t virt_to_mfn(const void *va)
 	return ((uint64_t *)start_info->mfn_list)[virt_to_pfn(va)];
 }
 
+/* The machine frame of our top-level page table (what CR3 holds). */
+static inline uint64_t kernel_l4_mfn(void)
+{
+	return virt_to_mfn((const void *)start_info->pt_base);
+}
+
+/* Fill @ctx to start a vCPU in kernel mode at @fn, on @stack (@size
+ * bytes), on our page tables, events on (lib/vcpu.c). */
+struct vcpu_guest_context;
+void kernel_vcpu_context(struct vcpu_guest_context *ctx, void (*fn)(void),
+			 void *stack, size_t size);
+
 /* Make one page of the image read-only (needed before pinning it). */
 void make_page_readonly(void *va);
 

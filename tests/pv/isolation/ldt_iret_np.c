@@ -79,13 +79,6 @@ static void np_on_vcpu1(struct trap_regs *r, struct bounce *b)
 		vcpu_op(VCPUOP_down, 1, NULL);
 }
 
-static uint64_t kernel_l4_mfn(void)
-{
-	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
-
-	return p2m[(start_info->pt_base - VIRT_BASE) >> 12];
-}
-
 void test_main(void)
 {
 	iso_begin();
@@ -94,17 +87,8 @@ void test_main(void)
 	make_page_readonly(ldt);
 	set_handler(11, np_on_vcpu1);
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_main;
-	ctx.user_regs.rsp = (unsigned long)(vcpu1_stack +
-					    sizeof(vcpu1_stack)) - 8;
+	kernel_vcpu_context(&ctx, vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
 	ctx.user_regs.cs = SEL(1);
-	ctx.user_regs.ss = FLAT_KERNEL_SS64;
-	ctx.user_regs.rflags = X86_EFLAGS_IF;
-	ctx.kernel_ss = FLAT_KERNEL_SS64;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = kernel_l4_mfn() << 12;
 	ctx.ldt_base = (unsigned long)ldt;
 	ctx.ldt_ents = 2;
 	ctx.trap_ctxt[11].vector = 11;

@@ -52,13 +52,6 @@ static void __attribute__((noreturn, used)) vcpu1_main(void)
 		hyp_sched_op(SCHEDOP_yield, NULL);
 }
 
-static uint64_t kernel_l4_mfn(void)
-{
-	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
-
-	return p2m[(start_info->pt_base - VIRT_BASE) >> 12];
-}
-
 /* The watchdog: taken between two slices of the hypercall. */
 static void on_event(struct trap_regs *r, struct bounce *b)
 {
@@ -92,17 +85,7 @@ void test_main(void)
 
 	iso_begin();
 	build_user_l4();
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_main;
-	ctx.user_regs.rsp = (unsigned long)(vcpu1_stack +
-					    sizeof(vcpu1_stack)) - 8;
-	ctx.user_regs.cs = FLAT_KERNEL_CS64;
-	ctx.user_regs.ss = FLAT_KERNEL_SS64;
-	ctx.user_regs.rflags = X86_EFLAGS_IF;
-	ctx.kernel_ss = FLAT_KERNEL_SS64;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = kernel_l4_mfn() << 12;
+	kernel_vcpu_context(&ctx, vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
 	ctx.ctrlreg[1] = virt_to_mfn(u_l4) << 12;
 
 	check_rc(hypercall2(__HYPERVISOR_event_channel_op,

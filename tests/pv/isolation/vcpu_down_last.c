@@ -38,27 +38,10 @@ static void __attribute__((noreturn, used)) vcpu1_main(void)
 		hyp_sched_op(SCHEDOP_yield, NULL);
 }
 
-static uint64_t kernel_l4_mfn(void)
-{
-	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
-
-	return p2m[(start_info->pt_base - VIRT_BASE) >> 12];
-}
-
 void test_main(void)
 {
 	iso_begin();
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_main;
-	ctx.user_regs.rsp = (unsigned long)(vcpu1_stack +
-					    sizeof(vcpu1_stack)) - 8;
-	ctx.user_regs.cs = FLAT_KERNEL_CS64;
-	ctx.user_regs.ss = FLAT_KERNEL_SS64;
-	ctx.user_regs.rflags = X86_EFLAGS_IF;
-	ctx.kernel_ss = FLAT_KERNEL_SS64;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = kernel_l4_mfn() << 12;
+	kernel_vcpu_context(&ctx, vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
 	check_rc(vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
 	check_rc(vcpu_op(VCPUOP_up, 1, NULL), 0);
 	for (unsigned long i = 0; !v1_running && i < 100000000UL; i++)
