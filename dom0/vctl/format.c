@@ -9,6 +9,7 @@
  * document per command, numbers as numbers, memory in MiB and KiB-free
  * units named in the key.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -67,6 +68,51 @@ void vctl_json_string(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+/* --- errors ---------------------------------------------------------- */
+
+/* 0x00010002 as "1.2". */
+static void version_words(uint32_t v, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u.%u", v >> 16, v & 0xffff);
+}
+
+const char *vctl_mgmt_strerror(int err, uint32_t hv_version, char *buf,
+			       size_t size)
+{
+	char hv[16], ours[16];
+
+	switch (-err) {
+	case EPERM:
+		return "not dom0 (only the initial domain may manage domains)";
+	case ENOSYS:
+		return "the hypervisor does not implement this operation";
+	case EPROTONOSUPPORT:
+		version_words(hv_version, hv, sizeof(hv));
+		version_words(VENEER_MGMT_VERSION, ours, sizeof(ours));
+		snprintf(buf, size, "hypervisor speaks management interface "
+			 "version %s, vctl %s", hv, ours);
+		return buf;
+	case ESRCH:
+		return "no such domain";
+	case EINVAL:
+		return "invalid argument (the hypervisor refused a value)";
+	case ENOMEM:
+		return "not enough memory";
+	case EEXIST:
+		return "domain already exists";
+	case EBUSY:
+		return "busy (the domain is in a state that does not allow it)";
+	case EFAULT:
+		return "bad address (the hypervisor could not reach vctl's "
+		       "buffer)";
+	case ERANGE:
+		return "value out of range";
+	default:
+		snprintf(buf, size, "%s (error %d)", strerror(-err), -err);
+		return buf;
+	}
 }
 
 /* --- list -------------------------------------------------------------- */

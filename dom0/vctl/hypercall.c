@@ -25,7 +25,6 @@
 
 #include "vctl.h"
 
-#define PRIVCMD_PATH   "/dev/xen/privcmd"
 #define HC_BUFFER_PATH "/dev/xen/hypercall"
 
 /*
@@ -86,11 +85,6 @@ void vctl_hc_free(void *p, size_t size)
 		munmap(p, page_round(size ? size : 1));
 }
 
-struct veneer_mgmt *vctl_mgmt_alloc(void)
-{
-	return vctl_hc_alloc(sizeof(struct veneer_mgmt));
-}
-
 static int privcmd_open(void)
 {
 	if (privcmd_fd >= 0)
@@ -99,6 +93,24 @@ static int privcmd_open(void)
 	if (privcmd_fd >= 0)
 		return 0;
 	return -errno;
+}
+
+/* Every verb that calls the hypervisor starts here, so privcmd is
+ * opened (and its absence explained) before anything else. */
+struct veneer_mgmt *vctl_mgmt_alloc(void)
+{
+	int err = privcmd_open();
+
+	if (err == -ENOENT)
+		vctl_err(PRIVCMD_PATH, "%s (vctl runs in a Veneer dom0 with "
+			 "xenfs and privcmd)", strerror(-err));
+	else if (err == -EACCES)
+		vctl_err(PRIVCMD_PATH, "%s (vctl needs root)", strerror(-err));
+	else if (err)
+		vctl_err(PRIVCMD_PATH, "%s", strerror(-err));
+	if (err)
+		return NULL;
+	return vctl_hc_alloc(sizeof(struct veneer_mgmt));
 }
 
 int vctl_mgmt(struct veneer_mgmt *m, uint32_t cmd, domid_t domid)
@@ -120,54 +132,6 @@ int vctl_mgmt(struct veneer_mgmt *m, uint32_t cmd, domid_t domid)
 	if (ret < 0)
 		return -errno;
 	return 0;
-}
-
-/* 0x00010002 as "1.2". */
-static void version_words(uint32_t v, char *buf, size_t size)
-{
-	snprintf(buf, size, "%u.%u", v >> 16, v & 0xffff);
-}
-
-const char *vctl_mgmt_strerror(int err, uint32_t hv_version, char *buf,
-			       size_t size)
-{
-	char hv[16], ours[16];
-
-	switch (-err) {
-	case EPERM:
-		return "not dom0 (only the initial domain may manage domains)";
-	case EACCES:
-		return "permission denied (vctl needs root in dom0)";
-	case ENOENT:
-		return PRIVCMD_PATH " is missing (not running in a Veneer or "
-		       "Xen dom0, or the kernel lacks privcmd)";
-	case ENOSYS:
-		return "the hypervisor does not implement this operation";
-	case EPROTONOSUPPORT:
-		version_words(hv_version, hv, sizeof(hv));
-		version_words(VENEER_MGMT_VERSION, ours, sizeof(ours));
-		snprintf(buf, size, "hypervisor speaks management interface "
-			 "version %s, vctl %s", hv, ours);
-		return buf;
-	case ESRCH:
-		return "no such domain";
-	case EINVAL:
-		return "invalid argument (the hypervisor refused a value)";
-	case ENOMEM:
-		return "not enough memory";
-	case EEXIST:
-		return "domain already exists";
-	case EBUSY:
-		return "busy (the domain is in a state that does not allow it)";
-	case EFAULT:
-		return "bad address (the hypervisor could not reach vctl's "
-		       "buffer)";
-	case ERANGE:
-		return "value out of range";
-	default:
-		snprintf(buf, size, "%s (error %d)", strerror(-err), -err);
-		return buf;
-	}
 }
 
 int vctl_mgmt_fail(const char *what, int err, const struct veneer_mgmt *m)

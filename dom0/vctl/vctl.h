@@ -59,6 +59,8 @@ int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 
 /* --- hypercall.c: the management hypercall through privcmd ------------- */
 
+#define PRIVCMD_PATH "/dev/xen/privcmd"
+
 /*
  * A zeroed struct veneer_mgmt in memory the hypervisor may read and
  * write while the call runs (Linux's /dev/xen/hypercall, else mlock'd),
@@ -72,9 +74,6 @@ void vctl_hc_free(void *p, size_t size);
 /* Issue sub-operation cmd on domid with m; 0 or a negative errno. */
 int vctl_mgmt(struct veneer_mgmt *m, uint32_t cmd, domid_t domid);
 
-/* The reason for a failed vctl_mgmt() in words, as "<why>" of vctl_err. */
-const char *vctl_mgmt_strerror(int err, uint32_t hv_version, char *buf,
-			       size_t size);
 
 /* Helpers most verbs share: the record of one domain, of all domains
  * (*out malloc'd, count in *nr), the host's physinfo.  On failure each
@@ -150,6 +149,11 @@ void vctl_print_counters(FILE *f, domid_t domid,
 			 const struct veneer_mgmt_getcounters *c);
 void vctl_print_counters_json(FILE *f, domid_t domid,
 			      const struct veneer_mgmt_getcounters *c);
+
+/* The reason for a failed vctl_mgmt() in words, as "<why>" of vctl_err;
+ * hv_version is what the hypervisor wrote back into the call. */
+const char *vctl_mgmt_strerror(int err, uint32_t hv_version, char *buf,
+			       size_t size);
 
 /* A JSON string literal (quotes and escapes) of s. */
 void vctl_json_string(FILE *f, const char *s);
