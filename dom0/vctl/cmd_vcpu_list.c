@@ -38,8 +38,12 @@ static int domain_vcpus(const struct veneer_domaininfo *d,
 		memset(m, 0, sizeof(*m));
 		m->u.vcpuinfo.vcpu = i;
 		err = vctl_mgmt(m, VENEER_MGMT_getvcpuinfo, d->domid);
-		if (err == -ESRCH && i > 0)
-			break; /* destroyed while we looked */
+		if (err == -ESRCH) {
+			/* A vCPU never created, or the domain destroyed
+			 * since we listed it: nothing to show. */
+			err = 0;
+			continue;
+		}
 		if (err) {
 			vctl_domain_name(d->domid, name, sizeof(name));
 			snprintf(who, sizeof(who), "vcpu-list: %s vCPU %u",
@@ -53,7 +57,7 @@ static int domain_vcpus(const struct veneer_domaininfo *d,
 		(*nr)++;
 	}
 	vctl_hc_free(m, sizeof(*m));
-	return err && err != -ESRCH ? 1 : 0;
+	return err ? 1 : 0;
 }
 
 int cmd_vcpu_list(int argc, char **argv)

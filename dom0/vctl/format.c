@@ -109,6 +109,10 @@ const char *vctl_mgmt_strerror(int err, uint32_t hv_version, char *buf,
 		       "buffer)";
 	case ERANGE:
 		return "value out of range";
+	case EOPNOTSUPP:
+		return "not available yet in this hypervisor";
+	case ENOSPC:
+		return "no free domain id";
 	default:
 		snprintf(buf, size, "%s (error %d)", strerror(-err), -err);
 		return buf;

@@ -128,6 +128,7 @@ int vctl_mgmt(struct veneer_mgmt *m, uint32_t cmd, domid_t domid)
 	m->cmd = cmd;
 	m->version = VENEER_MGMT_VERSION;
 	m->domid = domid;
+	memset(m->pad, 0, sizeof(m->pad)); /* the hypervisor checks them */
 	ret = ioctl(privcmd_fd, IOCTL_PRIVCMD_HYPERCALL, &hc);
 	if (ret < 0)
 		return -errno;
