@@ -242,6 +242,9 @@ static int build_one(domid_t id, const struct boot_domain *bd)
 		log_err("d%u: no layout: %s", id, err.msg);
 		goto fail;
 	}
+	/* Its limit is what it is built with (VENEER_MGMT_setmaxmem may
+	 * change it). */
+	d->max_pages = req.nr_pages;
 	rc = populate(d, req.nr_pages);
 	if (rc) {
 		log_err("d%u: out of memory at page %lu of %lu", id,
@@ -290,6 +293,9 @@ static int build_one(domid_t id, const struct boot_domain *bd)
 			goto fail;
 		}
 	}
+	/* Kept when it shuts down, as a domain dom0 created would be
+	 * (the management interface's tests use it). */
+	d->toolstack = !is_dom0 && cfg.toolstack;
 	pv_mm_init(d);
 	rc = pv_pin_table(d, boot.cr3_mfn, 4);
 	if (rc) {
