@@ -47,14 +47,35 @@ static int show_all(struct veneer_mgmt *m)
 	return rc;
 }
 
+/* WEIGHT or CAP as given, into *out; 0, or 2 with the error printed. */
+static int sched_value(const char *what, const char *s, uint64_t lo,
+		       uint64_t hi, uint32_t *out)
+{
+	uint64_t val;
+
+	if (vctl_parse_uint(s, hi, &val) || val < lo) {
+		if (lo)
+			vctl_err("sched-credit", "%s '%s': a number from %llu "
+				 "to %llu", what, s, (unsigned long long)lo,
+				 (unsigned long long)hi);
+		else
+			vctl_err("sched-credit", "%s '%s': a percentage of "
+				 "one CPU, 0 for none (at most %llu)", what, s,
+				 (unsigned long long)hi);
+		return 2;
+	}
+	*out = (uint32_t)val;
+	return 0;
+}
+
 int cmd_sched_credit(int argc, char **argv)
 {
 	const struct vctl_verb *v = vctl_find_verb("sched-credit");
 	const char *dom = NULL, *weight = NULL, *cap = NULL;
+	uint32_t new_weight = 0, new_cap = 0;
 	struct veneer_mgmt_sched s;
 	struct veneer_mgmt *m;
 	char who[64], name[32];
-	uint64_t val;
 	domid_t domid = 0;
 	int c, rc;
 
@@ -78,6 +99,11 @@ int cmd_sched_credit(int argc, char **argv)
 		if (rc)
 			return rc;
 	}
+	/* 100 per CPU; the hypervisor checks the cap against its CPUs. */
+	if ((weight && sched_value("weight", weight, 1, 65535, &new_weight)) ||
+	    (cap && sched_value("cap", cap, 0, 100u * VENEER_MGMT_MAX_VCPUS,
+				&new_cap)))
+		return 2;
 	m = vctl_mgmt_alloc();
 	if (!m)
 		return 1;
@@ -93,26 +119,10 @@ int cmd_sched_credit(int argc, char **argv)
 		vctl_print_sched(stdout, domid, &s);
 		goto out;
 	}
-	if (weight) {
-		if (vctl_parse_uint(weight, 65535, &val) || val == 0) {
-			vctl_err("sched-credit", "weight '%s': a number from 1 "
-				 "to 65535", weight);
-			rc = 2;
-			goto out;
-		}
-		s.weight = (uint32_t)val;
-	}
-	if (cap) {
-		/* 100 per CPU; the hypervisor checks it against its CPUs. */
-		if (vctl_parse_uint(cap, 100u * VENEER_MGMT_MAX_VCPUS, &val)) {
-			vctl_err("sched-credit", "cap '%s': a percentage of one "
-				 "CPU, 0 for none (at most %u)", cap,
-				 100u * VENEER_MGMT_MAX_VCPUS);
-			rc = 2;
-			goto out;
-		}
-		s.cap = (uint32_t)val;
-	}
+	if (weight)
+		s.weight = new_weight;
+	if (cap)
+		s.cap = new_cap;
 	memset(m, 0, sizeof(*m));
 	m->u.sched = s;
 	rc = vctl_mgmt(m, VENEER_MGMT_setschedparams, domid);

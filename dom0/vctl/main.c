@@ -44,6 +44,16 @@ static const char *const later_verbs[] = {
 	"create", "shutdown", "reboot", "console", NULL,
 };
 
+static bool is_later_verb(const char *name)
+{
+	const char *const *l;
+
+	for (l = later_verbs; *l; l++)
+		if (!strcmp(*l, name))
+			return true;
+	return false;
+}
+
 const struct vctl_verb *vctl_find_verb(const char *name)
 {
 	const struct vctl_verb *v;
@@ -100,6 +110,8 @@ int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	v = vctl_find_verb(argv[1]);
+	if (!v && is_later_verb(argv[1]))
+		return vctl_err("help", "'%s' is not available yet", argv[1]);
 	if (!v)
 		return vctl_err("help", "unknown verb '%s'", argv[1]);
 	printf("usage: vctl %s %s\n  %s\n", v->name, v->usage, v->summary);
@@ -109,7 +121,6 @@ int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct vctl_verb *v;
-	const char *const *l;
 
 	if (argc < 2) {
 		print_help(stderr);
@@ -130,9 +141,8 @@ int main(int argc, char **argv)
 		}
 		return v->run(argc - 1, argv + 1);
 	}
-	for (l = later_verbs; *l; l++)
-		if (!strcmp(*l, argv[1]))
-			return vctl_err(argv[1], "not available yet "
-					"(docs/vctl.md says what vctl has now)");
+	if (is_later_verb(argv[1]))
+		return vctl_err(argv[1], "not available yet (docs/vctl.md says "
+				"what vctl has now)");
 	return vctl_err(argv[1], "unknown verb (try 'vctl help')");
 }

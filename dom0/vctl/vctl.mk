@@ -44,5 +44,9 @@ $(BUILD)/tests/unit/test_vctl_%: tests/unit/test_vctl_%.c \
 	$(HOSTCC) $(HOST_CFLAGS) -I$(VCTL_DIR) -o $@ $< \
 		$(VCTL_PURE:%=$(VCTL_OUT)/%.o) -lcmocka
 
+# tests/unit/test_vctl_cli.py (pytest, in make test-unit) runs the host
+# binary: building the cmocka tests builds it too.
+$(VCTL_TESTS): | $(VCTL_BIN)
+
 UNIT_TESTS       += $(VCTL_TESTS)
 ALL_TARGETS      += $(VCTL_BIN) $(VCTL_TESTS)
