@@ -35,6 +35,13 @@ SHELL_HELPER = ('r() { n=$1; shift; "$@" >/tmp/o 2>/tmp/e; c=$?; '
                 'echo "@@R$n=$c"; }')
 
 
+def clean(text):
+    """What dom0 printed, without the domU's console lines the hypervisor
+    put on the same serial port: "(d1) ..." lines, which are whole but
+    may land in the middle of one of dom0's."""
+    return re.sub(r"\(d[1-9]\d*\) [^\n]*\n?", "", text.replace("\r", ""))
+
+
 class Dom0Shell:
     def __init__(self, m):
         self.m = m
@@ -49,8 +56,7 @@ class Dom0Shell:
         self.m.expect(r"@@B%d\r*\n(.*?)@@E%d\r*\n(.*?)@@R%d=(\d+)"
                       % (n, n, n), timeout=timeout)
         g = self.m.child.match
-        res = (int(g.group(3)), g.group(1).replace("\r", ""),
-               g.group(2).replace("\r", ""))
+        res = (int(g.group(3)), clean(g.group(1)), clean(g.group(2)))
         self.results.append((" ".join(argv),) + res)
         return res
 
