@@ -4,10 +4,9 @@
  * the ring is emptied afterwards.
  *
  * The ring is read in pieces from index 0 until a read brings nothing
- * new.  Clearing is asked for only on one last read, from where the
- * others stopped: whatever came in while we read is printed by that read
- * before the ring is emptied, so -c loses no line it did not print (up
- * to one buffer's worth arriving in that instant).
+ * new.  With -c each read asks for the ring to be emptied up to where
+ * that read ended (docs/management-abi.md), so a line that arrives while
+ * we read is printed or stays: -c loses nothing it did not print.
  */
 #include <unistd.h>
 
@@ -65,12 +64,11 @@ int cmd_dmesg(int argc, char **argv)
 	if (!buf)
 		goto out;
 	do {
-		got = read_piece(m, buf, &index, 0);
+		got = read_piece(m, buf, &index,
+				 clear ? VENEER_CONSOLE_clear : 0);
 		if (got < 0)
 			goto out;
 	} while (got > 0);
-	if (clear && read_piece(m, buf, &index, VENEER_CONSOLE_clear) < 0)
-		goto out;
 	rc = 0;
 out:
 	fflush(stdout);
