@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dom0/vctl: the management CLI (docs/vctl.md) and its host unit tests.
+#
+#   build/dom0/vctl/vctl          for the host (its verbs need a dom0)
+#   build/dom0/vctl/vctl-static   the same, static, for dom0's initramfs
+#                                 (/usr/sbin/vctl)
+#   build/tests/unit/test_vctl_*  cmocka tests (make test-unit): the
+#                                 config parser and the output formats
+
+VCTL_DIR  := dom0/vctl
+VCTL_OUT  := $(BUILD)/dom0/vctl
+VCTL_HDRS := $(wildcard $(VCTL_DIR)/*.h) hypercall-abi/include/veneer/mgmt.h
+# What the unit tests link: no privcmd in these.
+VCTL_PURE := parse format config
+VCTL_CMDS := $(patsubst $(VCTL_DIR)/%.c,%,$(wildcard $(VCTL_DIR)/cmd_*.c))
+VCTL_OBJS := $(addprefix $(VCTL_OUT)/,$(addsuffix .o,main hypercall \
+                $(VCTL_PURE) $(VCTL_CMDS)))
+VCTL_BIN  := $(VCTL_OUT)/vctl
+
+$(VCTL_OUT)/%.o: $(VCTL_DIR)/%.c $(VCTL_HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(VCTL_BIN): $(VCTL_OBJS)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+
+# dom0 has no shared libraries: the initramfs gets a static build.
+$(VCTL_BIN)-static: $(VCTL_OBJS)
+	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $^
+
+.PHONY: vctl
+vctl: $(VCTL_BIN) $(VCTL_BIN)-static
+
+INITRAMFS_FILES += $(VCTL_BIN)-static=usr/sbin/vctl
+INITRAMFS_DEPS  += $(VCTL_BIN)-static
+
+VCTL_TESTS := $(BUILD)/tests/unit/test_vctl_config \
+              $(BUILD)/tests/unit/test_vctl_format
+
+$(BUILD)/tests/unit/test_vctl_%: tests/unit/test_vctl_%.c \
+		$(VCTL_PURE:%=$(VCTL_OUT)/%.o) $(VCTL_HDRS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -I$(VCTL_DIR) -o $@ $< \
+		$(VCTL_PURE:%=$(VCTL_OUT)/%.o) -lcmocka
+
+# tests/unit/test_vctl_cli.py (pytest, in make test-unit) runs the host
+# binary: building the cmocka tests builds it too.
+$(VCTL_TESTS): | $(VCTL_BIN)
+
+UNIT_TESTS       += $(VCTL_TESTS)
+ALL_TARGETS      += $(VCTL_BIN) $(VCTL_TESTS)
