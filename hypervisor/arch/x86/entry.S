@@ -141,8 +141,15 @@ restore_all:
 	testb	$3, 8(%rsp)		/* back to the guest? */
 	jz	1f
 	swapgs
+	/*
+	 * Only the return to the guest may be taken for a guest's fault
+	 * (common_entry swaps GS back, traps.c gives the fault to the
+	 * guest): a return inside the hypervisor has an iretq of its own,
+	 * so that nothing arriving there is mistaken for it.
+	 */
 	.globl	guest_iretq
 guest_iretq:
+	iretq
 1:	iretq
 
 /*
