@@ -123,9 +123,27 @@ struct gnttab {
 	unsigned long installing_mfn;	/* 0: none */
 	domid_t installing_owner;	/* the granter, who must own it */
 	bool installing_rw;
+	/*
+	 * Which table this is, among all the domains that ever had this
+	 * id: a handle names its granter by id, and a granter that died
+	 * took its table (and its pins) with it; a new domain given the
+	 * same id must not have its entries unpinned by the old handles.
+	 */
+	u16 gen;
 };
 
 static spinlock_t gnttab_lock = SPINLOCK_INIT;
+static u16 gnttab_gens;		/* the last gen given, under no lock */
+
+/* The live granter a handle was mapped from, or NULL if it is gone. */
+static struct domain *handle_granter(const struct maptrack *mt)
+{
+	struct domain *rd = domain_by_id(mt->granter);
+
+	if (!rd || !rd->gnttab || rd->gnttab->gen != mt->granter_gen)
+		return NULL;
+	return rd;
+}
 
 static unsigned long pte_to_mfn(u64 pte)
 {
@@ -154,6 +172,7 @@ int gnttab_domain_init(struct domain *d)
 		return -ENOMEM;
 	memset(gt, 0, sizeof(*gt));
 	gt->version = 1;
+	gt->gen = __atomic_add_fetch(&gnttab_gens, 1, __ATOMIC_RELAXED);
 	gt->active = alloc_heap_pages(ACTIVE_ORDER);
 	gt->maptrack = alloc_heap_pages(MAPTRACK_ORDER);
 	if (!gt->active || !gt->maptrack)
@@ -717,7 +736,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 	}
 	mt = (struct maptrack){
 		.flags = op->flags, .ref = op->ref, .mfn = mfn,
-		.granter = rd->id,
+		.granter = rd->id, .granter_gen = rd->gnttab->gen,
 	};
 	if (!host) {
 		spin_lock(&ld->pt_lock);
@@ -861,10 +880,8 @@ static int unmap_one(struct vcpu *v, u32 handle, u64 host_addr,
 	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) &&
 	    dev_bus_addr != (u64)mt->mfn << PAGE_SHIFT)
 		return GNTST_bad_dev_addr;
-	rd = domain_by_id(mt->granter);
 	/* A granter destroyed meanwhile took its table with it. */
-	if (rd && !rd->gnttab)
-		rd = NULL;
+	rd = handle_granter(mt);
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
 		maddr = entry_maddr(v, host_addr, mt->flags);
 		if (maddr == (u64)-1)
@@ -1174,8 +1191,8 @@ void gnttab_domain_destroy(struct domain *d)
 
 		if (!mt->flags)
 			continue;
-		rd = domain_by_id(mt->granter);
-		if (rd && (rd == d || !rd->gnttab))
+		rd = handle_granter(mt);
+		if (rd == d)
 			rd = NULL;
 		if (rd && (mt->flags & GNTMAP_host_map))
 			unpin_entry(rd, mt->ref, write);
