@@ -44,6 +44,7 @@ static uint8_t vcpu1_stack[16384] __attribute__((aligned(16)));
 static struct vcpu_guest_context ctx;
 
 static volatile uint64_t cur_mfn;	/* the frame vCPU 0 should use */
+static volatile uint64_t seen_mfn;	/* the last one it loaded */
 static volatile int vcpu1_done;
 static unsigned int given_back, kept;
 static xen_pfn_t back[NVICTIM];		/* pfns given back, to fill again */
@@ -81,8 +82,19 @@ static void __attribute__((noreturn, used)) vcpu1_main(void)
 					  UVMF_INVLPG))
 			fail("unmapping victim %u failed", k);
 		__atomic_store_n(&cur_mfn, mfn, __ATOMIC_SEQ_CST);
-		for (volatile unsigned int d = 0; d < (k % 16) * 64; d++)
-			;
+		if (k % 8 == 0) {
+			/* Now and then let vCPU 0 load it first (up to
+			 * 10 ms), so that some loads surely succeed. */
+			uint64_t until = pv_now() + 10000000ULL;
+
+			while (__atomic_load_n(&seen_mfn, __ATOMIC_SEQ_CST) !=
+			       mfn && pv_now() < until)
+				;
+		} else {
+			for (volatile unsigned int d = 0; d < (k % 16) * 64;
+			     d++)
+				;
+		}
 		if (give_back(mfn) == 1)
 			back[given_back++] = virt_to_pfn(victim[k]);
 		else
@@ -158,6 +170,7 @@ void test_main(void)
 			continue;
 		}
 		ok++;
+		__atomic_store_n(&seen_mfn, m, __ATOMIC_SEQ_CST);
 		/* The last page's descriptors, as the CPU reads them. */
 		for (unsigned int j = 0; j < 512; j += 73) {
 			uint16_t sel = (uint16_t)((((NGDT - 1) * 512 + j) << 3) |
