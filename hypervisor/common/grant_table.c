@@ -123,9 +123,27 @@ struct gnttab {
 	unsigned long installing_mfn;	/* 0: none */
 	domid_t installing_owner;	/* the granter, who must own it */
 	bool installing_rw;
+	/*
+	 * Which table this is, among all the domains that ever had this
+	 * id: a handle names its granter by id, and a granter that died
+	 * took its table (and its pins) with it; a new domain given the
+	 * same id must not have its entries unpinned by the old handles.
+	 */
+	u16 gen;
 };
 
 static spinlock_t gnttab_lock = SPINLOCK_INIT;
+static u16 gnttab_gens;		/* the last gen given, under no lock */
+
+/* The live granter a handle was mapped from, or NULL if it is gone. */
+static struct domain *handle_granter(const struct maptrack *mt)
+{
+	struct domain *rd = domain_by_id(mt->granter);
+
+	if (!rd || !rd->gnttab || rd->gnttab->gen != mt->granter_gen)
+		return NULL;
+	return rd;
+}
 
 static unsigned long pte_to_mfn(u64 pte)
 {
@@ -154,6 +172,7 @@ int gnttab_domain_init(struct domain *d)
 		return -ENOMEM;
 	memset(gt, 0, sizeof(*gt));
 	gt->version = 1;
+	gt->gen = __atomic_add_fetch(&gnttab_gens, 1, __ATOMIC_RELAXED);
 	gt->active = alloc_heap_pages(ACTIVE_ORDER);
 	gt->maptrack = alloc_heap_pages(MAPTRACK_ORDER);
 	if (!gt->active || !gt->maptrack) {
@@ -552,6 +571,28 @@ static void flush_all_cpus(void)
 			smp_call(cpu, flush_this_cpu, NULL, true);
 }
 
+/*
+ * Is the entry at @maddr in a live L1 table?  A walk for a virtual
+ * address (pt_find_l1e()) that goes through a linear (recursive) entry
+ * ends in an L2, L3 or L4 table instead; a grant is never put there or
+ * taken from there (Xen: GNTST_general_error), and writing there would
+ * validate or release a whole tree in one go, under gnttab_lock, with no
+ * job to cut it into slices.  Where the entry is written, under the
+ * page-table lock, in_upper_table() checks again: another vCPU may have
+ * released the L1 and validated the frame as a higher table meanwhile.
+ * (An L1 released while it held the mapping is plain memory now, and
+ * unmapping the handle is still allowed, as before.)
+ */
+static bool in_live_l1(struct domain *d, u64 maddr)
+{
+	return pt_table_level(&d->pt, maddr >> PAGE_SHIFT) == 1;
+}
+
+static bool in_upper_table(struct domain *d, u64 maddr)
+{
+	return pt_table_level(&d->pt, maddr >> PAGE_SHIFT) > 1;
+}
+
 /* The L1 entry a map or unmap names: its machine address, or -1. */
 static u64 entry_maddr(struct vcpu *v, u64 host_addr, u32 flags)
 {
@@ -561,11 +602,12 @@ static u64 entry_maddr(struct vcpu *v, u64 host_addr, u32 flags)
 	if (flags & GNTMAP_contains_pte) {
 		/* A live L1 table of the domain's own (Xen: the same). */
 		if ((host_addr & 7) || !owns_frame(d, host_addr >> PAGE_SHIFT) ||
-		    pt_table_level(&d->pt, host_addr >> PAGE_SHIFT) != 1)
+		    !in_live_l1(d, host_addr))
 			return (u64)-1;
 		return host_addr;
 	}
-	if (pt_find_l1e(&d->pt, v->pv.kernel_l4, host_addr, &maddr))
+	if (pt_find_l1e(&d->pt, v->pv.kernel_l4, host_addr, &maddr) ||
+	    !in_live_l1(d, maddr))
 		return (u64)-1;
 	return maddr;
 }
@@ -587,7 +629,12 @@ static int install(struct domain *d, struct domain *rd, u64 maddr, u64 pte,
 	gt->installing_mfn = pte_to_mfn(pte);
 	gt->installing_owner = rd->id;
 	gt->installing_rw = pte & PTE_RW;
-	rc = pt_update_entry(&d->pt, maddr, pte, 0, &old);
+	if (!in_upper_table(d, maddr)) {
+		rc = pt_update_entry(&d->pt, maddr, pte, 0, &old);
+	} else {
+		d->pt.why = "the entry is in an L2, L3 or L4 table now";
+		rc = -EINVAL;
+	}
 	gt->installing_mfn = 0;
 	if (!rc) {
 		gt->maptrack[h] = *mt;
@@ -616,7 +663,7 @@ static int uninstall(struct domain *d, u64 maddr, unsigned long mfn,
 				      __ATOMIC_ACQUIRE);
 		d->pt.mem->unmap(t);
 		if (!(cur & PTE_P) || pte_to_mfn(cur) != mfn ||
-		    !(cur & PTE_RW) != !writable) {
+		    !(cur & PTE_RW) != !writable || in_upper_table(d, maddr)) {
 			rc = GNTST_general_error;
 			break;
 		}
@@ -696,7 +743,7 @@ static int map_one(struct vcpu *v, struct gnttab_map_grant_ref *op,
 	}
 	mt = (struct maptrack){
 		.flags = op->flags, .ref = op->ref, .mfn = mfn,
-		.granter = rd->id,
+		.granter = rd->id, .granter_gen = rd->gnttab->gen,
 	};
 	if (!host) {
 		spin_lock(&ld->pt_lock);
@@ -792,7 +839,8 @@ static int replace(struct vcpu *v, u64 maddr, unsigned long mfn,
 		return uninstall(d, maddr, mfn, writable);
 	spin_lock(&d->pt_lock);
 	if (pt_find_l1e(&d->pt, v->pv.kernel_l4, new_addr, &nmaddr) ||
-	    nmaddr == maddr)
+	    nmaddr == maddr || !in_live_l1(d, nmaddr) ||
+	    in_upper_table(d, maddr))
 		goto out;
 	t = d->pt.mem->map(nmaddr >> PAGE_SHIFT);
 	nl1e = __atomic_load_n(&t[(nmaddr & (PAGE_SIZE - 1)) >> 3],
@@ -839,10 +887,8 @@ static int unmap_one(struct vcpu *v, u32 handle, u64 host_addr,
 	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) &&
 	    dev_bus_addr != (u64)mt->mfn << PAGE_SHIFT)
 		return GNTST_bad_dev_addr;
-	rd = domain_by_id(mt->granter);
 	/* A granter destroyed meanwhile took its table with it. */
-	if (rd && !rd->gnttab)
-		rd = NULL;
+	rd = handle_granter(mt);
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
 		maddr = entry_maddr(v, host_addr, mt->flags);
 		if (maddr == (u64)-1)
@@ -1152,8 +1198,8 @@ void gnttab_domain_destroy(struct domain *d)
 
 		if (!mt->flags)
 			continue;
-		rd = domain_by_id(mt->granter);
-		if (rd && (rd == d || !rd->gnttab))
+		rd = handle_granter(mt);
+		if (rd == d)
 			rd = NULL;
 		if (rd && (mt->flags & GNTMAP_host_map))
 			unpin_entry(rd, mt->ref, write);

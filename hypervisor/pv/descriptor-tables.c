@@ -282,30 +282,43 @@ long do_set_gdt(unsigned long frames, unsigned long entries)
  * @mfns:    the frames, (@entries + 511) / 512 of them
  * @entries: descriptors, at most 14 pages' worth
  *
+ * Each frame is held by a general reference while it is read: another
+ * vCPU could otherwise give it back (decrease_reservation) between the
+ * ownership check and the copy, and the copy would read a frame that
+ * was scrubbed, or already belongs to someone else (SECURITY.md
+ * invariant 2).  Once copied the frames are not used again.
+ *
  * Return: 0, -EINVAL for a frame or descriptor we refuse, -ENOMEM.
  */
 long pv_set_gdt(struct vcpu *v, const unsigned long *mfns,
 		unsigned long entries)
 {
-	unsigned int n;
+	struct page_info *held[MAX_GDT_FRAMES];
+	unsigned int n, i, nheld = 0;
+	long rc = 0;
 
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
 		return -EINVAL;
 	n = (entries + 511) / 512;
-	for (unsigned int i = 0; i < n; i++) {
-		if (!frame_is_guest_page(v->domain, mfns[i])) {
+	for (i = 0; i < n; i++) {
+		if (!frame_is_guest_page(v->domain, mfns[i]) ||
+		    !get_page(mfn_to_page(mfns[i]), v->domain->id)) {
 			gprintk(LOG_WARN, v, "set_gdt: frame %#lx is not "
 				"the guest's", mfns[i]);
-			return -EINVAL;
+			rc = -EINVAL;
+			goto out;
 		}
+		held[nheld++] = mfn_to_page(mfns[i]);
 		if (!v->pv.gdt_shadow[i]) {
 			v->pv.gdt_shadow[i] = alloc_heap_pages(0);
-			if (!v->pv.gdt_shadow[i])
-				return -ENOMEM;
+			if (!v->pv.gdt_shadow[i]) {
+				rc = -ENOMEM;
+				goto out;
+			}
 		}
 	}
 	/* Check into a scratch page first: a refused GDT changes nothing. */
-	for (unsigned int i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		const u64 *page = __va(mfns[i] << PAGE_SHIFT);
 
 		for (unsigned int j = 0; j < 512 && i * 512 + j < entries; j++) {
@@ -315,11 +328,12 @@ long pv_set_gdt(struct vcpu *v, const unsigned long *mfns,
 				gprintk(LOG_WARN, v, "set_gdt: bad descriptor "
 					"%u: %#lx", i * 512 + j,
 					(unsigned long)d);
-				return -EINVAL;
+				rc = -EINVAL;
+				goto out;
 			}
 		}
 	}
-	for (unsigned int i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		const u64 *page = __va(mfns[i] << PAGE_SHIFT);
 		u64 *shadow = v->pv.gdt_shadow[i];
 
@@ -334,7 +348,10 @@ long pv_set_gdt(struct vcpu *v, const unsigned long *mfns,
 	v->pv.gdt_ents = entries;
 	if (v == current_vcpu())
 		pv_load_gdt(v);
-	return 0;
+out:
+	while (nheld)
+		put_page_and_free(held[--nheld]);
+	return rc;
 }
 
 /* Give back the frames of @v's LDT.  Caller holds the page-table lock. */

@@ -478,6 +478,17 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
 
 	spin_lock(&d->pt_lock);
 	rc = pt_find_l1e(&d->pt, v->pv.kernel_l4, va, &maddr);
+	/*
+	 * Through a linear (recursive) entry the walk ends in an L2, L3
+	 * or L4: that entry is not ours to write here, as on Xen (-EINVAL).
+	 * It would validate or release a whole tree in one go, with no
+	 * job to cut it into slices (SECURITY.md invariant 7).
+	 */
+	if (!rc && pt_table_level(&d->pt, maddr >> PAGE_SHIFT) != 1) {
+		d->pt.why = "the address is not mapped by an L1 table "
+			    "(a linear entry on the way)";
+		rc = -EINVAL;
+	}
 	if (!rc)
 		rc = pt_update_entry(&d->pt, maddr, val, 0, NULL);
 	if (rc)

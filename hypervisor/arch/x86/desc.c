@@ -20,9 +20,10 @@
  * NMIs, IST3 for machine checks, so that these can be reported even when
  * the normal stack is the problem, and IST4 for #DB, which a guest can
  * raise in ring 0 on a stack of its choosing (entry.S says how).  The two
- * words above the #DB stack hold this CPU's struct percpu, against which
- * entry.S checks GS base, and entry.S's note of a swapgs it did.  rsp0 (the ring-0 stack used on entry
- * from a guest) is the CPU's own stack.
+ * words above the #DB stack hold this CPU's struct percpu, which entry.S
+ * makes the GS base for the handler, and the GS base it found there.
+ * rsp0 (the ring-0 stack used on entry from a guest) is the CPU's own
+ * stack.
  *
  * The boot CPU cannot wait for page tables and the heap before it has a
  * GDT with our selectors (the IDT refers to HYPERVISOR_CS), so
@@ -158,7 +159,7 @@ void desc_init_cpu(unsigned int cpu)
 	t->ist[IST_DF - 1] = ist_stack_top[cpu][0];
 	t->ist[IST_NMI - 1] = ist_stack_top[cpu][1];
 	t->ist[IST_MC - 1] = ist_stack_top[cpu][2];
-	/* entry.S: DB_IST_PERCPU and DB_IST_SWAPPED, above the frame. */
+	/* entry.S: DB_IST_PERCPU and DB_IST_GSBASE, above the frame. */
 	t->ist[IST_DB - 1] = ist_stack_top[cpu][3] - 16;
 	((unsigned long *)t->ist[IST_DB - 1])[0] = (unsigned long)&percpu[cpu];
 	((unsigned long *)t->ist[IST_DB - 1])[1] = 0;

@@ -40,10 +40,11 @@
  * of whatever that guest instruction entered: syscall_entry, with the
  * guest's rsp and GS base, or an entry stub before its swapgs
  * (CVE-2018-8897).  So #DB runs on its own IST stack (desc.c), never on
- * a stack the guest chose, and db_entry below decides about GS from the
- * MSR, not from CS: GS base is ours only if it equals this CPU's struct
+ * a stack the guest chose, and a #DB from the hypervisor does not trust
+ * GS at all: db_from_hypervisor below sets GS base to this CPU's struct
  * percpu, whose address desc.c keeps in the word at the top of that IST
- * stack.  A #DB from the guest is moved to the top of the CPU stack and
+ * stack, and puts the base it found back on the way out.  A #DB from the
+ * guest is moved to the top of the CPU stack and
  * goes the common way (bouncing it may write the guest's stack and hit
  * the guest's own watchpoint: that nested #DB then finds the IST stack
  * free).  A #DB from the hypervisor is noted by do_debug_hypervisor()
@@ -60,9 +61,10 @@
 #define FLAT_RING3_CS64		0xe033
 #define FLAT_RING3_SS		0xe02b
 #define MSR_GS_BASE		0xc0000101
-/* Above the frame on the #DB IST stack (desc.c): struct percpu *, flag. */
+/* Above the frame on the #DB IST stack (desc.c): struct percpu *, and
+ * the GS base db_from_hypervisor found. */
 #define DB_IST_PERCPU		(7 * 8)
-#define DB_IST_SWAPPED		(8 * 8)
+#define DB_IST_GSBASE		(8 * 8)
 
 /* Vectors where the CPU pushes an error code: 8 10-14 17 21 29 30. */
 #define ERRCODE_MASK	0x60227d00
@@ -144,8 +146,15 @@ restore_all:
 	testb	$3, 8(%rsp)		/* back to the guest? */
 	jz	1f
 	swapgs
+	/*
+	 * Only the return to the guest may be taken for a guest's fault
+	 * (common_entry swaps GS back, traps.c gives the fault to the
+	 * guest): a return inside the hypervisor has an iretq of its own,
+	 * so that nothing arriving there is mistaken for it.
+	 */
 	.globl	guest_iretq
 guest_iretq:
+	iretq
 1:	iretq
 
 /*
@@ -171,6 +180,16 @@ db_entry:
 	movq	%gs:PERCPU_SCRATCH, %rdi
 	jmp	common_entry_saved
 
+/*
+ * GS base is set from the word above the stack, not swapped: besides
+ * the guest's GS base at the first instruction of an entry (a `mov ss`
+ * #DB, KERNEL_GS_BASE then holds ours), there are the few instructions
+ * where a selector load put a guest's base in GS and KERNEL_GS_BASE
+ * holds a guest's too (context.c, load_selectors_of(); descriptor-
+ * tables.c, load_user_gs_sel()): no #DB can arise there today, but a
+ * swapgs would then run the handler on a guest's base.  The base found
+ * is kept in the second word and put back on the way out.
+ */
 db_from_hypervisor:
 	pushq	%rax
 	pushq	%rcx
@@ -179,12 +198,12 @@ db_from_hypervisor:
 	rdmsr
 	shlq	$32, %rdx
 	orq	%rdx, %rax
-	movq	$0, 3 * 8 + DB_IST_SWAPPED(%rsp)
-	cmpq	3 * 8 + DB_IST_PERCPU(%rsp), %rax
-	je	1f
-	swapgs				/* the guest's GS: a mov-ss #DB at an entry */
-	movq	$1, 3 * 8 + DB_IST_SWAPPED(%rsp)
-1:	popq	%rdx
+	movq	%rax, 3 * 8 + DB_IST_GSBASE(%rsp)
+	movq	3 * 8 + DB_IST_PERCPU(%rsp), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
+	popq	%rdx
 	popq	%rcx
 	popq	%rax
 	pushq	%rdi
@@ -210,6 +229,12 @@ db_from_hypervisor:
 	movabsq	$do_debug_hypervisor, %rax
 	callq	*%rax
 	addq	$16, %rsp
+	/* GS base as it was (rax, rcx, rdx are restored below). */
+	movl	$MSR_GS_BASE, %ecx
+	movq	15 * 8 + DB_IST_GSBASE(%rsp), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -226,10 +251,7 @@ db_from_hypervisor:
 	popq	%rsi
 	popq	%rdi
 	addq	$16, %rsp		/* vector and error code */
-	cmpq	$0, DB_IST_SWAPPED - 2 * 8(%rsp)	/* rsp is at rip now */
-	je	2f
-	swapgs
-2:	iretq
+	iretq
 
 /*
  * 64-bit `syscall` from the guest (LSTAR): a hypercall from guest kernel

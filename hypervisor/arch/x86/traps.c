@@ -383,7 +383,8 @@ int arch_selftest_db_entry(void)
 {
 	static volatile unsigned long target;
 	unsigned long flags = local_irq_save();
-	u64 saved = rdmsr(MSR_KERNEL_GS_BASE), gs_inside;
+	u64 saved = rdmsr(MSR_KERNEL_GS_BASE), gs_inside, saved_gs, gs_after;
+	u32 lo = 0x00003000U, hi = 0x00007f00U;
 	struct db_note *n = &db_note[smp_processor_id()];
 	unsigned long dr7 = 0x401UL | (0xdUL << 16);	/* L0, write, 4 bytes */
 	int ret;
@@ -396,11 +397,33 @@ int arch_selftest_db_entry(void)
 			     "movl $1, %0\n\t"	/* #DB after this */
 			     "swapgs" : "=m"(target) : : "memory");
 	gs_inside = rdmsr(MSR_KERNEL_GS_BASE);
-	__asm__ __volatile__("mov %0, %%dr7" : : "r"(0x400UL));
-	wrmsr(MSR_KERNEL_GS_BASE, saved);
 	ret = n->rip && gs_inside == 0x00007f0000001000UL ? 0 : -1;
 	log_info("selftest db_entry: #DB at %#lx with a guest GS base, "
 		 "handled on its IST stack", n->rip);
+	/*
+	 * The window of a guest selector load (load_user_gs_sel()): a
+	 * guest's base in GS and another in KERNEL_GS_BASE, neither ours.
+	 * A swapgs would run the handler on the second; it must run on
+	 * ours and leave both as they were.
+	 */
+	n->rip = 0;
+	saved_gs = rdmsr(MSR_GS_BASE);
+	wrmsr(MSR_KERNEL_GS_BASE, 0x00007f0000002000UL);
+	__asm__ __volatile__("wrmsr\n\t"
+			     "movl $2, %0\n\t"	/* #DB after this */
+			     "rdmsr\n\t"
+			     : "=m"(target), "+a"(lo), "+d"(hi)
+			     : "c"(MSR_GS_BASE) : "memory");
+	gs_after = ((u64)hi << 32) | lo;
+	wrmsr(MSR_GS_BASE, saved_gs);
+	gs_inside = rdmsr(MSR_KERNEL_GS_BASE);
+	__asm__ __volatile__("mov %0, %%dr7" : : "r"(0x400UL));
+	wrmsr(MSR_KERNEL_GS_BASE, saved);
+	if (!n->rip || gs_after != 0x00007f0000003000UL ||
+	    gs_inside != 0x00007f0000002000UL)
+		ret = -1;
+	log_info("selftest db_entry: #DB at %#lx with guest bases in GS and "
+		 "KERNEL_GS, handled on ours, both kept", n->rip);
 	n->rip = 0;
 	local_irq_restore(flags);
 	return ret;

@@ -37,7 +37,7 @@ struct maptrack {
 	u32 ref;		/* the granter's entry */
 	u32 mfn;		/* the frame its L1 entry maps */
 	domid_t granter;
-	u16 pad;
+	u16 granter_gen;	/* the granter's table (struct gnttab gen) */
 };
 
 /*
