@@ -39,6 +39,7 @@
  * and everything is freed.
  */
 #include <hv/domain.h>
+#include <hv/errno.h>
 #include <hv/event.h>
 #include <hv/grant_table.h>
 #include <hv/pv.h>
@@ -72,12 +73,58 @@ static const char *const reason_name[] = {
 
 struct domain *domain_list[MAX_DOMAINS];
 
+/* Taken around every change of domain_list and by domain_get(). */
+static spinlock_t domlist_lock = SPINLOCK_INIT;
+
 /**
  * domain_by_id() - the domain with id @id, or NULL
+ *
+ * A bare pointer: good while the caller's own domain is the one it
+ * names, or for a glance (debug keys).  Code that keeps the pointer
+ * while the domain could be destroyed on another CPU (the management
+ * interface) takes a reference with domain_get() instead.
  */
 struct domain *domain_by_id(domid_t id)
 {
 	return id < MAX_DOMAINS ? READ_ONCE(domain_list[id]) : NULL;
+}
+
+/**
+ * domain_get() - the domain with id @id, with a reference, or NULL
+ *
+ * The reference keeps struct domain and its vCPU structures (not its
+ * memory: a destroy still takes that) until domain_put().  A domain that
+ * is dying may be returned: callers look at d->is_dying.
+ */
+struct domain *domain_get(domid_t id)
+{
+	unsigned long flags;
+	struct domain *d;
+
+	if (id >= MAX_DOMAINS)
+		return NULL;
+	flags = spin_lock_irqsave(&domlist_lock);
+	d = domain_list[id];
+	if (d)
+		__atomic_add_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL);
+	spin_unlock_irqrestore(&domlist_lock, flags);
+	return d;
+}
+
+static void reap(void *unused);
+
+/**
+ * domain_put() - drop a domain_get() reference
+ * @d: the domain
+ *
+ * The last reference of a destroyed domain frees its shell now, if no
+ * CPU holds one of its vCPUs any more (else the reaper's timer does).
+ */
+void domain_put(struct domain *d)
+{
+	if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0 &&
+	    READ_ONCE(d->next_dead))
+		reap(NULL);
 }
 
 const char *shutdown_reason_name(unsigned int reason)
@@ -90,14 +137,18 @@ const char *shutdown_reason_name(unsigned int reason)
  * @id:         its domain id
  * @privileged: dom0: may use privileged operations
  *
- * Returns NULL when out of memory or @id is taken or too large.
+ * It has shared_info, event channels and a grant table, no memory and no
+ * vCPUs, and no memory limit (d->max_pages: the builder or the toolstack
+ * sets one).  Returns NULL when out of memory or @id is taken or too
+ * large; nothing is left allocated then.
  */
 struct domain *domain_create(domid_t id, bool privileged)
 {
+	unsigned long flags;
 	struct domain *d;
 
 	_Static_assert(sizeof(*d) <= PAGE_SIZE, "struct domain");
-	if (id >= MAX_DOMAINS || domain_list[id])
+	if (id >= MAX_DOMAINS || READ_ONCE(domain_list[id]))
 		return NULL;
 	/* With the count at its shell's freeing, tests see that every
 	 * page came back. */
@@ -107,22 +158,37 @@ struct domain *domain_create(domid_t id, bool privileged)
 		return NULL;
 	d->id = id;
 	d->is_privileged = privileged;
+	d->max_pages = ~0UL;
 	spin_lock_init(&d->lock);
+	spin_lock_init(&d->state_lock);
 	d->shared_info = alloc_heap_pages(0);
-	if (!d->shared_info) {
-		free_heap_pages(d, 0);
-		return NULL;
-	}
+	if (!d->shared_info)
+		goto fail;
 	d->shared_info_mfn = __pa(d->shared_info) >> PAGE_SHIFT;
 	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 		d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
 	d->sched.weight = SCHED_DEFAULT_WEIGHT;
 	if (evtchn_domain_init(d) || gnttab_domain_init(d)) {
 		log_err("d%u: no memory for its event channels or grants", id);
-		return NULL;	/* the pages stay allocated: boot is failing */
+		goto fail;
+	}
+	flags = spin_lock_irqsave(&domlist_lock);
+	if (domain_list[id]) {
+		/* Taken meanwhile by a caller on another CPU. */
+		spin_unlock_irqrestore(&domlist_lock, flags);
+		goto fail;
 	}
 	WRITE_ONCE(domain_list[id], d);
+	spin_unlock_irqrestore(&domlist_lock, flags);
 	return d;
+
+fail:
+	gnttab_domain_destroy(d);
+	evtchn_domain_destroy(d);
+	if (d->shared_info)
+		free_heap_pages(d->shared_info, 0);
+	free_heap_pages(d, 0);
+	return NULL;
 }
 
 /*
@@ -234,8 +300,15 @@ static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 	return freed;
 }
 
-/* Domains destroyed whose shell is not freed yet. */
-static struct domain *graveyard[MAX_DOMAINS];
+/*
+ * Domains destroyed whose shell is not freed yet, a list through
+ * next_dead (its end is GRAVEYARD_END, so that a buried domain's
+ * next_dead is never NULL): the id is free again at once, while the
+ * old shell waits for its vCPUs to leave the CPUs and for the last
+ * domain_get() reference.
+ */
+#define GRAVEYARD_END	((struct domain *)1)
+static struct domain *graveyard = GRAVEYARD_END;
 static spinlock_t graveyard_lock = SPINLOCK_INIT;
 static struct timer reaper;
 static bool reaper_ready;
@@ -244,6 +317,8 @@ static bool reaper_ready;
 
 static bool shell_in_use(struct domain *d)
 {
+	if (__atomic_load_n(&d->refcnt, __ATOMIC_ACQUIRE))
+		return true;
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
 		if (d->vcpu[i] &&
 		    __atomic_load_n(&d->vcpu[i]->sched.is_running,
@@ -268,22 +343,23 @@ static void free_shell(struct domain *d)
 	free_heap_pages(d, 0);
 }
 
-/* Timer on CPU0: free the shells nothing runs on any more. */
+/* Free the shells nothing uses any more: the reaper's timer on CPU0, and
+ * domain_put() of a destroyed domain's last reference. */
 static void reap(void *unused)
 {
 	unsigned long flags = spin_lock_irqsave(&graveyard_lock);
+	struct domain **pp = &graveyard, *d;
 	bool again = false;
 
-	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
-		struct domain *d = graveyard[id];
+	while ((d = *pp) != GRAVEYARD_END) {
+		domid_t id = d->id;
 
-		if (!d)
-			continue;
 		if (shell_in_use(d)) {
 			again = true;
+			pp = &d->next_dead;
 			continue;
 		}
-		graveyard[id] = NULL;
+		*pp = d->next_dead;
 		free_shell(d);
 		log_info("d%u: domain and vCPU structures freed, %lu pages "
 			 "free", id, free_page_count());
@@ -301,7 +377,8 @@ static void bury(struct domain *d)
 		init_timer(&reaper, reap, NULL, 0);
 		reaper_ready = true;
 	}
-	graveyard[d->id] = d;
+	d->next_dead = graveyard;
+	graveyard = d;
 	spin_unlock_irqrestore(&graveyard_lock, flags);
 	set_timer(&reaper, NOW() + REAP_NS);
 }
@@ -315,7 +392,7 @@ static void bury(struct domain *d)
  */
 void domain_destroy(struct domain *d)
 {
-	unsigned long freed, held, back, flushes, flush_ns;
+	unsigned long freed, held, back, flushes, flush_ns, flags;
 	struct domain *d0;
 
 	WRITE_ONCE(d->is_dying, true);
@@ -335,7 +412,9 @@ void domain_destroy(struct domain *d)
 	/* Last what others can see: a peer whose channel went unbound, or
 	 * dom0 woken by VIRQ_DOM_EXC, finds the domain all gone. */
 	evtchn_domain_destroy(d);
+	flags = spin_lock_irqsave(&domlist_lock);
 	WRITE_ONCE(domain_list[d->id], NULL);
+	spin_unlock_irqrestore(&domlist_lock, flags);
 	d0 = domain_by_id(0);
 	if (d0 && d0 != d)
 		send_global_virq(d0, VIRQ_DOM_EXC);
@@ -350,14 +429,79 @@ void domain_destroy(struct domain *d)
  * dom0's shutdown ends the machine; a domU's destroys the domain.
  * Returns only if the caller is not one of @d's vCPUs.
  */
+/*
+ * Set is_dying (@dying) or is_shutdown, with @reason, for @d unless one
+ * of them is set already (someone else is ending it): true if we did.
+ * Under state_lock, so that a destroy from dom0 and the domain's own
+ * shutdown agree on who goes on, and a reader that sees is_shutdown
+ * sees the reason.
+ */
+static bool claim_end(struct domain *d, bool dying, unsigned int reason)
+{
+	unsigned long flags = spin_lock_irqsave(&d->state_lock);
+	bool ok = !d->is_dying && !d->is_shutdown;
+
+	if (ok) {
+		WRITE_ONCE(d->shutdown_code, reason);
+		if (dying)
+			WRITE_ONCE(d->is_dying, true);
+		else
+			WRITE_ONCE(d->is_shutdown, true);
+	}
+	spin_unlock_irqrestore(&d->state_lock, flags);
+	return ok;
+}
+
+/*
+ * A toolstack domain stops but stays: its vCPUs leave the CPUs (the
+ * shutdown flag keeps them off, vcpu_runnable()), its memory, channels
+ * and grants stay, and dom0 learns of it by VIRQ_DOM_EXC and sees the
+ * reason in getdomaininfo; VENEER_MGMT_destroydomain ends it.  As Xen
+ * does, so a toolstack can apply on_poweroff/on_reboot/on_crash.
+ */
+static void shutdown_toolstack_domain(struct domain *d, unsigned int reason)
+{
+	struct vcpu *curr = current_vcpu();
+	struct domain *d0;
+
+	log_info("d%u shutdown: %s (kept until the toolstack destroys it)",
+		 d->id, shutdown_reason_name(reason));
+	if (opt_pt_audit && d->pt.mem) {
+		spin_lock(&d->pt_lock);
+		pv_mm_audit(d, "shutdown");
+		spin_unlock(&d->pt_lock);
+	}
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] && d->vcpu[i] != curr)
+			vcpu_stop_sync(d->vcpu[i]);
+	d0 = domain_by_id(0);
+	if (d0 && d0 != d)
+		send_global_virq(d0, VIRQ_DOM_EXC);
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	struct vcpu *curr = current_vcpu();
 	unsigned long flags;
 	unsigned int code;
 
-	if (__atomic_exchange_n(&d->is_dying, true, __ATOMIC_ACQ_REL)) {
-		/* Another vCPU of @d got here first and is tearing it down. */
+	if (d->toolstack) {
+		if (claim_end(d, false, reason)) {
+			flags = local_irq_save();
+			local_irq_enable();
+			shutdown_toolstack_domain(d, reason);
+			if (curr && curr->domain == d)
+				schedule();
+			local_irq_restore(flags);
+			return;
+		}
+		if (curr && curr->domain == d)
+			schedule();
+		return;
+	}
+	if (!claim_end(d, true, reason)) {
+		/* Another vCPU of @d (or dom0's destroy) got here first and
+		 * is tearing it down. */
 		if (curr && curr->domain == d)
 			schedule();
 		return;
@@ -422,4 +566,90 @@ void domain_crash(struct domain *d, const char *why)
 		log_err("d%u crashed: %s", d->id, why);
 	domain_shutdown(d, SHUTDOWN_crash);
 	schedule();
+}
+
+/**
+ * domain_kill() - VENEER_MGMT_destroydomain: take a domU apart, now
+ * @d: a domU, with a domain_get() reference held by the caller (who is
+ *     not one of its vCPUs: dom0)
+ *
+ * Whether it runs, is paused or shut down: its vCPUs are stopped, then
+ * domain_destroy() gives everything back.  The shell goes at the last
+ * reference.  Called with interrupts on.
+ *
+ * Return: 0, or -ESRCH if it is being destroyed already.
+ */
+int domain_kill(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->state_lock);
+	bool dying = d->is_dying;
+
+	/* A domain that shut down is still ours to destroy; one that is
+	 * shutting down on its own vCPU right now is waited for by
+	 * stop_vcpus(). */
+	WRITE_ONCE(d->is_dying, true);
+	spin_unlock_irqrestore(&d->state_lock, flags);
+	if (dying)
+		return -ESRCH;
+	log_info("d%u: destroyed by the toolstack", d->id);
+	stop_vcpus(d);
+	domain_destroy(d);
+	return 0;
+}
+
+#define MAX_PAUSE_COUNT	255
+
+/**
+ * domain_pause_by_toolstack() - VENEER_MGMT_pausedomain
+ * @d: a domU (not the caller's), referenced
+ *
+ * Counts: each pause needs an unpause.  Once this returns, none of @d's
+ * vCPUs is on a CPU, and none gets there until the count is back to 0;
+ * the guest's own state (blocked, down) is not touched.
+ *
+ * Return: 0; -EINVAL for a dying domain; -EBUSY past MAX_PAUSE_COUNT.
+ */
+int domain_pause_by_toolstack(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->state_lock);
+	int rc = 0;
+
+	if (d->is_dying)
+		rc = -EINVAL;
+	else if (d->pause_count >= MAX_PAUSE_COUNT)
+		rc = -EBUSY;
+	else
+		WRITE_ONCE(d->pause_count, d->pause_count + 1);
+	spin_unlock_irqrestore(&d->state_lock, flags);
+	if (rc)
+		return rc;
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_stop_sync(d->vcpu[i]);
+	return 0;
+}
+
+/**
+ * domain_unpause_by_toolstack() - VENEER_MGMT_unpausedomain
+ * @d: a domU, referenced
+ *
+ * Return: 0; -EINVAL if it is not paused (or dying).
+ */
+int domain_unpause_by_toolstack(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&d->state_lock);
+	unsigned int left = 0;
+	int rc = 0;
+
+	if (d->is_dying || !d->pause_count)
+		rc = -EINVAL;
+	else
+		WRITE_ONCE(d->pause_count, left = d->pause_count - 1);
+	spin_unlock_irqrestore(&d->state_lock, flags);
+	if (rc || left)
+		return rc;
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i])
+			vcpu_kick(d->vcpu[i]);
+	return 0;
 }

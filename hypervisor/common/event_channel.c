@@ -255,6 +255,15 @@ static long evtchn_bind_interdomain(struct domain *d,
 	return 0;
 }
 
+/* The sender's counter (VENEER_MGMT_getcounters). */
+static void count_event_sent(void)
+{
+	struct vcpu *v = current_vcpu();
+
+	if (v)
+		v->stats.events_sent++;
+}
+
 static long evtchn_send(struct domain *d, unsigned long port)
 {
 	struct evtchn *c;
@@ -266,11 +275,14 @@ static long evtchn_send(struct domain *d, unsigned long port)
 	switch (c->state) {
 	case EVTCHNSTAT_interdomain:
 		rd = lookup_domain(d, c->remote_dom);
-		if (rd && table_of(rd))
+		if (rd && table_of(rd)) {
 			raise_locked(rd, c->remote_port);
+			count_event_sent();
+		}
 		return 0;
 	case EVTCHNSTAT_ipi:
 		raise_locked(d, port);
+		count_event_sent();
 		return 0;
 	case EVTCHNSTAT_unbound:
 		return 0;		/* nobody listens yet */

@@ -156,8 +156,15 @@ int gnttab_domain_init(struct domain *d)
 	gt->version = 1;
 	gt->active = alloc_heap_pages(ACTIVE_ORDER);
 	gt->maptrack = alloc_heap_pages(MAPTRACK_ORDER);
-	if (!gt->active || !gt->maptrack)
-		return -ENOMEM;	/* boot is failing: nothing to give back */
+	if (!gt->active || !gt->maptrack) {
+		/* A toolstack create goes on after this: give it all back. */
+		if (gt->active)
+			free_heap_pages(gt->active, ACTIVE_ORDER);
+		if (gt->maptrack)
+			free_heap_pages(gt->maptrack, MAPTRACK_ORDER);
+		free_heap_pages(gt, 0);
+		return -ENOMEM;
+	}
 	memset(gt->active, 0, PAGE_SIZE << ACTIVE_ORDER);
 	memset(gt->maptrack, 0, PAGE_SIZE << MAPTRACK_ORDER);
 	d->gnttab = gt;

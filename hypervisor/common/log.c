@@ -20,6 +20,13 @@
  * site (up to GUEST_LOG_SITES of them) passes without a token, so that a
  * refusal logged once per domain is never lost to an earlier flood.
  * dom0 is trusted and not limited.
+ *
+ * Every line printed through here (not a guest's console_io output, as
+ * on Xen) is also kept in a ring of the last LOG_RING_SIZE bytes that
+ * dom0 reads with VENEER_MGMT_readconsole ("vctl dmesg").  A reader names
+ * where it is by a byte index that only grows (bytes written since
+ * boot), so it reads what is new since its last read, and learns how
+ * much the ring lost meanwhile.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -31,6 +38,79 @@
 #define LINE_MAX	512
 
 int log_threshold = LOG_INFO;
+
+/* --- the log ring (VENEER_MGMT_readconsole) ------------------------------ */
+
+#define LOG_RING_SIZE	(32 * 1024)	/* a power of two */
+
+static char log_ring[LOG_RING_SIZE];
+static u64 log_ring_prod;		/* bytes ever put */
+static u64 log_ring_start;		/* nothing before it is read (clear) */
+static spinlock_t log_ring_lock = SPINLOCK_INIT;
+
+/* Keep @n bytes of a line printed: short, bounded by LINE_MAX. */
+static void log_ring_put(const char *s, size_t n)
+{
+	unsigned long flags = spin_lock_irqsave(&log_ring_lock);
+
+	for (size_t i = 0; i < n; i++)
+		log_ring[(log_ring_prod + i) & (LOG_RING_SIZE - 1)] = s[i];
+	log_ring_prod += n;
+	spin_unlock_irqrestore(&log_ring_lock, flags);
+}
+
+/**
+ * log_ring_read() - up to @len bytes of the log from *@index on
+ * @index: in: where the caller is; out: after what was copied.  An index
+ *         in what the ring lost (or cleared) moves to the oldest whole
+ *         line still there; one beyond the end moves to the end.
+ * @buf:   where to copy to (hypervisor memory)
+ * @len:   at most this many
+ *
+ * Return: the bytes copied.
+ */
+size_t log_ring_read(u64 *index, char *buf, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&log_ring_lock);
+	u64 lo = log_ring_start, i = *index;
+	size_t n;
+
+	if (log_ring_prod > LOG_RING_SIZE && lo < log_ring_prod - LOG_RING_SIZE)
+		lo = log_ring_prod - LOG_RING_SIZE;
+	if (i > log_ring_prod)
+		i = log_ring_prod;
+	if (i < lo) {
+		/* Lost: go on after the first line end still there (a line
+		 * is shorter than LINE_MAX), unless the start is a clear. */
+		i = lo;
+		if (lo != log_ring_start)
+			for (unsigned int k = 0; k < LINE_MAX && i < log_ring_prod;
+			     k++)
+				if (log_ring[i++ & (LOG_RING_SIZE - 1)] == '\n')
+					break;
+	}
+	n = log_ring_prod - i < len ? log_ring_prod - i : len;
+	for (size_t k = 0; k < n; k++)
+		buf[k] = log_ring[(i + k) & (LOG_RING_SIZE - 1)];
+	*index = i + n;
+	spin_unlock_irqrestore(&log_ring_lock, flags);
+	return n;
+}
+
+/**
+ * log_ring_clear() - forget the log before @index ("dmesg -c")
+ * @index: an index log_ring_read() gave
+ */
+void log_ring_clear(u64 index)
+{
+	unsigned long flags = spin_lock_irqsave(&log_ring_lock);
+
+	if (index > log_ring_prod)
+		index = log_ring_prod;
+	if (index > log_ring_start)
+		log_ring_start = index;
+	spin_unlock_irqrestore(&log_ring_lock, flags);
+}
 
 /**
  * vprintk() - print a formatted message as is
@@ -44,6 +124,8 @@ void vprintk(const char *fmt, va_list ap)
 
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
+	if (n > 0)
+		log_ring_put(buf, n);
 	console_write(buf, n);
 }
 
@@ -91,6 +173,7 @@ void log_msg(int level, const char *fmt, ...)
 		buf[len++] = '\n';
 		buf[len] = '\0';
 	}
+	log_ring_put(buf, len);
 	console_write(buf, len);
 }
 

@@ -342,6 +342,48 @@ static long decrease_reservation(struct domain *d,
 	return rc ? rc : (long)i;
 }
 
+/*
+ * May @d gain @n pages?  Its holding (nr_pages - ballooned) stays within
+ * max_pages (VENEER_MGMT_setmaxmem), which may be below what it holds
+ * already: it can then only give memory back.  balloon_lock held.
+ */
+static bool within_max_pages(const struct domain *d, unsigned long n)
+{
+	unsigned long held = d->nr_pages - d->ballooned;
+	unsigned long max = READ_ONCE(d->max_pages);
+
+	return held <= max && n <= max - held;
+}
+
+/**
+ * domain_set_max_pages() - a new memory limit for @d
+ * @d:   the domain
+ * @max: pages, >= 1
+ *
+ * Return: the pages it holds now (it may be more than @max).
+ */
+unsigned long domain_set_max_pages(struct domain *d, unsigned long max)
+{
+	unsigned long held;
+
+	spin_lock(&balloon_lock);
+	WRITE_ONCE(d->max_pages, max);
+	held = d->nr_pages - d->ballooned;
+	spin_unlock(&balloon_lock);
+	return held;
+}
+
+/**
+ * domain_tot_pages() - the pages @d holds now
+ * @d: the domain
+ */
+unsigned long domain_tot_pages(const struct domain *d)
+{
+	unsigned long nr = READ_ONCE(d->nr_pages), b = READ_ONCE(d->ballooned);
+
+	return nr > b ? nr - b : 0;
+}
+
 static long populate_physmap(struct domain *d,
 			     struct xen_memory_reservation *r,
 			     unsigned long cmd, unsigned long arg,
@@ -368,6 +410,13 @@ static long populate_physmap(struct domain *d,
 			break;
 		}
 		spin_lock(&balloon_lock);
+		if (d->ballooned >= n && !within_max_pages(d, n)) {
+			spin_unlock(&balloon_lock);
+			gprintk(LOG_WARN, current_vcpu(), "populate_physmap: "
+				"%lu more pages would take the domain past its "
+				"limit of %lu", n, READ_ONCE(d->max_pages));
+			break;
+		}
 		pg = d->ballooned >= n ? alloc_pages(r->extent_order) : NULL;
 		if (pg)
 			d->ballooned -= n;

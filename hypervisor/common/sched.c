@@ -751,6 +751,50 @@ void vcpu_sleep_sync(struct vcpu *v)
 }
 
 /**
+ * vcpu_stop_sync() - wait until @v, kept off the CPUs by its domain's
+ *                    state (a toolstack pause, a shutdown), is off them
+ * @v: a vCPU of another domain than the caller's
+ *
+ * Unlike vcpu_sleep_sync(), v->runnable (it has a context) is left as it
+ * is, so the vCPU runs again when what keeps it off goes.  Returns early
+ * if it becomes runnable again meanwhile (an unpause on another CPU).
+ */
+void vcpu_stop_sync(struct vcpu *v)
+{
+	unsigned int cpu;
+	unsigned long flags;
+
+	ASSERT(v != current_vcpu());
+	do {
+		cpu = READ_ONCE(v->processor);
+		flags = spin_lock_irqsave(&sched_cpus[cpu].lock);
+		spin_unlock_irqrestore(&sched_cpus[cpu].lock, flags);
+	} while (cpu != READ_ONCE(v->processor));
+	if (READ_ONCE(v->sched.is_running))
+		kick(READ_ONCE(v->processor));
+	while (__atomic_load_n(&v->sched.is_running, __ATOMIC_ACQUIRE) &&
+	       !vcpu_runnable(v))
+		cpu_relax();
+}
+
+/**
+ * vcpu_kick() - what kept @v off the CPUs (a toolstack pause) is gone
+ * @v: the vCPU; nothing about it changes, but if it may run now a CPU
+ *     looks for it (unlike vcpu_wake(), a block stays a block)
+ */
+void vcpu_kick(struct vcpu *v)
+{
+	if (!vcpu_runnable(v))
+		return;
+	if (READ_ONCE(v->sched.is_running)) {
+		kick(READ_ONCE(v->processor));
+		return;
+	}
+	v->sched.queued_seq = next_seq();
+	tickle(v);
+}
+
+/**
  * vcpu_block() - SCHEDOP_block: sleep until an event is pending
  * @v: the running vCPU; its hypercall result must already be set
  *
@@ -839,7 +883,10 @@ int sched_set_affinity(struct vcpu *v, u64 cpumask)
 	}
 	spin_unlock_irqrestore(&sc->lock, flags);
 	if (!claimed) {
-		vcpu_sleep(v);		/* schedule() moves it */
+		/* On a CPU now: that CPU reschedules on its way back to the
+		 * guest, and schedule() moves it.  Not vcpu_sleep(), which
+		 * would take its context away for good. */
+		kick(READ_ONCE(v->processor));
 		return 0;
 	}
 	move_vcpu(v, from, cpu);
@@ -862,13 +909,32 @@ static u64 run_ns_until(const struct vcpu *v, s_time_t now)
 	return ns;
 }
 
+/**
+ * vcpu_run_ns() - the CPU time @v has used, counting a run in progress
+ * @v: the vCPU
+ */
+u64 vcpu_run_ns(const struct vcpu *v)
+{
+	return run_ns_until(v, NOW());
+}
+
+/**
+ * vcpu_is_on_cpu() - is @v the vCPU some CPU runs now?
+ * @v: the vCPU
+ */
+bool vcpu_is_on_cpu(const struct vcpu *v)
+{
+	return READ_ONCE(percpu[READ_ONCE(v->processor)].curr) == v;
+}
+
 static const char *vcpu_state(const struct vcpu *v)
 {
 	if (v->down)
 		return "down";
 	if (v->blocked)
 		return "blocked";
-	if (v->domain->is_dying || !v->runnable)
+	if (v->domain->is_dying || v->domain->is_shutdown ||
+	    v->domain->pause_count || !v->runnable)
 		return "paused";
 	if (READ_ONCE(percpu[v->processor].curr) == v)
 		return "running";

@@ -242,6 +242,9 @@ static int build_one(domid_t id, const struct boot_domain *bd)
 		log_err("d%u: no layout: %s", id, err.msg);
 		goto fail;
 	}
+	/* Its limit is what it is built with (VENEER_MGMT_setmaxmem may
+	 * change it). */
+	d->max_pages = req.nr_pages;
 	rc = populate(d, req.nr_pages);
 	if (rc) {
 		log_err("d%u: out of memory at page %lu of %lu", id,

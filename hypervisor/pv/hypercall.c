@@ -47,6 +47,8 @@
 
 #include <asm/processor.h>
 
+#include <veneer/mgmt.h>
+
 typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
 			       unsigned long, unsigned long, unsigned long);
 
@@ -80,6 +82,7 @@ static const hypercall_fn_t hypercall_table[] = {
 	HC(vcpu_op, do_vcpu_op),
 	HC(event_channel_op, do_event_channel_op),
 	HC(physdev_op, do_physdev_op),
+	HC(veneer_mgmt, do_veneer_mgmt),
 };
 
 /* A hypercall's slice of the CPU before it must make way (1 ms). */
@@ -253,6 +256,7 @@ static long run_multicall(struct hypercall_state *h, unsigned long calls,
 						      2, addr, n - i, 0, 0, 0);
 		if (copy_from_guest(&e, addr, sizeof(e)))
 			return -EFAULT;
+		v->stats.multicall_entries++;
 		for (int j = 0; j < 6; j++)
 			a[j] = e.args[j];
 		if (e.op == __HYPERVISOR_iret || e.op == __HYPERVISOR_multicall)

@@ -495,6 +495,7 @@ static long flush_after_uvm(unsigned long va, unsigned long flags)
 	default:
 		f.all = true;
 	}
+	current_vcpu()->stats.tlb_flushes++;
 	if (remote)
 		flush_domain(current_vcpu()->domain, &f);
 	else
@@ -527,6 +528,7 @@ long do_update_va_mapping(unsigned long va, unsigned long val,
 	spin_unlock(&d->pt_lock);
 	if (rc)
 		return rc;
+	v->stats.pt_updates++;
 	return flush_after_uvm(va, flags);
 }
 
@@ -591,6 +593,8 @@ static long mmu_update_one(struct vcpu *v, const struct mmu_update *u,
 				pg_owner == DOMID_SELF ? "" : " (foreign)",
 				d->pt.why);
 		spin_unlock(&d->pt_lock);
+		if (!rc)
+			v->stats.pt_updates++;
 		return rc;
 	case MMU_MACHPHYS_UPDATE:
 		rc = foreign_allowed(v, pg_owner, "mmu_update");
@@ -714,9 +718,11 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_NEW_USER_BASEPTR:
 		return new_baseptr(v, pv_ptjob(), mfn, true);
 	case MMUEXT_TLB_FLUSH_LOCAL:
+		v->stats.tlb_flushes++;
 		flush_tlb_local();
 		return 0;
 	case MMUEXT_INVLPG_LOCAL:
+		v->stats.tlb_flushes++;
 		invlpg(op->arg1.linear_addr);
 		return 0;
 	case MMUEXT_TLB_FLUSH_MULTI:
@@ -727,6 +733,7 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 		/* fall through */
 	case MMUEXT_TLB_FLUSH_ALL:
 	case MMUEXT_INVLPG_ALL:
+		v->stats.tlb_flushes++;
 		f.all = op->cmd == MMUEXT_TLB_FLUSH_ALL ||
 			op->cmd == MMUEXT_TLB_FLUSH_MULTI;
 		f.va = op->arg1.linear_addr;

@@ -158,6 +158,7 @@ void pv_bounce(struct vcpu *v, struct cpu_regs *r, unsigned long handler,
 	unsigned long sp;
 
 	trace_event(TRACE_BOUNCE, r->vector, handler);
+	v->stats.bounces++;
 	if (!was_kernel)
 		pv_toggle_guest_mode(v);
 	sp = (was_kernel ? r->rsp : v->pv.kernel_sp) & ~15UL;
@@ -276,6 +277,8 @@ void pv_guest_trap(struct cpu_regs *r)
 	unsigned int vector = r->vector;
 	unsigned long err = r->error_code;
 
+	if (vector < NR_TRAP_COUNTERS)
+		v->stats.traps[vector]++;
 	switch (vector) {
 	case 1: {
 		/* The guest reads the cause with get_debugreg(6); the CPU's
@@ -336,6 +339,8 @@ void pv_guest_trap(struct cpu_regs *r)
 		emulated = pv_ptwr_emulate(v, r, cr2, err);
 		local_irq_disable();
 		if (emulated) {
+			v->stats.ptwr_emulations++;
+			v->stats.pt_updates++;
 			emulated_step(v, r);
 			return;
 		}

@@ -92,6 +92,11 @@ NEGATIVE_LOG_LINES = {
         r"machphys update of frame 0x[0-9a-f]+ refused: not d\d+'s",
         r"d\d+ destroyed: \d+ pages freed, 2 still referenced elsewhere"],
     "set_gdt_bad": [r"set_gdt: bad descriptor 2: 0x890000000067"],
+    "mgmt_dom0": [r"mgmt: setvcpucontext is not available yet",
+                  r"\(d0v0\) hypercall 56\(0x1000, .*\): -EFAULT",
+                  r"d\d+: created by the toolstack: 2 vCPUs, at most 256 "
+                  r"pages, paused",
+                  r"d\d+: destroyed by the toolstack"],
     "iret_failsafe": [r"iret: bad frame rip 0x[0-9a-f]+ cs 0xfff0 .*: "
                       r"#GP\(0xfff0\) to the guest"],
 }

@@ -52,6 +52,8 @@ QEMU_INT_N_BUG = ("QEMU 7.2 TCG reports #GP error code n*16+2 for `int $n`"
 
 XEN_KNOWN_FAILURES = {
     "int_n": QEMU_INT_N_BUG,
+    "mgmt_dom0": "Veneer's own management hypercall (56): Xen 4.17 has "
+                 "none there and answers -ENOSYS",
     # Creates its second domain with Veneer's management hypercall.
     "foreign_map": "needs Veneer's management hypercall (56) to create "
                    "a domain: -ENOSYS on Xen",

@@ -46,9 +46,20 @@ struct vcpu_evt {
 	u16 virq_to_port[NR_VIRQS];
 };
 
-/* What a vCPU did, for the debug keys and the management interface. */
+/* What a vCPU did, for the debug keys and the management interface
+ * (VENEER_MGMT_getcounters sums them over the domain's vCPUs).  Only the
+ * vCPU itself writes its counters, on its own CPU: plain increments, no
+ * atomics on the hot paths; a reader may see a count one behind. */
+#define NR_TRAP_COUNTERS	32
 struct vcpu_stats {
 	u64 hypercalls[NR_HYPERCALL_COUNTERS];	/* by hypercall number */
+	u64 traps[NR_TRAP_COUNTERS];	/* exceptions it raised, by vector */
+	u64 pt_updates;			/* page-table entries written */
+	u64 events_sent;		/* EVTCHNOP_send that raised a port */
+	u64 ptwr_emulations;		/* writes to pinned tables emulated */
+	u64 tlb_flushes;		/* flushes it asked for */
+	u64 multicall_entries;		/* entries of its multicalls */
+	u64 bounces;			/* exceptions and events delivered */
 };
 
 /* The PV-specific half of a vCPU (pv/). */
@@ -109,8 +120,21 @@ struct vcpu {
 struct domain {
 	domid_t id;
 	bool is_privileged;
-	bool is_dying;
-	unsigned int shutdown_code;	/* SHUTDOWN_*, valid when is_dying */
+	bool is_dying;			/* being destroyed (or a failed build) */
+	bool is_shutdown;		/* a toolstack domain that shut down:
+					 * kept until dom0 destroys it */
+	bool toolstack;			/* made by VENEER_MGMT_createdomain:
+					 * not destroyed when it shuts down */
+	unsigned int shutdown_code;	/* SHUTDOWN_*, valid when is_dying
+					 * or is_shutdown */
+	unsigned int pause_count;	/* toolstack pauses (under state_lock;
+					 * see vcpu_runnable()) */
+	unsigned int refcnt;		/* domain_get() references: the shell
+					 * is freed only at 0 */
+	spinlock_t state_lock;		/* shutdown, dying, pause_count */
+	unsigned long max_pages;	/* memory limit (common/memory.c) */
+	struct domain *next_dead;	/* in the graveyard (common/domain.c) */
+	bool mgmt_refused_logged;	/* common/mgmt.c: one line a domain */
 	struct shared_info *shared_info; /* hypervisor (direct-map) address */
 	unsigned long shared_info_mfn;
 	unsigned long *p2m;		/* p2m[pfn] = mfn; hypervisor copy */
@@ -137,6 +161,11 @@ extern struct domain *domain_list[MAX_DOMAINS];
 
 /* common/domain.c */
 struct domain *domain_create(domid_t id, bool privileged);
+struct domain *domain_get(domid_t id);
+void domain_put(struct domain *d);
+int domain_kill(struct domain *d);
+int domain_pause_by_toolstack(struct domain *d);
+int domain_unpause_by_toolstack(struct domain *d);
 void __noreturn domain_crash(struct domain *d, const char *why);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_destroy(struct domain *d);

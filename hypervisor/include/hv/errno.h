@@ -19,9 +19,11 @@
 #define EEXIST		17
 #define ENODEV		19
 #define EINVAL		22
+#define ENOSPC		28
 #define ERANGE		34
 #define ENOSYS		38
 
+#define EPROTONOSUPPORT	93
 #define EOPNOTSUPP	95
 
 #endif /* HV_ERRNO_H */

@@ -35,6 +35,10 @@ bool guest_log_charge(unsigned int domid, bool privileged, const void *site,
 void guest_log_report_suppressed(unsigned int domid, unsigned long n);
 void guest_log_forget(unsigned int domid);
 
+/* The log ring dom0 reads (VENEER_MGMT_readconsole; common/log.c). */
+size_t log_ring_read(u64 *index, char *buf, size_t len);
+void log_ring_clear(u64 index);
+
 #define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)

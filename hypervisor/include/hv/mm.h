@@ -55,6 +55,9 @@ void frame_batch_init(struct frame_batch *b);
 void frame_batch_add(struct frame_batch *b, struct page_info *pg);
 void frame_batch_free(struct frame_batch *b);
 void guest_frame_free(struct page_info *pg);
+struct domain;
+unsigned long domain_set_max_pages(struct domain *d, unsigned long max);
+unsigned long domain_tot_pages(const struct domain *d);
 void put_page_and_free(struct page_info *pg);
 unsigned long frames_given_back(unsigned long *flushes,
 				unsigned long *flush_ns);

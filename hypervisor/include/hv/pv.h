@@ -129,6 +129,8 @@ void pv_load_debugregs(const struct vcpu *next);
 long do_update_descriptor(unsigned long maddr, unsigned long desc);
 long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_multicall(unsigned long calls, unsigned long nr);
+/* The management interface (common/mgmt.c). */
+long do_veneer_mgmt(unsigned long arg);
 /* Long hypercalls make way (pv/hypercall.c). */
 bool hypercall_preempt_check(void);
 bool hypercall_in_multicall(void);

@@ -11,15 +11,19 @@
 
 /*
  * May @v run?  The builder (or VCPUOP_initialise) sets v->runnable once
- * it has a context; down, blocked (SCHEDOP_block, SCHEDOP_poll) and a
- * dying domain each keep it off the CPUs.  Whoever clears one of these
+ * it has a context; down, blocked (SCHEDOP_block, SCHEDOP_poll), a dying
+ * domain, a toolstack domain that shut down and a toolstack pause
+ * (VENEER_MGMT_pausedomain) each keep it off the CPUs.  Whoever clears one of these
  * calls vcpu_wake(); whoever sets one for a vCPU that may be running
  * calls vcpu_sleep() (or stops it by calling schedule() itself).
  */
 static inline bool vcpu_runnable(const struct vcpu *v)
 {
+	const struct domain *d = v->domain;
+
 	return READ_ONCE(v->runnable) && !READ_ONCE(v->down) &&
-	       !READ_ONCE(v->blocked) && !READ_ONCE(v->domain->is_dying);
+	       !READ_ONCE(v->blocked) && !READ_ONCE(d->is_dying) &&
+	       !READ_ONCE(d->is_shutdown) && !READ_ONCE(d->pause_count);
 }
 
 void sched_add_vcpu(struct vcpu *v);
@@ -29,6 +33,10 @@ void __noreturn sched_start(void);
 void vcpu_wake(struct vcpu *v);
 void vcpu_sleep(struct vcpu *v);
 void vcpu_sleep_sync(struct vcpu *v);
+void vcpu_stop_sync(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
+u64 vcpu_run_ns(const struct vcpu *v);
+bool vcpu_is_on_cpu(const struct vcpu *v);
 void vcpu_block(struct vcpu *v);
 void vcpu_yield(struct vcpu *v);
 int sched_set_params(struct domain *d, unsigned int weight, unsigned int cap);
