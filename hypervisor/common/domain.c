@@ -398,6 +398,8 @@ void domain_destroy(struct domain *d)
 	WRITE_ONCE(d->is_dying, true);
 	domu_console_gone(d);
 	gnttab_domain_destroy(d);
+	/* dom0 may be populating it: that stops before we take its memory. */
+	memory_domain_dying(d);
 	freed = relinquish_memory(d, &held);
 	if (held)
 		log_warn("d%u destroyed: %lu pages freed, %lu still "

@@ -238,10 +238,8 @@ void pv_mm_init(struct domain *d)
 		assign_page(pg, DOMID_XEN);
 }
 
-/**
- * pv_mfn_is_guest_page() - is @mfn an allocated frame owned by @d?
- */
-bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
+/* Is @mfn an allocated frame owned by domain @id? */
+static bool pv_mfn_is_owned_by(domid_t id, unsigned long mfn)
 {
 	struct page_info *pg;
 
@@ -250,7 +248,15 @@ bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
 	pg = mfn_to_page(mfn);
 	return (READ_ONCE(pg->count_info) & PGC_allocated) &&
 	       !(READ_ONCE(pg->count_info) & (PGC_free | PGC_reserved)) &&
-	       READ_ONCE(pg->owner) == d->id;
+	       READ_ONCE(pg->owner) == id;
+}
+
+/**
+ * pv_mfn_is_guest_page() - is @mfn an allocated frame owned by @d?
+ */
+bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
+{
+	return pv_mfn_is_owned_by(d->id, mfn);
 }
 
 static void audit_if_asked(struct domain *d, const char *why)
@@ -411,11 +417,13 @@ static long pg_owner_of(struct vcpu *v, unsigned long domid,
 		return 0;
 	if (id == DOMID_IO || id == DOMID_XEN)
 		return -EPERM;
-	fd = domain_by_id(id);
-	if (!fd || fd == v->domain || READ_ONCE(fd->is_dying))
+	fd = domain_get(id);
+	if (!fd)
 		return -ESRCH;
-	*pg_owner = id;
-	return 0;
+	if (fd != v->domain && !READ_ONCE(fd->is_dying))
+		*pg_owner = id;
+	domain_put(fd);
+	return *pg_owner == DOMID_SELF ? -ESRCH : 0;
 }
 
 /*
@@ -430,10 +438,10 @@ static long foreign_allowed(struct vcpu *v, domid_t pg_owner,
 
 	if (pg_owner == DOMID_SELF || d->is_privileged)
 		return 0;
-	if (!d->foreign_refusal_logged)
+	if (!d->foreign_map_logged)
 		gprintk(LOG_WARN, v, "%s naming d%u's frames refused: not "
 			"a privileged domain (logged once)", call, pg_owner);
-	d->foreign_refusal_logged = true;
+	d->foreign_map_logged = true;
 	return -EPERM;
 }
 
@@ -568,7 +576,6 @@ static long mmu_update_one(struct vcpu *v, const struct mmu_update *u,
 	unsigned long mfn = u->ptr >> PAGE_SHIFT;
 	unsigned int flags = (u->ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD ?
 			     PT_UPD_PRESERVE_AD : 0;
-	struct domain *owner;
 	long rc;
 
 	switch (u->ptr & 7) {
@@ -602,8 +609,8 @@ static long mmu_update_one(struct vcpu *v, const struct mmu_update *u,
 			return rc;
 		/* The M2P entry of a frame the page owner owns; -EINVAL as
 		 * Xen.  A domain builder in dom0 names the new domain. */
-		owner = pg_owner == DOMID_SELF ? d : domain_by_id(pg_owner);
-		if (!owner || !pv_mfn_is_guest_page(owner, mfn)) {
+		if (!pv_mfn_is_owned_by(pg_owner == DOMID_SELF ? d->id :
+					pg_owner, mfn)) {
 			gprintk(LOG_WARN, v, "machphys update of frame %#lx "
 				"refused: not d%u's", mfn,
 				pg_owner == DOMID_SELF ? d->id : pg_owner);
@@ -640,11 +647,11 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 	/* Bits 16-31 name a page-table owner on Xen (a PV domain builder's
 	 * extension we do not have): refused, not taken as DOMID_SELF. */
 	if (domid >> 16) {
-		if (!v->domain->foreign_refusal_logged)
+		if (!v->domain->foreign_map_logged)
 			gprintk(LOG_WARN, v, "mmu_update: foreign domain "
 				"%#lx with a page-table owner: not supported "
 				"(logged once)", domid);
-		v->domain->foreign_refusal_logged = true;
+		v->domain->foreign_map_logged = true;
 		return -EINVAL;
 	}
 	rc = pg_owner_of(v, domid, &pg_owner);

@@ -146,7 +146,8 @@ struct domain {
 	u64 unknown_hypercall_logged[1]; /* bitmap, one log line per number */
 	bool dr7_refusal_logged;	/* pv/debugreg.c */
 	bool bad_iret_logged;		/* pv/iret.c */
-	bool foreign_refusal_logged;	/* pv/mm-ops.c, common/memory.c */
+	bool foreign_map_logged;	/* pv/mm-ops.c: one refusal line */
+	bool foreign_mem_logged;	/* common/memory.c: one refusal line */
 	struct pt_domain pt;		/* page-type engine view (pv/mm-ops.c) */
 	spinlock_t pt_lock;		/* held around every pt_*() call */
 	struct evtchn_table *evtchn;	/* ports (common/event_channel.c) */
