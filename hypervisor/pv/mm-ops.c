@@ -655,8 +655,13 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 		return -EINVAL;
 	}
 	rc = pg_owner_of(v, domid, &pg_owner);
-	if (rc)
+	if (rc) {
+		/* Xen reports nothing done here too (Linux reads it). */
+		if (done && !(n & BATCH_PREEMPTED) &&
+		    copy_to_guest(done, &before, sizeof(before)))
+			return -EFAULT;
 		return rc;
+	}
 	rc = finish_release(v);
 	if (rc)
 		return hypercall_continuation(__HYPERVISOR_mmu_update, 4, reqs,

@@ -189,6 +189,9 @@ void test_main(void)
 	printk("refused: a hypervisor frame, a domain not there, ourselves\n");
 	check_refused(map(1, hv, PTE_FLAGS_RO, dd));
 	check_rc(map(1, d_mfn[3], PTE_FLAGS_RO, 0x7000), -ESRCH);
+	done = 99;
+	check_rc(hyp_mmu_update(batch, 1, &done, 0x7000), -ESRCH);
+	check_eq(done, 0);
 	check_rc(map(1, own_mfn[1], PTE_FLAGS_RW, 0), -ESRCH);
 	check_eq(win[1][0], 1);
 
