@@ -435,6 +435,7 @@ static struct page_info *give_extent(struct domain *d, unsigned int order,
 		scrub_page(__va((mfn + j) << PAGE_SHIFT));
 	spin_lock(&balloon_lock);
 	if (READ_ONCE(d->is_dying)) {
+		d->ballooned += n;
 		spin_unlock(&balloon_lock);
 		free_pages(pg, order);
 		return NULL;
