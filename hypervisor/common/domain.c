@@ -270,6 +270,7 @@ static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 	if (d->pt.mem) {
 		spin_lock(&d->pt_lock);
 		release_vcpu_refs(d);
+		pv_ptjob_abandon_foreign(d);	/* dom0's walk, if any */
 		for (unsigned long mfn = 0; mfn < max_page; mfn++) {
 			struct page_info *pg = mfn_to_page(mfn);
 

@@ -176,6 +176,13 @@ int pv_mm_audit(struct domain *d, const char *why)
 		for (unsigned int j = 0; j * 512 < v->pv.ldt_ents; j++)
 			want[v->pv.ldt_frames[j]]++;
 	}
+	/* A walk dom0 left half done on our tables (foreign pin/unpin). */
+	for (unsigned int j = 0; j < d->foreign_job.depth; j++) {
+		const struct pt_job_frame *f = &d->foreign_job.f[j];
+
+		want[f->mfn]++;
+		audit_walk(d, f->mfn, f->level, f->idx, want);
+	}
 	/* Pass 2: compare, and check each live table's entries. */
 	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
 		struct page_info *pg = mfn_to_page(mfn);

@@ -100,6 +100,25 @@ void pv_ptjob_abandon(struct vcpu *v)
 	pt_job_abandon(&v->domain->pt, &v->pv.ptjob);
 }
 
+/*
+ * The job of the walks dom0 does on @d's tables (mmuext_op pin/unpin
+ * naming @d), kept with @d, not with dom0's vCPU: its frames are @d's,
+ * and only @d's page-table lock may cover them.  One walk at a time: a
+ * second caller naming another frame abandons the first, which then
+ * starts again when it re-enters, as a guest's own walk does.
+ */
+static struct pt_job *foreign_job(struct domain *d)
+{
+	d->foreign_job.preemptible = true;
+	return &d->foreign_job;
+}
+
+/* At teardown of @d, with its pt_lock held: dom0's walk goes back. */
+void pv_ptjob_abandon_foreign(struct domain *d)
+{
+	pt_job_abandon(&d->pt, &d->foreign_job);
+}
+
 struct flush_req {
 	unsigned long va;	/* invlpg this address, or */
 	bool all;		/* flush the whole TLB */
@@ -758,31 +777,68 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 }
 
 /*
- * An operation of a privileged caller on another domain.  Xen pins and
- * unpins the other domain's tables (a PV domain builder in dom0 does);
- * that needs a restartable walk on the other domain's tables from the
- * caller's vCPU, which we do not have yet: the builder gets its tables
- * validated by the vCPU context it sets instead.  Everything else only
+ * An operation of a privileged caller on another domain @fd: pinning
+ * and unpinning its tables, as a PV domain builder in dom0 does (Xen's
+ * MMUEXT_PIN_Ln_TABLE / UNPIN_TABLE with a foreign domain).  The walk is
+ * validated against @fd's frames under @fd's page-table lock, in @fd's
+ * foreign job (restartable: -PT_ERESTART makes the batch re-enter), and
+ * a release it leaves is finished before the next operation and before
+ * the batch returns (mmuext_foreign_settle()).  Everything else only
  * makes sense for the caller's own domain (-EPERM, as on Xen).
  */
-static long mmuext_foreign(struct vcpu *v, const struct mmuext_op *op)
+static long mmuext_foreign(struct vcpu *v, struct domain *fd,
+			   const struct mmuext_op *op)
 {
-	static bool logged;
+	unsigned long mfn = op->arg1.mfn;
+	long rc;
 
 	switch (op->cmd) {
 	case MMUEXT_PIN_L1_TABLE:
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
 	case MMUEXT_PIN_L4_TABLE:
+		spin_lock(&fd->pt_lock);
+		/* Teardown sets is_dying, then takes this lock to unpin
+		 * everything: no pin may come after it. */
+		if (READ_ONCE(fd->is_dying)) {
+			spin_unlock(&fd->pt_lock);
+			return -ESRCH;
+		}
+		rc = pt_pin_job(&fd->pt, foreign_job(fd), mfn,
+				op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+		if (rc && rc != -PT_ERESTART)
+			gprintk(LOG_WARN, v, "pin L%u %#lx of d%u refused: %s",
+				op->cmd - MMUEXT_PIN_L1_TABLE + 1, mfn, fd->id,
+				fd->pt.why);
+		else if (!rc)
+			audit_if_asked(fd, "foreign pin");
+		spin_unlock(&fd->pt_lock);
+		return rc;
 	case MMUEXT_UNPIN_TABLE:
-		if (!logged)
-			gprintk(LOG_WARN, v, "mmuext_op %u on another "
-				"domain's table: not supported (logged once)",
-				op->cmd);
-		logged = true;
-		return -EOPNOTSUPP;
+		spin_lock(&fd->pt_lock);
+		rc = pt_unpin_job(&fd->pt, foreign_job(fd), mfn);
+		if (rc && rc != -PT_ERESTART)
+			gprintk(LOG_WARN, v, "unpin %#lx of d%u refused: %s",
+				mfn, fd->id, fd->pt.why);
+		else if (!rc)
+			audit_if_asked(fd, "foreign unpin");
+		spin_unlock(&fd->pt_lock);
+		return rc;
 	}
 	return -EPERM;
+}
+
+/* A release left in @fd's foreign job: 0 when done, else -PT_ERESTART. */
+static int mmuext_foreign_settle(struct domain *fd)
+{
+	int rc = 0;
+
+	if (!fd || !pt_job_pending(&fd->foreign_job) || !fd->foreign_job.put)
+		return 0;
+	spin_lock(&fd->pt_lock);
+	rc = pt_job_finish_put(&fd->pt, foreign_job(fd));
+	spin_unlock(&fd->pt_lock);
+	return rc;
 }
 
 /**
@@ -791,16 +847,16 @@ static long mmuext_foreign(struct vcpu *v, const struct mmuext_op *op)
  * @count: its length
  * @done:  guest counter of operations completed, or 0
  * @domid: DOMID_SELF.  Another domain: -EPERM for an unprivileged caller
- *         (Xen's XSM check, before any operation); for dom0, pinning
- *         another domain's tables (a domain builder's) is not done yet
- *         (-EOPNOTSUPP, logged once) and every other operation is
- *         -EPERM at its first request, as on Xen.
+ *         (Xen's XSM check, before any operation); dom0 may pin and
+ *         unpin that domain's tables (a domain builder does), every
+ *         other operation is -EPERM at its first request, as on Xen.
  */
 long do_mmuext_op(unsigned long ops, unsigned long count,
 		  unsigned long done, unsigned long domid)
 {
 	struct vcpu *v = current_vcpu();
 	unsigned int i = 0, n = (unsigned int)count, before = 0;
+	struct domain *fd = NULL;
 	domid_t pg_owner;
 	long rc;
 
@@ -809,10 +865,20 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 		rc = foreign_allowed(v, pg_owner, "mmuext_op");
 	if (rc)
 		return rc;
+	/* Held for the call: its tables are walked under its lock. */
+	if (pg_owner != DOMID_SELF) {
+		fd = domain_get(pg_owner);
+		if (!fd)
+			return -ESRCH;
+	}
 	rc = finish_release(v);
-	if (rc)
-		return hypercall_continuation(__HYPERVISOR_mmuext_op, 4, ops,
-					      count, done, domid, 0);
+	if (!rc)
+		rc = mmuext_foreign_settle(fd);
+	if (rc) {
+		rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4, ops,
+					    count, done, domid, 0);
+		goto put;
+	}
 	if (n & BATCH_PREEMPTED) {
 		n &= ~BATCH_PREEMPTED;
 		if (done && copy_from_guest(&before, done, sizeof(before)))
@@ -821,7 +887,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	for (i = 0; ; i++) {
 		struct mmuext_op op;
 
-		if (release_pending(v) ||
+		if (release_pending(v) || mmuext_foreign_settle(fd) ||
 		    (i && i < n && hypercall_preempt_check())) {
 			rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4,
 					ops + i * sizeof(op),
@@ -835,8 +901,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 			rc = -EFAULT;
 			break;
 		}
-		rc = pg_owner == DOMID_SELF ? mmuext_one(v, &op) :
-		     mmuext_foreign(v, &op);
+		rc = fd ? mmuext_foreign(v, fd, &op) : mmuext_one(v, &op);
 		if (rc == -PT_ERESTART) {	/* this one goes on later */
 			rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4,
 					ops + i * sizeof(op),
@@ -849,6 +914,9 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	}
 	before += i;
 	if (done && copy_to_guest(done, &before, sizeof(before)))
-		return -EFAULT;
+		rc = -EFAULT;
+put:
+	if (fd)
+		domain_put(fd);
 	return rc;
 }

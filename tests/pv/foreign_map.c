@@ -13,8 +13,10 @@
  *     third domain in the middle is refused and `done' says exactly how
  *     many went before it, so the rest can go on as Linux's
  *     do_remap_pfn does; a hypervisor frame is refused too; what we write
- *     through the mappings is there when read back; MACHPHYS_UPDATE sets
- *     d_d's M2P entry, not d_e's;
+ *     through the mappings is there when read back; a frame of d_d we
+ *     pin as its L1 table (mmuext_op naming d_d, as a domain builder
+ *     does) maps read-only only, and one we map writable cannot be
+ *     pinned; MACHPHYS_UPDATE sets d_d's M2P entry, not d_e's;
  *   - decrease_reservation naming d_e takes its frame back; naming d_d
  *     it cannot take a frame we still map;
  *   - d_d is destroyed while we still map two of its frames: they stay
@@ -31,6 +33,7 @@
 
 const char test_name[] = "foreign_map";
 
+#define EPERM	1
 #define EINVAL	22
 #define ESRCH	3
 #define EBUSY	16
@@ -117,6 +120,14 @@ static long map(unsigned int w, uint64_t mfn, uint64_t fl, domid_t dom)
 	return rc;
 }
 
+static long foreign_op(unsigned int cmd, uint64_t mfn, domid_t dom)
+{
+	struct mmuext_op op = { .cmd = cmd };
+
+	op.arg1.mfn = mfn;
+	return hyp_mmuext_op(&op, 1, NULL, dom);
+}
+
 static void unmap(unsigned int w)
 {
 	check_rc(map(w, 0, 0, DOMID_SELF), 0);
@@ -194,6 +205,23 @@ void test_main(void)
 	check_eq(done, 0);
 	check_rc(map(1, own_mfn[1], PTE_FLAGS_RW, 0), -ESRCH);
 	check_eq(win[1][0], 1);
+
+	printk("a page table of d%u: pinned by us, mapped read-only only\n",
+	       dd);
+	check_rc(foreign_op(MMUEXT_PIN_L1_TABLE, d_mfn[3], dd), 0);
+	check_rc(map(1, d_mfn[3], PTE_FLAGS_RW, dd), -EBUSY);
+	check_rc(map(1, d_mfn[3], PTE_FLAGS_RO, dd), 0);
+	check_eq(win[1][0], 0);
+	/* and a frame we map writable cannot become one of its tables */
+	check_refused(foreign_op(MMUEXT_PIN_L1_TABLE, d_mfn[1], dd));
+	check_rc(foreign_op(MMUEXT_UNPIN_TABLE, d_mfn[3], dd), 0);
+	check_rc(map(1, d_mfn[3], PTE_FLAGS_RW, dd), 0);
+	check_refused(foreign_op(MMUEXT_PIN_L1_TABLE, d_mfn[3], dd));
+	check_rc(map(1, own_mfn[1], PTE_FLAGS_RW, DOMID_SELF), 0);
+	/* Pinned again, and left so: the destroy unpins it. */
+	check_rc(foreign_op(MMUEXT_PIN_L1_TABLE, d_mfn[3], dd), 0);
+	/* Only pins and unpins may name another domain. */
+	check_rc(foreign_op(MMUEXT_TLB_FLUSH_LOCAL, 0, dd), -EPERM);
 
 	printk("machphys_update for d%u's frame\n", dd);
 	batch[0].ptr = (d_mfn[3] << 12) | MMU_MACHPHYS_UPDATE;

@@ -149,6 +149,8 @@ struct domain {
 	bool foreign_map_logged;	/* pv/mm-ops.c: one refusal line */
 	bool foreign_mem_logged;	/* common/memory.c: one refusal line */
 	struct pt_domain pt;		/* page-type engine view (pv/mm-ops.c) */
+	struct pt_job foreign_job;	/* a walk dom0 does on our tables
+					 * (foreign pin/unpin), under pt_lock */
 	spinlock_t pt_lock;		/* held around every pt_*() call */
 	struct evtchn_table *evtchn;	/* ports (common/event_channel.c) */
 	struct gnttab *gnttab;		/* grant table (common/grant_table.c) */
