@@ -104,6 +104,10 @@ static int take_option(const char *w, struct domain_config *c)
 		    !strcmp(w, "weight") || !strcmp(w, "cap") ||
 		    !strcmp(w, "affinity"))
 			return bad(c, w, "", "a value is needed");
+		if (!strcmp(w, "toolstack")) {
+			c->toolstack = true;
+			return 1;
+		}
 		return 0;
 	}
 	v++;

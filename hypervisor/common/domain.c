@@ -122,8 +122,12 @@ static void reap(void *unused);
  */
 void domain_put(struct domain *d)
 {
-	if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0 &&
-	    READ_ONCE(d->next_dead))
+	/* Read before our reference goes: after it, @d may be freed.  If
+	 * it is buried after this read, the reaper's timer (armed while we
+	 * held it) frees it. */
+	bool buried = READ_ONCE(d->next_dead) != NULL;
+
+	if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0 && buried)
 		reap(NULL);
 }
 

@@ -200,7 +200,10 @@ static long mgmt_destroydomain(struct mgmt_call *c)
 
 	if (rc)
 		return rc;
+	/* Not in the middle of its creation on another CPU. */
+	spin_lock(&create_lock);
 	rc = domain_kill(d);
+	spin_unlock(&create_lock);
 	domain_put(d);
 	return rc;
 }

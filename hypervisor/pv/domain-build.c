@@ -293,6 +293,9 @@ static int build_one(domid_t id, const struct boot_domain *bd)
 			goto fail;
 		}
 	}
+	/* Kept when it shuts down, as a domain dom0 created would be
+	 * (the management interface's tests use it). */
+	d->toolstack = !is_dom0 && cfg.toolstack;
 	pv_mm_init(d);
 	rc = pv_pin_table(d, boot.cr3_mfn, 4);
 	if (rc) {

@@ -44,8 +44,9 @@ static void our_options_are_taken_out_and_applied(void **state)
 	assert_int_equal(domain_config_parse(
 		"k veneer.mem=256M earlyprintk=xen veneer.vcpus=2 "
 		"veneer.weight=512 veneer.cap=50 veneer.affinity=0-1 "
-		"keep_bootcon", &c), 0);
+		"keep_bootcon veneer.toolstack", &c), 0);
 	assert_string_equal(c.cmdline, "earlyprintk=xen keep_bootcon");
+	assert_true(c.toolstack);
 	assert_int_equal(c.mem, 256UL << 20);
 	assert_int_equal(c.vcpus, 2);
 	assert_int_equal(c.weight, 512);

@@ -159,7 +159,8 @@ struct veneer_mgmt_setvcpuaffinity {
 /* Reads the hypervisor's log ring from index onwards into buffer.  On
  * output: count bytes were copied, index is where the next read starts
  * (it moves past lines the ring lost since), and with
- * VENEER_CONSOLE_clear the ring is emptied after the read. */
+ * VENEER_CONSOLE_clear the ring is emptied up to that index (all of it
+ * when the buffer held the rest): nothing not yet read is lost. */
 #define VENEER_CONSOLE_clear (1U << 0)
 
 struct veneer_mgmt_readconsole {

@@ -3,8 +3,8 @@
  * A boot-time domain's settings, read from its kernel module's command
  * line (common/domain-config.c; pv/domain-build.c applies them).
  *
- * The words veneer.mem=, veneer.vcpus=, veneer.weight=, veneer.cap= and
- * veneer.affinity= are ours: they are taken out of the line before the
+ * The words veneer.mem=, veneer.vcpus=, veneer.weight=, veneer.cap=,
+ * veneer.affinity= and veneer.toolstack are ours: they are taken out of the line before the
  * kernel sees it.  Every other word, veneer.run= included, is the
  * kernel's.  docs/domains.md is the user's description.
  */
@@ -23,6 +23,8 @@ struct domain_config {
 	unsigned int weight;	/* 0: the scheduler's default */
 	unsigned int cap;	/* percent of one CPU; 0: none */
 	u64 affinity;		/* CPU mask; 0: any CPU */
+	bool toolstack;		/* veneer.toolstack: kept when it shuts
+				 * down, until dom0 destroys it */
 	char cmdline[DOMCFG_CMDLINE_MAX];	/* what the kernel gets */
 	char error[160];		/* why parsing failed */
 };
