@@ -420,8 +420,9 @@ static struct page_info *give_extent(struct domain *d, unsigned int order,
 	if (!READ_ONCE(d->is_dying) && d->ballooned >= n) {
 		if (!within_max_pages(d, n))
 			gprintk(LOG_WARN, current_vcpu(), "populate_physmap: "
-				"%lu more pages would take d%u past its limit "
-				"of %lu", n, d->id, READ_ONCE(d->max_pages));
+				"%lu more pages would take the domain (d%u) past "
+				"its limit of %lu", n, d->id,
+				READ_ONCE(d->max_pages));
 		else
 			pg = alloc_pages(order);
 	}

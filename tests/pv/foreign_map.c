@@ -149,6 +149,7 @@ void test_main(void)
 	}
 	free0 = free_pages();
 	printk("free pages before: %lu\n", free0);
+	check(m.u.physinfo.capabilities & VENEER_CAP_FOREIGN_MAP);
 
 	printk("two domains, given memory by populate_physmap\n");
 	de = create(16);
