@@ -420,10 +420,11 @@ int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user)
  * Whether the caller may use another domain's frames is checked per
  * request, as Xen's XSM hook does (foreign_allowed()).
  *
- * Only the id is kept: an entry takes its reference on the frame
- * through the frame table (get_page() refuses a frame its owner has let
- * go), so a domain that dies meanwhile leaves nothing to map, and no
- * pointer to its structure is held across the call.
+ * mmu_update keeps only the id: an entry takes its reference on the
+ * frame through the frame table (get_page() refuses a frame its owner
+ * has let go), so a domain that dies meanwhile leaves nothing to map.
+ * mmuext_op walks the domain's tables and holds a domain_get()
+ * reference for the call.
  */
 static long pg_owner_of(struct vcpu *v, unsigned long domid,
 			domid_t *pg_owner)
