@@ -65,7 +65,9 @@ static void set_out(struct mgmt_call *c, unsigned long off, unsigned long len)
 }
 
 /* Creates are serialized: the id check and the insertion are one step
- * for us (domain_create() checks again). */
+ * for us (domain_create() checks again).  A destroy and an affinity
+ * change wait for a create in progress, whose domain is already in the
+ * list while its vCPUs are still being made. */
 static spinlock_t create_lock = SPINLOCK_INIT;
 static domid_t last_auto_id;
 
@@ -374,12 +376,16 @@ static long mgmt_setvcpuaffinity(struct mgmt_call *c)
 	rc = get_target(c, false, &d);
 	if (rc)
 		return rc;
+	/* Not a vCPU still being created on another CPU: it is not on its
+	 * CPU's list yet, which a move would take it off. */
+	spin_lock(&create_lock);
 	if (READ_ONCE(d->is_dying))
 		rc = -EINVAL;
 	else
 		rc = get_vcpu(d, a->vcpu, &v);
 	if (!rc)
 		rc = sched_set_affinity(v, a->cpumask);
+	spin_unlock(&create_lock);
 	domain_put(d);
 	return rc;
 }
