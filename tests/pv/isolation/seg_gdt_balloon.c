@@ -120,13 +120,6 @@ static uint32_t limit_of(uint16_t sel)
 	return ok ? limit : 0;
 }
 
-static uint64_t kernel_l4_mfn(void)
-{
-	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
-
-	return p2m[(start_info->pt_base - VIRT_BASE) >> 12];
-}
-
 void test_main(void)
 {
 	unsigned long frames[NGDT];
@@ -142,17 +135,7 @@ void test_main(void)
 	for (unsigned int k = 0; k < NVICTIM; k++)
 		for (unsigned int j = 0; j < 512; j++)
 			victim[k][j] = FLAT_DATA;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.flags = VGCF_in_kernel;
-	ctx.user_regs.rip = (unsigned long)vcpu1_main;
-	ctx.user_regs.rsp = (unsigned long)(vcpu1_stack +
-					    sizeof(vcpu1_stack)) - 8;
-	ctx.user_regs.cs = FLAT_KERNEL_CS64;
-	ctx.user_regs.ss = FLAT_KERNEL_SS64;
-	ctx.user_regs.rflags = X86_EFLAGS_IF;
-	ctx.kernel_ss = FLAT_KERNEL_SS64;
-	ctx.kernel_sp = ctx.user_regs.rsp;
-	ctx.ctrlreg[3] = kernel_l4_mfn() << 12;
+	kernel_vcpu_context(&ctx, vcpu1_main, vcpu1_stack, sizeof(vcpu1_stack));
 	check_rc(vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
 	check_rc(vcpu_op(VCPUOP_up, 1, NULL), 0);
 
