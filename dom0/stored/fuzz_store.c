@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned int domids[NCONN] = { 0, 1, 2, 7 };
 	struct store_quota q = {
-		.nodes = 20, .watches = 4, .txns = 2, .value_size = 64,
+		.nodes = 20, .watches = 4, .txns = 2, .node_size = 128,
 		.perms = 3,
 	};
 	struct conn *c[NCONN];

@@ -22,9 +22,13 @@ struct pollset {
 
 int pollset_add(struct pollset *ps, int fd, short events);
 
-/* Unix socket for dom0's tools: every connection is domain 0. */
+/*
+ * Unix socket for dom0's tools: every connection is domain 0 (@domid 0),
+ * or, on a test socket, the unprivileged domain @domid.
+ */
 struct sock_server;
-struct sock_server *sock_open(struct store *s, const char *path);
+struct sock_server *sock_open(struct store *s, const char *path,
+			      unsigned int domid);
 void sock_close(struct sock_server *ss);
 void sock_poll_add(struct sock_server *ss, struct pollset *ps);
 void sock_handle(struct sock_server *ss, const struct pollset *ps);
@@ -40,9 +44,15 @@ void ring_server_free(struct ring_server *rs);
 /* Pre-arranged host ring for @domid, used when the domain is introduced. */
 int ring_server_host_ring(struct ring_server *rs, unsigned int domid,
 			  int page_fd, int kick_fd, int notify_fd);
-/* dom0's own kernel over /proc/xen/xsd_kva and /dev/xen/evtchn. */
+/* Host stand-in for the hypervisor's domain list and VIRQ_DOM_EXC. */
+int ring_server_host_domains(struct ring_server *rs, const char *path,
+			     int virq_fd);
+/* dom0's own kernel over /proc/xen/xsd_kva and /dev/xen/evtchn; then
+ * guests by grant, and VIRQ_DOM_EXC. */
 int ring_server_dom0_ring(struct ring_server *rs);
-void ring_poll_add(struct ring_server *rs, struct pollset *ps);
+/* Returns the poll timeout the rings need: 0 if input is left over. */
+int ring_poll_add(struct ring_server *rs, struct pollset *ps);
 void ring_handle(struct ring_server *rs, const struct pollset *ps);
+void ring_after(struct ring_server *rs);
 
 #endif /* STORED_IO_H */

@@ -6,9 +6,14 @@
  * of its store page and kicks its store event channel; the daemon reads
  * them, queues replies and watch events, copies what fits into the rsp
  * ring and kicks back.  Whenever either side moves an index it notifies
- * the other, so a full ring drains as soon as the peer makes room.
+ * the other, so a full ring drains as soon as the peer makes room.  The
+ * page is the guest's: every index is checked (xs_ring.h) before use, a
+ * bad one drops the connection, and one domain is read at most
+ * READ_BUDGET bytes per turn, so it cannot keep the daemon from the
+ * others; a guest whose replies pile up unread is not read at all
+ * (store_conn_busy()).
  *
- * Two kinds of ring exist today:
+ * Three kinds of ring:
  *
  * - dom0's own ring (--dom0-ring). dom0's kernel runs xenbus in "local"
  *   mode: it allocates the ring page itself and an unbound event channel
@@ -18,14 +23,28 @@
  *   within dom0) and serve it as domain 0. Our first notification is what
  *   wakes the kernel's xenbus and lets its device probing start.
  *
- * - host stand-in rings, for tests. XS_INTRODUCE(domid, mfn, port) is
- *   what creates a connection for another domain; in dom0 its page will
- *   be the guest's (mapped by grant, not written yet).
- *   On the host, where tests run, a ring for a domain is arranged before
- * start-up (--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD, file descriptors
- * inherited from the test): the page is a shared-memory file and each
- * direction's event channel is an eventfd.  When the domain is released
- * the connection is dropped and the page is left as it is.
+ * - a guest's ring, in dom0 (after --dom0-ring), made by XS_INTRODUCE
+ *   (domid, mfn, port).  As Xen's xenstored does in a PV dom0, the page
+ *   is mapped through /dev/xen/gntdev from the grant the domain builder
+ *   put in the guest's reserved entry GNTTAB_RESERVED_XENSTORE (1): a
+ *   grant map needs no foreign-mapping privilege beyond what the guest
+ *   granted, is revoked cleanly, and the hypervisor counts it, so a
+ *   destroyed guest's page is freed at our unmap; the mfn is not used.
+ *   The event channel is bound with IOCTL_EVTCHN_BIND_INTERDOMAIN on an
+ *   /dev/xen/evtchn file of its own, so each guest has one descriptor to
+ *   poll.  XS_RELEASE unbinds and unmaps.  VIRQ_DOM_EXC, bound through
+ *   /dev/xen/evtchn as well (the hypervisor lets any domain bind a
+ *   global VIRQ on vCPU 0 and raises it only in dom0), makes us ask the
+ *   hypervisor (management hypercall, getdomaininfolist, via privcmd)
+ *   which domains are shut down or gone.
+ *
+ * - host stand-ins, for tests: a ring arranged before start-up
+ *   (--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD, descriptors inherited from
+ *   the test: the page is a shared-memory file and each direction's
+ *   event channel an eventfd), used when the domain is introduced; and
+ *   --host-domains FILE:VIRQFD, the hypervisor's domain list as a file
+ *   ("DOMID STATE" lines, running|shutdown|dying; a domain not listed is
+ *   gone) read when the test writes to the VIRQFD eventfd.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,21 +54,41 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-/* Linux's /dev/xen/evtchn ioctls, from libxen-dev; they need domid_t. */
-#include <stdint.h>
-typedef uint16_t domid_t;
+/* Our ABI first: Linux's /dev/xen ioctl headers (libxen-dev) need its
+ * domid_t and xen_pfn_t. */
+#include <veneer/mgmt.h>
 #include <xen/sys/evtchn.h>
+#include <xen/sys/gntdev.h>
+#include <xen/sys/privcmd.h>
 
 #include "io.h"
 #include "xs_ring.h"
 
+#ifndef GNTTAB_RESERVED_XENSTORE
+#define GNTTAB_RESERVED_XENSTORE 1
+#endif
+#define PAGE_SIZE 4096
+/* Bytes taken from one domain's ring per turn of the poll loop. */
+#define READ_BUDGET (4 * STORE_RING_SIZE)
+
+enum ring_kind {
+	RING_HOST,		/* test stand-in: memfd page, eventfds */
+	RING_DOM0,		/* dom0's kernel: xsd_kva, loopback channel */
+	RING_GUEST,		/* a guest in dom0: gntdev page, evtchn */
+};
+
 struct ring_conn {
+	enum ring_kind kind;
 	unsigned int domid;
 	struct store_domain_interface *page;
 	int kick_fd;		/* the domain kicks us: we poll it */
 	int notify_fd;		/* we kick the domain */
 	int evtchn_port;	/* >= 0: both fds are /dev/xen/evtchn, this
 				 * is our local port; -1: eventfds */
+	int gnt_fd;		/* RING_GUEST: /dev/xen/gntdev */
+	uint64_t gnt_index;	/* RING_GUEST: the map's mmap offset */
+	bool more;		/* input left after the budget ran out */
+	bool released;		/* RING_GUEST: free at the next reap */
 	struct conn *c;		/* NULL until introduced */
 	struct ring_conn *next;
 };
@@ -57,6 +96,13 @@ struct ring_conn {
 struct ring_server {
 	struct store *s;
 	struct ring_conn *rings;
+	bool xen;		/* in dom0: introduce guests by grant */
+	int virq_fd;		/* VIRQ_DOM_EXC (evtchn), or host eventfd */
+	int virq_port;		/* its local port; -1 for the eventfd */
+	int privcmd_fd;		/* for the management hypercall */
+	bool mgmt_failed;	/* said once that it cannot ask */
+	char *host_domains;	/* --host-domains FILE */
+	uint8_t *states;	/* enum domain_state by domid, per check */
 };
 
 static void ring_notify(struct ring_conn *rc)
@@ -115,6 +161,8 @@ static void ring_kick(struct conn *c)
 	size_t len;
 	int n;
 
+	if (c->dead)
+		return;
 	buf = store_output(c, &len);
 	if (!len)
 		return;
@@ -129,18 +177,34 @@ static void ring_kick(struct conn *c)
 	}
 }
 
+static void ring_release(struct conn *c);
+
 static const struct conn_ops ring_ops = {
 	.kick = ring_kick,
+	.release = ring_release,
 };
 
-/* Read every complete byte the domain has produced. */
+/*
+ * Read what the domain has produced, up to READ_BUDGET bytes: a guest
+ * that keeps writing gets its turn again at the next loop, after the
+ * others (rc->more).  A guest whose replies are not being read waits
+ * for its next kick (it kicks when it has read some).
+ */
 static void ring_read(struct ring_conn *rc)
 {
 	struct store_domain_interface *p = rc->page;
 	char buf[STORE_RING_SIZE];
+	size_t budget = READ_BUDGET;
 	int n;
 
+	rc->more = false;
 	while (rc->c && !rc->c->dead) {
+		if (store_conn_busy(rc->c))
+			return;
+		if (!budget) {
+			rc->more = true;
+			return;
+		}
 		n = xs_ring_get(p->req, &p->req_cons, &p->req_prod, buf,
 				sizeof(buf));
 		if (n < 0) {
@@ -149,6 +213,7 @@ static void ring_read(struct ring_conn *rc)
 		}
 		if (n == 0)
 			return;
+		budget -= (size_t)n;
 		ring_notify(rc);	/* room in req for the domain */
 		if (store_input(rc->c, buf, (size_t)n) < 0) {
 			p->error = STORE_ERROR_PROTO;
@@ -162,8 +227,117 @@ static struct ring_conn *find(struct ring_server *rs, unsigned int domid)
 	struct ring_conn *rc;
 
 	for (rc = rs->rings; rc; rc = rc->next)
-		if (rc->domid == domid)
+		if (rc->domid == domid && !rc->released)
 			return rc;
+	return NULL;
+}
+
+static void unmap_guest_page(struct ring_conn *rc)
+{
+	struct ioctl_gntdev_unmap_grant_ref unmap = {
+		.index = rc->gnt_index, .count = 1,
+	};
+
+	if (rc->page)
+		munmap(rc->page, PAGE_SIZE);
+	rc->page = NULL;
+	if (rc->gnt_fd >= 0) {
+		if (ioctl(rc->gnt_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap) < 0)
+			fprintf(stderr, "stored: domain %u: gntdev unmap: %s\n",
+				rc->domid, strerror(errno));
+		close(rc->gnt_fd);
+		rc->gnt_fd = -1;
+	}
+}
+
+/* Bind (again) to the guest's store port; returns 0 or -errno. */
+static int bind_guest_port(struct ring_conn *rc, unsigned int port)
+{
+	struct ioctl_evtchn_bind_interdomain bind = {
+		.remote_domain = rc->domid, .remote_port = port,
+	};
+	struct ioctl_evtchn_unbind unbind;
+	int local;
+
+	if (rc->evtchn_port >= 0) {
+		unbind.port = (unsigned int)rc->evtchn_port;
+		ioctl(rc->kick_fd, IOCTL_EVTCHN_UNBIND, &unbind);
+		rc->evtchn_port = -1;
+	}
+	local = ioctl(rc->kick_fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &bind);
+	if (local < 0) {
+		int err = -errno;
+
+		fprintf(stderr, "stored: domain %u: bind its store port %u: "
+			"%s\n", rc->domid, port, strerror(errno));
+		return err;
+	}
+	rc->evtchn_port = local;
+	return 0;
+}
+
+/*
+ * Map a guest's store page by its reserved grant and bind its channel.
+ * Return: the ring, or NULL with errno set (and a line on stderr).
+ */
+static struct ring_conn *guest_ring_new(struct ring_server *rs,
+					const struct domain *d)
+{
+	struct ioctl_gntdev_map_grant_ref map = {
+		.count = 1,
+		.refs[0] = { .domid = d->domid,
+			     .ref = GNTTAB_RESERVED_XENSTORE },
+	};
+	struct ring_conn *rc = calloc(1, sizeof(*rc));
+	void *page;
+	int err;
+
+	if (!rc) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	rc->kind = RING_GUEST;
+	rc->domid = d->domid;
+	rc->evtchn_port = -1;
+	rc->kick_fd = rc->notify_fd = -1;
+	rc->gnt_fd = open("/dev/xen/gntdev", O_RDWR | O_CLOEXEC);
+	if (rc->gnt_fd < 0 ||
+	    ioctl(rc->gnt_fd, IOCTL_GNTDEV_MAP_GRANT_REF, &map) < 0) {
+		err = errno;
+		fprintf(stderr, "stored: domain %u: map grant %u: %s\n",
+			d->domid, GNTTAB_RESERVED_XENSTORE, strerror(errno));
+		goto fail;
+	}
+	rc->gnt_index = map.index;
+	page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    rc->gnt_fd, (off_t)map.index);
+	if (page == MAP_FAILED) {
+		err = errno;
+		fprintf(stderr, "stored: domain %u: map its store page: %s\n",
+			d->domid, strerror(errno));
+		goto fail;
+	}
+	rc->page = page;
+	rc->kick_fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (rc->kick_fd < 0) {
+		err = errno;
+		fprintf(stderr, "stored: /dev/xen/evtchn: %s\n",
+			strerror(errno));
+		goto fail;
+	}
+	rc->notify_fd = rc->kick_fd;
+	err = -bind_guest_port(rc, d->port);
+	if (err)
+		goto fail;
+	rc->next = rs->rings;
+	rs->rings = rc;
+	return rc;
+fail:
+	unmap_guest_page(rc);
+	if (rc->kick_fd >= 0)
+		close(rc->kick_fd);
+	free(rc);
+	errno = err;
 	return NULL;
 }
 
@@ -171,24 +345,103 @@ static struct conn *ring_introduce(struct store *s, struct domain *d)
 {
 	struct ring_server *rs = s->introduce_priv;
 	struct ring_conn *rc = find(rs, d->domid);
+	struct store_domain_interface *p;
+	bool again = rc && rc->c;
 
-	if (!rc) {
+	if (!rc && rs->xen) {
+		rc = guest_ring_new(rs, d);
+		if (!rc)
+			return NULL;
+	} else if (!rc) {
 		fprintf(stderr, "stored: introduce domain %u: no ring was "
 			"arranged for it\n", d->domid);
+		errno = EINVAL;
 		return NULL;
+	} else if (rc->kind == RING_GUEST) {
+		/* Introduced again (resumed): its channel may be new. */
+		int err = bind_guest_port(rc, d->port);
+
+		if (err) {
+			errno = -err;
+			return NULL;
+		}
 	}
-	if (rc->c)
-		return rc->c;
-	rc->c = store_conn_new(s, d->domid, &ring_ops, rc);
-	if (!rc->c)
-		return NULL;
-	rc->page->server_features = 0;
-	rc->page->connection = STORE_CONNECTED;
-	rc->page->error = STORE_ERROR_NONE;
+	p = rc->page;
+	/* A guest's ring starts idle: the toolstack introduces it before
+	 * it runs (xenstored resets the indices the same way).  A host
+	 * ring may hold requests the test wrote before introducing. */
+	if (again || rc->kind == RING_GUEST) {
+		xs_ring_store(&p->req_cons, 0);
+		xs_ring_store(&p->req_prod, 0);
+		xs_ring_store(&p->rsp_cons, 0);
+		xs_ring_store(&p->rsp_prod, 0);
+	}
+	if (!rc->c) {
+		rc->c = store_conn_new(s, d->domid, &ring_ops, rc);
+		if (!rc->c) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	p->server_features = 0;
+	p->connection = STORE_CONNECTED;
+	p->error = STORE_ERROR_NONE;
+	if (s->verbose)
+		fprintf(stderr, "stored: domain %u introduced (port %u)\n",
+			d->domid, d->port);
 	/* Requests may already be waiting. */
 	ring_read(rc);
 	ring_notify(rc);
 	return rc->c;
+}
+
+/*
+ * XS_RELEASE (or the domain died): drop the connection now, its watches
+ * and transactions with it; a guest's page and channel go at the next
+ * reap, outside any loop over the rings.
+ */
+static void ring_release(struct conn *c)
+{
+	struct ring_conn *rc = c->priv;
+
+	rc->c = NULL;
+	rc->more = false;
+	store_conn_free(c);
+	if (rc->kind == RING_GUEST)
+		rc->released = true;
+}
+
+static void ring_conn_free(struct ring_conn *rc)
+{
+	if (rc->c)
+		store_conn_free(rc->c);
+	if (rc->kind == RING_GUEST)
+		unmap_guest_page(rc);
+	else if (rc->page)
+		munmap(rc->page, PAGE_SIZE);
+	if (rc->kick_fd >= 0)
+		close(rc->kick_fd);	/* unbinds its ports */
+	if (rc->notify_fd >= 0 && rc->notify_fd != rc->kick_fd)
+		close(rc->notify_fd);
+	free(rc);
+}
+
+static void ring_reap(struct ring_server *rs)
+{
+	struct ring_conn **pp = &rs->rings, *rc;
+
+	while ((rc = *pp)) {
+		if (rc->released) {
+			*pp = rc->next;
+			if (rs->s->verbose)
+				fprintf(stderr, "stored: domain %u: page "
+					"unmapped, channel closed\n",
+					rc->domid);
+			ring_conn_free(rc);
+		} else {
+			pp = &rc->next;
+		}
+	}
 }
 
 struct ring_server *ring_server_new(struct store *s)
@@ -198,6 +451,9 @@ struct ring_server *ring_server_new(struct store *s)
 	if (!rs)
 		return NULL;
 	rs->s = s;
+	rs->virq_fd = -1;
+	rs->virq_port = -1;
+	rs->privcmd_fd = -1;
 	s->introduce = ring_introduce;
 	s->introduce_priv = rs;
 	return rs;
@@ -211,14 +467,14 @@ void ring_server_free(struct ring_server *rs)
 		return;
 	for (rc = rs->rings; rc; rc = next) {
 		next = rc->next;
-		if (rc->c)
-			store_conn_free(rc->c);
-		munmap(rc->page, 4096);
-		close(rc->kick_fd);
-		if (rc->notify_fd != rc->kick_fd)
-			close(rc->notify_fd);
-		free(rc);
+		ring_conn_free(rc);
 	}
+	if (rs->virq_fd >= 0)
+		close(rs->virq_fd);
+	if (rs->privcmd_fd >= 0)
+		close(rs->privcmd_fd);
+	free(rs->host_domains);
+	free(rs->states);
 	rs->s->introduce = NULL;
 	free(rs);
 }
@@ -239,8 +495,8 @@ int ring_server_host_ring(struct ring_server *rs, unsigned int domid,
 
 	if (!rc)
 		return -ENOMEM;
-	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, page_fd,
-		    0);
+	page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    page_fd, 0);
 	if (page == MAP_FAILED) {
 		int err = -errno;
 
@@ -250,13 +506,35 @@ int ring_server_host_ring(struct ring_server *rs, unsigned int domid,
 		return err;
 	}
 	close(page_fd);
+	rc->kind = RING_HOST;
 	rc->domid = domid;
 	rc->page = page;
 	rc->kick_fd = kick_fd;
 	rc->notify_fd = notify_fd;
 	rc->evtchn_port = -1;
+	rc->gnt_fd = -1;
 	rc->next = rs->rings;
 	rs->rings = rc;
+	return 0;
+}
+
+/**
+ * ring_server_host_domains() - the host stand-in for the domain list
+ * @rs: the ring server
+ * @path: a file of "DOMID STATE" lines (running, shutdown, dying)
+ * @virq_fd: an eventfd the test writes to after changing the file
+ */
+int ring_server_host_domains(struct ring_server *rs, const char *path,
+			     int virq_fd)
+{
+	free(rs->host_domains);
+	rs->host_domains = strdup(path);
+	if (!rs->host_domains)
+		return -ENOMEM;
+	if (rs->virq_fd >= 0)
+		close(rs->virq_fd);
+	rs->virq_fd = virq_fd;
+	rs->virq_port = -1;
 	return 0;
 }
 
@@ -272,13 +550,44 @@ static int read_xsd_port(unsigned int *port)
 	return ok ? 0 : -EINVAL;
 }
 
+/*
+ * VIRQ_DOM_EXC through /dev/xen/evtchn (IOCTL_EVTCHN_BIND_VIRQ binds it
+ * on vCPU 0, as a global VIRQ must be), and privcmd to ask about domains
+ * when it fires.  Without them guests are still served, but one that
+ * dies without an XS_RELEASE keeps its connection until the toolstack
+ * releases it.
+ */
+static void bind_dom_exc(struct ring_server *rs)
+{
+	struct ioctl_evtchn_bind_virq bind = { .virq = VIRQ_DOM_EXC };
+	int fd, port;
+
+	fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	port = fd < 0 ? -1 : ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &bind);
+	if (port < 0) {
+		fprintf(stderr, "stored: bind VIRQ_DOM_EXC: %s (domains that "
+			"die unreleased will not be noticed)\n",
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rs->virq_fd = fd;
+	rs->virq_port = port;
+	rs->privcmd_fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (rs->privcmd_fd < 0)
+		fprintf(stderr, "stored: /dev/xen/privcmd: %s\n",
+			strerror(errno));
+}
+
 /**
  * ring_server_dom0_ring() - serve dom0's own kernel over its local ring
  * @rs: the ring server
  *
  * Only an initial domain whose kernel runs xenbus locally exports the
  * ring (xenfs mounted at /proc/xen); anywhere else this fails with a
- * message saying so.
+ * message saying so.  From then on guests introduced are mapped by
+ * grant, and VIRQ_DOM_EXC is watched.
  */
 int ring_server_dom0_ring(struct ring_server *rs)
 {
@@ -297,8 +606,8 @@ int ring_server_dom0_ring(struct ring_server *rs)
 	}
 	kva_fd = open("/proc/xen/xsd_kva", O_RDWR);
 	if (kva_fd >= 0)
-		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
-			    kva_fd, 0);
+		page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, kva_fd, 0);
 	if (page == MAP_FAILED) {
 		err = -errno;
 		fprintf(stderr, "stored: map /proc/xen/xsd_kva: %s\n",
@@ -327,12 +636,16 @@ int ring_server_dom0_ring(struct ring_server *rs)
 		goto fail;
 	}
 	close(kva_fd);
+	rc->kind = RING_DOM0;
 	rc->domid = 0;
 	rc->page = page;
 	rc->kick_fd = rc->notify_fd = ev_fd;
 	rc->evtchn_port = local;
+	rc->gnt_fd = -1;
 	rc->next = rs->rings;
 	rs->rings = rc;
+	rs->xen = true;
+	bind_dom_exc(rs);
 
 	/* dom0 needs no XS_INTRODUCE: serve it now and wake its xenbus. */
 	rc->c = store_conn_new(rs->s, 0, &ring_ops, rc);
@@ -344,7 +657,7 @@ int ring_server_dom0_ring(struct ring_server *rs)
 
 fail:
 	if (page != MAP_FAILED)
-		munmap(page, 4096);
+		munmap(page, PAGE_SIZE);
 	if (kva_fd >= 0)
 		close(kva_fd);
 	if (ev_fd >= 0)
@@ -352,12 +665,138 @@ fail:
 	return err;
 }
 
-void ring_poll_add(struct ring_server *rs, struct pollset *ps)
+/* --- VIRQ_DOM_EXC: which domains are gone? ----------------------------- */
+
+/* Ask the hypervisor for every domain's state (management hypercall). */
+static int states_from_hypervisor(struct ring_server *rs)
+{
+	static struct veneer_domaininfo info[64];
+	static struct veneer_mgmt m;
+	privcmd_hypercall_t call = {
+		.op = __HYPERVISOR_veneer_mgmt,
+		.arg[0] = (uint64_t)(uintptr_t)&m,
+	};
+	unsigned int first = 0, i;
+
+	if (rs->privcmd_fd < 0)
+		return -ENODEV;
+	/* The hypervisor reads these through our page tables: keep them in
+	 * memory while it does. */
+	mlock(&m, sizeof(m));
+	mlock(info, sizeof(info));
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		memset(info, 0, sizeof(info));
+		m.cmd = VENEER_MGMT_getdomaininfolist;
+		m.version = VENEER_MGMT_VERSION;
+		m.u.list.first_domid = (domid_t)first;
+		m.u.list.max_domains = 64;
+		m.u.list.buffer = (uint64_t)(uintptr_t)info;
+		if (ioctl(rs->privcmd_fd, IOCTL_PRIVCMD_HYPERCALL, &call) < 0)
+			return -errno;
+		if (m.u.list.nr_domains > 64)
+			return -EIO;
+		for (i = 0; i < m.u.list.nr_domains; i++) {
+			uint32_t f = info[i].flags;
+			unsigned int id = info[i].domid;
+
+			if (id < first)
+				return -EIO;
+			rs->states[id] = f & VENEER_DOMINF_dying ? DOMAIN_DYING :
+					 f & (VENEER_DOMINF_shutdown |
+					      VENEER_DOMINF_crashed) ?
+					 DOMAIN_SHUTDOWN : DOMAIN_RUNNING;
+			first = id + 1;
+		}
+		if (m.u.list.nr_domains < 64 || first > 0xffff)
+			return 0;
+	}
+}
+
+/* The host stand-in: "DOMID STATE" lines in a file. */
+static int states_from_file(struct ring_server *rs)
+{
+	FILE *f = fopen(rs->host_domains, "r");
+	char state[16];
+	unsigned int id;
+
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%u %15s", &id, state) == 2) {
+		if (id > 0xffff)
+			continue;
+		rs->states[id] = !strcmp(state, "dying") ? DOMAIN_DYING :
+				 !strcmp(state, "shutdown") ? DOMAIN_SHUTDOWN :
+				 DOMAIN_RUNNING;
+	}
+	fclose(f);
+	return 0;
+}
+
+static enum domain_state state_of(void *priv, unsigned int domid)
+{
+	struct ring_server *rs = priv;
+
+	return domid <= 0xffff ? rs->states[domid] : DOMAIN_GONE;
+}
+
+static void check_domains(struct ring_server *rs)
+{
+	int err;
+
+	if (!rs->states)
+		rs->states = malloc(0x10000);
+	if (!rs->states) {
+		fprintf(stderr, "stored: out of memory checking domains\n");
+		return;
+	}
+	memset(rs->states, DOMAIN_GONE, 0x10000);
+	err = rs->host_domains ? states_from_file(rs)
+			       : states_from_hypervisor(rs);
+	if (err) {
+		/* Not knowing is not "gone": keep everyone. */
+		if (!rs->mgmt_failed)
+			fprintf(stderr, "stored: cannot list domains: %s "
+				"(relying on XS_RELEASE)\n", strerror(-err));
+		rs->mgmt_failed = true;
+		return;
+	}
+	rs->states[0] = DOMAIN_RUNNING;
+	store_check_domains(rs->s, state_of, rs);
+}
+
+static void virq_ack(struct ring_server *rs)
+{
+	uint32_t port;
+	uint64_t v;
+
+	if (rs->virq_port < 0) {
+		if (read(rs->virq_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+			fprintf(stderr, "stored: virq: %s\n", strerror(errno));
+		return;
+	}
+	while (read(rs->virq_fd, &port, sizeof(port)) == sizeof(port))
+		if (write(rs->virq_fd, &port, sizeof(port)) != sizeof(port))
+			fprintf(stderr, "stored: unmask port %u: %s\n", port,
+				strerror(errno));
+}
+
+/* --- the poll loop's side ----------------------------------------------- */
+
+/* Add what we wait on; returns 0 if some ring has input left over. */
+int ring_poll_add(struct ring_server *rs, struct pollset *ps)
 {
 	struct ring_conn *rc;
+	int timeout = -1;
 
-	for (rc = rs->rings; rc; rc = rc->next)
+	for (rc = rs->rings; rc; rc = rc->next) {
 		pollset_add(ps, rc->kick_fd, POLLIN);
+		if (rc->more)
+			timeout = 0;
+	}
+	if (rs->virq_fd >= 0)
+		pollset_add(ps, rs->virq_fd, POLLIN);
+	return timeout;
 }
 
 static bool kicked(const struct pollset *ps, int fd)
@@ -375,19 +814,35 @@ void ring_handle(struct ring_server *rs, const struct pollset *ps)
 	struct ring_conn *rc;
 
 	for (rc = rs->rings; rc; rc = rc->next) {
-		if (!kicked(ps, rc->kick_fd))
+		bool k = kicked(ps, rc->kick_fd);
+
+		if (rc->released || (!k && !rc->more))
 			continue;
-		ring_ack(rc);
+		if (k)
+			ring_ack(rc);
 		if (!rc->c)
 			continue;	/* not introduced: ignore */
 		ring_kick(rc->c);	/* the domain may have made room */
 		ring_read(rc);
 	}
 	for (rc = rs->rings; rc; rc = rc->next) {
-		if (rc->c && rc->c->dead) {
-			/* Released, or broke the protocol: stop serving. */
-			store_conn_free(rc->c);
-			rc->c = NULL;
+		if (rc->c && rc->c->dead && (rc->c->watches || rc->c->txns)) {
+			/* Broke the protocol: not served again until it is
+			 * introduced again; what it held goes now. */
+			watch_remove_all(rc->c);
+			txn_abort_all(rc->c);
+			rc->more = false;
 		}
 	}
+	if (rs->virq_fd >= 0 && kicked(ps, rs->virq_fd)) {
+		virq_ack(rs);
+		check_domains(rs);
+	}
+	ring_reap(rs);
+}
+
+/* After the other transports ran: free what a release left behind. */
+void ring_after(struct ring_server *rs)
+{
+	ring_reap(rs);
 }

@@ -318,3 +318,18 @@ unsigned int node_count(const struct node *n)
 		c += node_count(n->child[i]);
 	return c;
 }
+
+/*
+ * How big the node is for the node-size quota, counted as xenstored
+ * counts its database record: a 24-byte header, 8 bytes per permission
+ * entry, the value, and the children's names with their NULs.
+ */
+size_t node_size(const struct node *n)
+{
+	size_t len = 24 + 8 * (size_t)n->perms.nr + n->vlen;
+	unsigned int i;
+
+	for (i = 0; i < n->nchild; i++)
+		len += strlen(n->child[i]->name) + 1;
+	return len;
+}

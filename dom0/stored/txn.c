@@ -42,6 +42,7 @@ struct txn {
 	struct conn *c;
 	struct tree *tree;
 	struct access *acc;
+	unsigned int nr_acc;
 	struct logop *log, **log_tail;
 	int nodes_delta;
 	bool broken;			/* out of memory while logging */
@@ -118,6 +119,13 @@ void txn_note(struct txn *t, const char *path, const struct node *n)
 	a->gen = n ? n->gen : 0;
 	a->next = t->acc;
 	t->acc = a;
+	t->nr_acc++;
+}
+
+/* Nodes the transaction read or changed so far (its quota). */
+unsigned int txn_nodes_touched(const struct txn *t)
+{
+	return t->nr_acc;
 }
 
 int txn_log(struct txn *t, uint32_t type, const char *path,
