@@ -7,7 +7,11 @@
  * bytes", each record's bytes fed to one of four connections (dom0's
  * privileged tools, two guests, and one more guest) in whatever pieces
  * the fuzzer chooses, so framing, every handler, transactions, watches,
- * quotas and permissions are all reachable.  After each input the tree
+ * quotas and permissions are all reachable.  A conn byte of 0xf0 or more
+ * is a VIRQ_DOM_EXC instead: the low 16 bits of the length say which of
+ * domains 1-8 the "hypervisor" still has (two bits each: gone, dying,
+ * shut down, running), so release, forgetting a domain and the special
+ * watches run between requests too.  After each input the tree
  * is walked to check its invariants, and everything is freed so leaks
  * show up under AddressSanitizer.
  */
@@ -32,6 +36,15 @@ static const struct conn_ops fuzz_ops = { .kick = drain };
 static struct conn *fuzz_introduce(struct store *s, struct domain *d)
 {
 	return store_conn_new(s, d->domid, &fuzz_ops, NULL);
+}
+
+static uint16_t fuzz_states;
+
+static enum domain_state fuzz_state(void *priv, unsigned int domid)
+{
+	if (domid < 1 || domid > 8)
+		return DOMAIN_GONE;
+	return (enum domain_state)(fuzz_states >> (2 * (domid - 1)) & 3);
 }
 
 static void check_node(const struct node *n)
@@ -69,6 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = (size_t)data[off + 1] | (size_t)data[off + 2] << 8;
 
 		off += 3;
+		if (data[off - 3] >= 0xf0) {
+			fuzz_states = (uint16_t)len;
+			store_check_domains(s, fuzz_state, NULL);
+			continue;
+		}
 		if (len > size - off)
 			len = size - off;
 		if (!c[which]->dead)

@@ -924,6 +924,7 @@ static void flush_fires(struct ctx *x)
 		watch_fire(x->s, f);
 		free(f->path);
 		perms_free(&f->perms);
+		perms_free(&f->old);
 		free(f);
 	}
 	x->fires = NULL;

@@ -807,6 +807,400 @@ static void connection_close_drops_watches_and_transactions(void **state)
 	ERR_REPLY(do_1(d0, STORE_READ, 0, "/cl/x"), "ENOENT");
 }
 
+/* --- permissions: who may do what ------------------------------------ */
+
+/*
+ * /pm/node owned by 5 with "r6" and "w7" entries and "n" for the rest:
+ * each operation by dom0, the owner, a reader, a writer and a stranger.
+ */
+static void permission_matrix_for_each_kind_of_caller(void **state)
+{
+	struct conn *d0 = conn(0), *own = conn(5), *rd = conn(6);
+	struct conn *wr = conn(7), *other = conn(8);
+	struct conn *who[] = { d0, own, rd, wr, other };
+	/* read, write, create below, delete, set perms */
+	static const char *const want[5][5] = {
+		{ "ok", "ok", "ok", "ok", "ok" },		/* dom0 */
+		{ "ok", "ok", "ok", "ok", "ok" },		/* owner */
+		{ "ok", "EACCES", "EACCES", "EACCES", "EACCES" }, /* r6 */
+		{ "EACCES", "ok", "ok", "ok", "EACCES" },	/* w7 */
+		{ "EACCES", "EACCES", "EACCES", "EACCES", "EACCES" },
+	};
+	char buf[64];
+	unsigned int i, op;
+
+	for (i = 0; i < 5; i++) {
+		for (op = 0; op < 5; op++) {
+			struct msg m;
+
+			do_1(d0, STORE_RM, 0, "/pm");
+			do_write(d0, 0, "/pm/node", "v");
+			set_perms(d0, "/pm/node", 3, "n5", "r6", "w7");
+			switch (op) {
+			case 0:
+				m = do_1(who[i], STORE_READ, 0, "/pm/node");
+				break;
+			case 1:
+				m = do_write(who[i], 0, "/pm/node", "w");
+				break;
+			case 2:
+				m = do_write(who[i], 0, "/pm/node/kid", "c");
+				break;
+			case 3:
+				m = do_1(who[i], STORE_RM, 0, "/pm/node");
+				break;
+			default:
+				m = rq(who[i], STORE_SET_PERMS, 0, buf,
+				       cat(buf, 3, "/pm/node", "n5", "b8"));
+				break;
+			}
+			if (strcmp(want[i][op], "ok")) {
+				assert_int_equal(m.h.type, STORE_ERROR);
+				assert_string_equal(m.body, want[i][op]);
+			} else {
+				assert_int_not_equal(m.h.type, STORE_ERROR);
+			}
+		}
+	}
+}
+
+static void created_nodes_inherit_and_belong_to_their_creator(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5), *d6 = conn(6);
+	struct msg m;
+
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/5");
+	set_perms(d0, "/local/domain/5", 2, "n5", "r6");
+	/* The guest's own subtree: it creates, owns, and 6 may read. */
+	OK_REPLY(do_write(d5, 0, "device/vif/0/state", "1"));
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/5/device/vif/0/state");
+	assert_int_equal(m.h.len, 6);
+	assert_memory_equal(m.body, "n5\0r6\0", 6);
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/5/device");
+	assert_memory_equal(m.body, "n5\0r6\0", 6);
+	assert_int_equal(do_1(d6, STORE_READ, 0,
+			      "/local/domain/5/device/vif/0/state").h.type,
+			 STORE_READ);
+	ERR_REPLY(do_write(d6, 0, "/local/domain/5/device/x", "1"), "EACCES");
+	/* Nodes dom0 creates keep the parent's owner. */
+	do_write(d0, 0, "/local/domain/5/control/shutdown", "");
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/5/control/shutdown");
+	assert_memory_equal(m.body, "n5\0r6\0", 6);
+	/* Outside its subtree a guest may not write anything by default. */
+	ERR_REPLY(do_write(d5, 0, "/local/domain/6/x", "1"), "EACCES");
+	ERR_REPLY(do_write(d5, 0, "/vm/x", "1"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_MKDIR, 0, "/local"), "EACCES");
+}
+
+static void write_entry_does_not_allow_changing_permissions(void **state)
+{
+	struct conn *d0 = conn(0), *d7 = conn(7);
+	char buf[64];
+
+	do_write(d0, 0, "/wo", "x");
+	set_perms(d0, "/wo", 2, "n0", "b7");
+	OK_REPLY(do_write(d7, 0, "/wo", "mine now?"));
+	ERR_REPLY(rq(d7, STORE_SET_PERMS, 0, buf, cat(buf, 2, "/wo", "b0")),
+		  "EACCES");
+}
+
+static void missing_nodes_do_not_leak_where_reading_is_denied(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+
+	do_write(d0, 0, "/local/domain/6/secret", "s");
+	/* Under a node it cannot read: EACCES whether there or not. */
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/local/domain/6/secret"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/local/domain/6/nothing"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_DIRECTORY, 0, "/local/domain/6/a/b"),
+		  "EACCES");
+	ERR_REPLY(do_1(d5, STORE_RM, 0, "/local/domain/6/nothing"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_GET_PERMS, 0, "/local/domain/6/x"), "EACCES");
+	/* Under one it can read: the truth. */
+	set_perms(d0, "/local/domain/6", 1, "r0");
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/local/domain/6/nothing"), "ENOENT");
+	/* MKDIR of an existing node needs write too. */
+	ERR_REPLY(do_1(d5, STORE_MKDIR, 0, "/local/domain/6"), "EACCES");
+}
+
+static void special_node_permissions_decide_who_sees_events(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5), *d6 = conn(6);
+	char buf[64];
+	struct msg m;
+
+	m = do_1(d0, STORE_GET_PERMS, 0, "@releaseDomain");
+	assert_int_equal(m.h.len, 3);
+	assert_memory_equal(m.body, "n0\0", 3);
+	ERR_REPLY(do_1(d0, STORE_GET_PERMS, 0, "@other"), "EINVAL");
+	/* Guests may watch, and get the first event, but nothing after. */
+	OK_REPLY(do_2(d5, STORE_WATCH, "@releaseDomain", "r"));
+	expect_event(d5, "@releaseDomain", "r");
+	OK_REPLY(do_2(d6, STORE_WATCH, "@releaseDomain", "r"));
+	expect_event(d6, "@releaseDomain", "r");
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "20", "1", "3")));
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "20"));
+	expect_no_event(d5);
+	/* The toolstack lets 5 (a driver domain, say) see releases. */
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 3, "@releaseDomain", "n0", "r5")), "EACCES");
+	OK_REPLY(rq(d0, STORE_SET_PERMS, 0, buf,
+		    cat(buf, 3, "@releaseDomain", "n0", "r5")));
+	m = do_1(d5, STORE_GET_PERMS, 0, "@releaseDomain");
+	assert_memory_equal(m.body, "n0\0r5\0", 6);
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "21", "1", "3")));
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "21"));
+	expect_event(d5, "@releaseDomain", "r");
+	expect_no_event(d6);
+}
+
+/* --- quotas ------------------------------------------------------------ */
+
+static void guest_paths_are_limited_below_its_home(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char path[STORE_ABS_PATH_MAX + 1];
+	size_t home = strlen("/local/domain/5/");
+
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/5");
+	set_perms(d0, "/local/domain/5", 1, "n5");
+	/* 2048 bytes below the home are allowed, one more is not. */
+	strcpy(path, "/local/domain/5/");
+	memset(path + home, 'p', STORE_REL_PATH_MAX);
+	path[home + STORE_REL_PATH_MAX] = '\0';
+	ERR_REPLY(do_write(d5, 0, path, ""), "ENOSPC");	/* node quota */
+	path[home + STORE_REL_PATH_MAX] = 'p';
+	path[home + STORE_REL_PATH_MAX + 1] = '\0';
+	ERR_REPLY(do_write(d5, 0, path, ""), "EINVAL");
+	/* dom0 has the protocol's 3072. */
+	OK_REPLY(do_write(d0, 0, path, ""));
+}
+
+static void guest_directory_growth_counts_against_node_size(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5), *d6 = conn(6);
+	char path[64];
+	struct msg m;
+	int i;
+
+	do_1(d0, STORE_MKDIR, 0, "/dir5");
+	set_perms(d0, "/dir5", 1, "b0");
+	/* 24 + 8 + names: nine 10-byte names fit in 128, the tenth not. */
+	for (i = 0; i < 9; i++) {
+		snprintf(path, sizeof(path), "/dir5/name-%04d", i);
+		m = do_write(i % 2 ? d5 : d6, 0, path, "");
+		OK_REPLY(m);
+	}
+	ERR_REPLY(do_write(d5, 0, "/dir5/name-0009", ""), "ENOSPC");
+	OK_REPLY(do_write(d0, 0, "/dir5/name-0009", ""));
+}
+
+static void transaction_node_quota(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char path[32];
+	uint32_t tx;
+	int i;
+
+	S->quota.txn_nodes = 4;
+	S->quota.nodes = 100;
+	do_1(d0, STORE_MKDIR, 0, "/t5");
+	set_perms(d0, "/t5", 1, "b0");
+	tx = txn_begin(d5);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/t5/n%d", i);
+		OK_REPLY(do_write(d5, tx, path, "x"));
+	}
+	ERR_REPLY(do_write(d5, tx, "/t5/n9", "x"), "ENOSPC");
+	/* dom0 is not limited. */
+	tx = txn_begin(d0);
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "/t0/n%d", i);
+		OK_REPLY(do_write(d0, tx, path, "x"));
+	}
+	OK_REPLY(txn_finish(d0, tx, true));
+}
+
+static void guest_that_never_reads_is_cut_off(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char val[2000];
+	int i;
+
+	memset(val, 'x', sizeof(val) - 1);
+	val[sizeof(val) - 1] = '\0';
+	do_write(d0, 0, "/flood", "");
+	set_perms(d0, "/flood", 1, "r0");
+	OK_REPLY(do_2(d5, STORE_WATCH, "/flood", "t"));
+	expect_event(d5, "/flood", "t");
+	/* 16 KiB queued: its requests wait; 1 MiB: it is dropped. */
+	for (i = 0; i < 20000 && !d5->dead; i++)
+		do_write(d0, 0, "/flood/a-rather-long-node-name-to-fill-the-"
+			 "queue-of-events", "1");
+	assert_true(store_conn_busy(d5) || d5->dead);
+	assert_true(d5->dead);
+	assert_true(i > 1000);
+	/* Everyone else is fine. */
+	OK_REPLY(do_write(d0, 0, "/flood/after", "1"));
+	(void)val;
+}
+
+static void over_long_events_are_not_sent(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+	char token[STORE_PAYLOAD_MAX], path[STORE_ABS_PATH_MAX + 1];
+
+	memset(token, 't', 2000);
+	token[2000] = '\0';
+	OK_REPLY(do_2(w, STORE_WATCH, "/", token));
+	expect_event(w, "/", token);
+	path[0] = '/';
+	memset(path + 1, 'p', 2500);
+	path[2501] = '\0';
+	do_write(d0, 0, path, "");
+	expect_no_event(w);
+	do_write(d0, 0, "/short", "");
+	expect_event(w, "/short", token);
+}
+
+/* --- domains: introduce, release, VIRQ_DOM_EXC ------------------------- */
+
+/* In-process "transport": a connection per introduced domain. */
+static struct conn *test_introduce(struct store *s, struct domain *d)
+{
+	return d->conn ? d->conn : store_conn_new(s, d->domid, NULL, NULL);
+}
+
+static unsigned int nr_conns(void)
+{
+	unsigned int n = 0;
+	struct conn *c;
+
+	for (c = S->conns; c; c = c->next)
+		n++;
+	return n;
+}
+
+static void release_drops_connection_watches_and_rights(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0), *g;
+	char buf[64];
+	unsigned int before;
+	struct msg m;
+
+	S->introduce = test_introduce;
+	S->quota.nodes = 100;
+	do_2(w, STORE_WATCH, "@releaseDomain", "rel");
+	expect_event(w, "@releaseDomain", "rel");
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/6");
+	set_perms(d0, "/local/domain/6", 1, "n6");
+	do_write(d0, 0, "/backend/vif/6/0/state", "1");
+	set_perms(d0, "/backend/vif/6/0", 2, "n0", "r6");
+	before = nr_conns();
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "6", "1", "9")));
+	assert_int_equal(nr_conns(), before + 1);
+	g = domain_find(S, 6)->conn;
+	assert_non_null(g);
+	OK_REPLY(do_write(g, 0, "data/a", "1"));
+	OK_REPLY(do_2(g, STORE_WATCH, "data", "t"));
+	expect_event(g, "data", "t");
+	txn_begin(g);
+	assert_int_equal(g->nr_watches, 1);
+	/* /local/domain/6 (given to it), data, data/a */
+	assert_int_equal(domain_find(S, 6)->nodes, 3);
+
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "6"));
+	expect_event(w, "@releaseDomain", "rel");
+	/* Its connection, watches and transaction are gone. */
+	assert_int_equal(nr_conns(), before);
+	assert_null(domain_find(S, 6));
+	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "6");
+	assert_string_equal(m.body, "F");
+	/* Its nodes stay, now dom0's, and the rights it had are gone. */
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/6/data/a");
+	assert_memory_equal(m.body, "n0\0", 3);
+	m = do_1(d0, STORE_GET_PERMS, 0, "/backend/vif/6/0/state");
+	assert_int_equal(m.h.len, 3);
+	assert_memory_equal(m.body, "n0\0", 3);
+	/* A new domain 6 inherits nothing. */
+	g = conn(6);
+	ERR_REPLY(do_1(g, STORE_READ, 0, "/backend/vif/6/0/state"), "EACCES");
+	ERR_REPLY(do_1(g, STORE_READ, 0, "data/a"), "EACCES");
+}
+
+static void introduce_again_resets_watches_and_transactions(void **state)
+{
+	struct conn *d0 = conn(0), *g;
+	char buf[64];
+
+	S->introduce = test_introduce;
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "8", "1", "9")));
+	g = domain_find(S, 8)->conn;
+	do_2(g, STORE_WATCH, "/x", "t");
+	txn_begin(g);
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "8", "1", "10")));
+	assert_ptr_equal(domain_find(S, 8)->conn, g);
+	assert_int_equal(g->nr_watches, 0);
+	assert_int_equal(g->nr_txns, 0);
+	assert_int_equal(domain_find(S, 8)->port, 10);
+}
+
+static enum domain_state fake_states[64];
+
+static enum domain_state fake_state(void *priv, unsigned int domid)
+{
+	return domid < 64 ? fake_states[domid] : DOMAIN_GONE;
+}
+
+static void dom_exc_releases_dead_domains_and_reports_shutdown(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+	char buf[64];
+	struct msg m;
+
+	S->introduce = test_introduce;
+	memset(fake_states, 0, sizeof(fake_states));
+	fake_states[11] = fake_states[12] = fake_states[13] = DOMAIN_RUNNING;
+	do_2(w, STORE_WATCH, "@releaseDomain", "rel");
+	expect_event(w, "@releaseDomain", "rel");
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "11", "1", "9")));
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "1", "9")));
+	/* 13 is only named in a permission list (created, not introduced),
+	 * 14 likewise but it never existed */
+	do_write(d0, 0, "/shared", "");
+	set_perms(d0, "/shared", 3, "n0", "r13", "r14");
+
+	/* Nothing changed: no event. */
+	store_check_domains(S, fake_state, NULL);
+	expect_no_event(w);
+	/* 12 shut down: one event; still introduced until it dies. */
+	fake_states[12] = DOMAIN_SHUTDOWN;
+	store_check_domains(S, fake_state, NULL);
+	expect_event(w, "@releaseDomain", "rel");
+	expect_no_event(w);
+	store_check_domains(S, fake_state, NULL);
+	expect_no_event(w);
+	assert_true(domain_find(S, 12)->introduced);
+	/* 11 dies, 12 is gone: released, one event for the scan. */
+	fake_states[11] = DOMAIN_DYING;
+	fake_states[12] = DOMAIN_GONE;
+	store_check_domains(S, fake_state, NULL);
+	expect_event(w, "@releaseDomain", "rel");
+	expect_no_event(w);
+	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "11");
+	assert_string_equal(m.body, "F");
+	assert_null(domain_find(S, 12));
+	/* 13 still exists and keeps its entry; 14's is gone. */
+	m = do_1(d0, STORE_GET_PERMS, 0, "/shared");
+	assert_int_equal(m.h.len, 7);
+	assert_memory_equal(m.body, "n0\0r13\0", 7);
+	fake_states[13] = DOMAIN_GONE;
+	store_check_domains(S, fake_state, NULL);
+	m = do_1(d0, STORE_GET_PERMS, 0, "/shared");
+	assert_memory_equal(m.body, "n0\0", 3);
+	expect_no_event(w);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -843,6 +1237,19 @@ int main(void)
 		T(transaction_replays_rm_and_perms),
 		T(quotas_give_protocol_errors),
 		T(connection_close_drops_watches_and_transactions),
+		T(permission_matrix_for_each_kind_of_caller),
+		T(created_nodes_inherit_and_belong_to_their_creator),
+		T(write_entry_does_not_allow_changing_permissions),
+		T(missing_nodes_do_not_leak_where_reading_is_denied),
+		T(special_node_permissions_decide_who_sees_events),
+		T(guest_paths_are_limited_below_its_home),
+		T(guest_directory_growth_counts_against_node_size),
+		T(transaction_node_quota),
+		T(guest_that_never_reads_is_cut_off),
+		T(over_long_events_are_not_sent),
+		T(release_drops_connection_watches_and_rights),
+		T(introduce_again_resets_watches_and_transactions),
+		T(dom_exc_releases_dead_domains_and_reports_shutdown),
 	};
 
 	return cmocka_run_group_tests_name("store_proto", tests, NULL, NULL);
