@@ -366,6 +366,11 @@ static struct conn *ring_introduce(struct store *s, struct domain *d)
 			return NULL;
 		}
 	}
+	if (rc->c && rc->c->dead) {
+		/* It broke the protocol before: start it afresh. */
+		store_conn_free(rc->c);
+		rc->c = NULL;
+	}
 	p = rc->page;
 	/* A guest's ring starts idle: the toolstack introduces it before
 	 * it runs (xenstored resets the indices the same way).  A host
