@@ -29,7 +29,9 @@
  *   put in the guest's reserved entry GNTTAB_RESERVED_XENSTORE (1): a
  *   grant map needs no foreign-mapping privilege beyond what the guest
  *   granted, is revoked cleanly, and the hypervisor counts it, so a
- *   destroyed guest's page is freed at our unmap; the mfn is not used.
+ *   destroyed guest's page is freed at our unmap.  Only if that grant is
+ *   missing is the mfn the toolstack named mapped instead, through privcmd
+ *   (IOCTL_PRIVCMD_MMAPBATCH_V2), as older xenstoreds did.
  *   The event channel is bound with IOCTL_EVTCHN_BIND_INTERDOMAIN on an
  *   /dev/xen/evtchn file of its own, so each guest has one descriptor to
  *   poll.  XS_RELEASE unbinds and unmaps.  VIRQ_DOM_EXC, bound through
@@ -87,6 +89,7 @@ struct ring_conn {
 				 * is our local port; -1: eventfds */
 	int gnt_fd;		/* RING_GUEST: /dev/xen/gntdev */
 	uint64_t gnt_index;	/* RING_GUEST: the map's mmap offset */
+	bool gnt_mapped;	/* RING_GUEST: by grant, not foreign map */
 	bool more;		/* input left after the budget ran out */
 	bool released;		/* RING_GUEST: free at the next reap */
 	struct conn *c;		/* NULL until introduced */
@@ -242,12 +245,14 @@ static void unmap_guest_page(struct ring_conn *rc)
 		munmap(rc->page, PAGE_SIZE);
 	rc->page = NULL;
 	if (rc->gnt_fd >= 0) {
-		if (ioctl(rc->gnt_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap) < 0)
+		if (rc->gnt_mapped &&
+		    ioctl(rc->gnt_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap) < 0)
 			fprintf(stderr, "stored: domain %u: gntdev unmap: %s\n",
 				rc->domid, strerror(errno));
 		close(rc->gnt_fd);
 		rc->gnt_fd = -1;
 	}
+	rc->gnt_mapped = false;
 }
 
 /* Bind (again) to the guest's store port; returns 0 or -errno. */
@@ -280,6 +285,42 @@ static int bind_guest_port(struct ring_conn *rc, unsigned int port)
  * Map a guest's store page by its reserved grant and bind its channel.
  * Return: the ring, or NULL with errno set (and a line on stderr).
  */
+/*
+ * The fallback when the grant is not there (a builder that did not seed
+ * entry 1): map the frame the toolstack named, as older xenstoreds did,
+ * through privcmd (IOCTL_PRIVCMD_MMAPBATCH_V2; a PV guest's frame is a
+ * machine frame).  Returns the page or MAP_FAILED with errno set.
+ */
+static void *foreign_map(struct ring_server *rs, unsigned int domid,
+			 uint64_t mfn)
+{
+	xen_pfn_t frame = mfn;
+	int err = 0;
+	privcmd_mmapbatch_v2_t batch = {
+		.num = 1, .dom = (domid_t)domid, .arr = &frame, .err = &err,
+	};
+	void *page;
+
+	if (rs->privcmd_fd < 0) {
+		errno = ENODEV;
+		return MAP_FAILED;
+	}
+	page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    rs->privcmd_fd, 0);
+	if (page == MAP_FAILED)
+		return MAP_FAILED;
+	batch.addr = (uint64_t)(uintptr_t)page;
+	if (ioctl(rs->privcmd_fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &batch) < 0 ||
+	    err) {
+		int e = err ? -err : errno;
+
+		munmap(page, PAGE_SIZE);
+		errno = e > 0 ? e : EINVAL;
+		return MAP_FAILED;
+	}
+	return page;
+}
+
 static struct ring_conn *guest_ring_new(struct ring_server *rs,
 					const struct domain *d)
 {
@@ -301,21 +342,28 @@ static struct ring_conn *guest_ring_new(struct ring_server *rs,
 	rc->evtchn_port = -1;
 	rc->kick_fd = rc->notify_fd = -1;
 	rc->gnt_fd = open("/dev/xen/gntdev", O_RDWR | O_CLOEXEC);
-	if (rc->gnt_fd < 0 ||
-	    ioctl(rc->gnt_fd, IOCTL_GNTDEV_MAP_GRANT_REF, &map) < 0) {
-		err = errno;
-		fprintf(stderr, "stored: domain %u: map grant %u: %s\n",
-			d->domid, GNTTAB_RESERVED_XENSTORE, strerror(errno));
-		goto fail;
+	page = MAP_FAILED;
+	if (rc->gnt_fd >= 0 &&
+	    ioctl(rc->gnt_fd, IOCTL_GNTDEV_MAP_GRANT_REF, &map) == 0) {
+		rc->gnt_index = map.index;
+		rc->gnt_mapped = true;
+		page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, rc->gnt_fd, (off_t)map.index);
 	}
-	rc->gnt_index = map.index;
-	page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		    rc->gnt_fd, (off_t)map.index);
 	if (page == MAP_FAILED) {
-		err = errno;
-		fprintf(stderr, "stored: domain %u: map its store page: %s\n",
-			d->domid, strerror(errno));
-		goto fail;
+		fprintf(stderr, "stored: domain %u: map grant %u: %s; "
+			"mapping frame %#llx instead\n", d->domid,
+			GNTTAB_RESERVED_XENSTORE, strerror(errno),
+			(unsigned long long)d->mfn);
+		unmap_guest_page(rc);
+		page = foreign_map(rs, d->domid, d->mfn);
+		if (page == MAP_FAILED) {
+			err = errno;
+			fprintf(stderr, "stored: domain %u: map frame %#llx: "
+				"%s\n", d->domid,
+				(unsigned long long)d->mfn, strerror(errno));
+			goto fail;
+		}
 	}
 	rc->page = page;
 	rc->kick_fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -579,10 +627,6 @@ static void bind_dom_exc(struct ring_server *rs)
 	}
 	rs->virq_fd = fd;
 	rs->virq_port = port;
-	rs->privcmd_fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
-	if (rs->privcmd_fd < 0)
-		fprintf(stderr, "stored: /dev/xen/privcmd: %s\n",
-			strerror(errno));
 }
 
 /**
@@ -650,6 +694,10 @@ int ring_server_dom0_ring(struct ring_server *rs)
 	rc->next = rs->rings;
 	rs->rings = rc;
 	rs->xen = true;
+	rs->privcmd_fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (rs->privcmd_fd < 0)
+		fprintf(stderr, "stored: /dev/xen/privcmd: %s\n",
+			strerror(errno));
 	bind_dom_exc(rs);
 
 	/* dom0 needs no XS_INTRODUCE: serve it now and wake its xenbus. */
