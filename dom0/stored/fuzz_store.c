@@ -12,7 +12,8 @@
  * domains 1-8 the "hypervisor" still has (two bits each: gone, dying,
  * shut down, running), so release, forgetting a domain and the special
  * watches run between requests too.  After each input the tree
- * is walked to check its invariants, and everything is freed so leaks
+ * is walked to check its invariants (and that every domain's node count,
+ * the quota's, is what it owns), and everything is freed so leaks
  * show up under AddressSanitizer.
  */
 #include <stdint.h>
@@ -60,6 +61,33 @@ static void check_node(const struct node *n)
 	}
 }
 
+/* Nodes per owner in the tree, to check the quota's counts against. */
+static void count_owners(const struct node *n, unsigned int *owned)
+{
+	unsigned int i;
+
+	owned[n->perms.p[0].domid]++;
+	for (i = 0; i < n->nchild; i++)
+		count_owners(n->child[i], owned);
+}
+
+static void check_accounting(struct store *s)
+{
+	static unsigned int owned[0x10000];
+	struct domain *d;
+
+	memset(owned, 0, sizeof(owned));
+	count_owners(s->tree->root, owned);
+	for (d = s->domains; d; d = d->next) {
+		if (d->nodes != owned[d->domid])
+			abort();
+		owned[d->domid] = 0;
+	}
+	for (unsigned int i = 0; i < 0x10000; i++)
+		if (owned[i])
+			abort();	/* an owner the store does not know */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned int domids[NCONN] = { 0, 1, 2, 7 };
@@ -94,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 	}
 	check_node(s->tree->root);
+	check_accounting(s);
 	store_free(s);
 	return 0;
 }

@@ -162,6 +162,13 @@ static bool too_big(struct ctx *x, size_t size)
 	       size > x->s->quota.node_size;
 }
 
+/* node_size() of a node whose children may not all be copied yet. */
+static size_t size_of(struct ctx *x, struct node *n)
+{
+	node_complete(x->t, n);
+	return node_size(n);
+}
+
 static void queue_fire(struct ctx *x, const char *path,
 		       const struct store_perms *ps,
 		       const struct store_perms *old, bool recurse)
@@ -240,7 +247,7 @@ static int create(struct ctx *x, const char *path, struct node **out)
 	if (domain_over_quota(x, add))
 		return -ENOSPC;
 	/* The parent's record grows by the new child's name. */
-	if (too_big(x, node_size(p) + strcspn(rest, "/") + 1))
+	if (too_big(x, size_of(x, p) + strcspn(rest, "/") + 1))
 		return -ENOSPC;
 	note(x, pbuf, p);
 	while (*rest) {
@@ -275,7 +282,7 @@ int ops_write(struct ctx *x, const char *path, const char *val,
 	if (n) {
 		if (!can(x, n, PERM_WRITE))
 			return -EACCES;
-		if (too_big(x, node_size(n) - n->vlen + vlen))
+		if (too_big(x, size_of(x, n) - n->vlen + vlen))
 			return -ENOSPC;
 		note(x, path, n);
 	} else {
@@ -318,10 +325,11 @@ int ops_mkdir(struct ctx *x, const char *path)
 	return 0;
 }
 
-static void unaccount_subtree(struct ctx *x, const struct node *n)
+static void unaccount_subtree(struct ctx *x, struct node *n)
 {
 	unsigned int i;
 
+	node_complete(x->t, n);
 	account(x, n->perms.p[0].domid, -1);
 	for (i = 0; i < n->nchild; i++)
 		unaccount_subtree(x, n->child[i]);
@@ -377,7 +385,7 @@ int ops_set_perms(struct ctx *x, const char *path,
 			return -EPERM;
 		if (ps->nr > x->s->quota.perms)
 			return -ENOSPC;
-		if (too_big(x, node_size(n) + 8 * ((size_t)ps->nr -
+		if (too_big(x, size_of(x, n) + 8 * ((size_t)ps->nr -
 						   n->perms.nr)))
 			return -ENOSPC;
 	}
@@ -472,6 +480,8 @@ static int do_directory(struct req *r)
 	if (!args(r->body, r->h->len, &a, 1))
 		return -EINVAL;
 	err = readable(r, a, path, &n);
+	if (!err)
+		err = node_complete(r->x->t, n);
 	if (err)
 		return err;
 	len = children_len(n);
@@ -502,6 +512,8 @@ static int do_directory_part(struct req *r)
 	if (!args(r->body, r->h->len, a, 2))
 		return -EINVAL;
 	err = readable(r, a[0], path, &n);
+	if (!err)
+		err = node_complete(r->x->t, n);
 	if (err)
 		return err;
 	if (!a[1][0] || strspn(a[1], "0123456789") != strlen(a[1]) ||

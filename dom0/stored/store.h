@@ -70,16 +70,21 @@ struct node {
 	uint64_t gen;			/* bumped on every change */
 	struct node **child;
 	unsigned int nchild, capchild;
+	bool partial;			/* transaction copy: children not all
+					 * copied from the base yet */
 };
 
 struct tree {
 	struct node *root;
 	uint64_t *gen_counter;		/* shared by all trees of a store */
+	struct tree *base;		/* a transaction's: the main tree */
+	bool broken;			/* out of memory copying from base */
 };
 
 bool path_is_valid(const char *path);
 struct tree *tree_new(uint64_t *gen_counter);
-struct tree *tree_clone(const struct tree *t);
+struct tree *tree_clone(struct tree *t);
+int node_complete(struct tree *t, struct node *n);
 void tree_free(struct tree *t);
 struct node *tree_lookup(struct tree *t, const char *path);
 struct node *tree_nearest(struct tree *t, const char *path);

@@ -1201,6 +1201,89 @@ static void dom_exc_releases_dead_domains_and_reports_shutdown(void **state)
 	expect_no_event(w);
 }
 
+/* --- transactions copy what they touch, not the store ------------------ */
+
+static unsigned int txn_nodes_held(struct conn *c, uint32_t tx)
+{
+	return node_count(txn_tree(txn_find(c, tx))->root);
+}
+
+static void transaction_copies_only_what_it_touches(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	uint32_t tx[10];
+	char path[32];
+	struct msg m;
+	int i;
+
+	do_1(d0, STORE_MKDIR, 0, "/big");
+	set_perms(d0, "/big", 1, "r0");
+	for (i = 0; i < 400; i++) {
+		snprintf(path, sizeof(path), "/big/n%03d", i);
+		do_write(d0, 0, path, "0123456789");
+	}
+	/* Ten open transactions, each reading one node: a handful of
+	 * nodes each (root, /big, the node), not 400. */
+	for (i = 0; i < 10; i++) {
+		S->quota.txns = 10;
+		tx[i] = txn_begin(d5);
+		m = do_1(d5, STORE_READ, tx[i], "/big/n123");
+		assert_memory_equal(m.body, "0123456789", 10);
+		assert_true(txn_nodes_held(d5, tx[i]) <= 3);
+	}
+	/* Listing needs every child, and gets them in order. */
+	m = do_1(d5, STORE_DIRECTORY, tx[0], "/big");
+	assert_int_equal(m.h.type, STORE_DIRECTORY);
+	assert_int_equal(m.h.len, 400 * 5);
+	assert_memory_equal(m.body, "n000\0n001\0", 10);
+	assert_memory_equal(m.body + 123 * 5, "n123\0", 5);
+	assert_true(txn_nodes_held(d5, tx[0]) >= 402);
+	for (i = 0; i < 10; i++)
+		OK_REPLY(txn_finish(d5, tx[i], false));
+}
+
+static void transaction_view_keeps_its_own_changes(void **state)
+{
+	struct conn *d0 = conn(0), *b = conn(0);
+	uint32_t tx;
+	struct msg m;
+
+	do_write(d0, 0, "/v/a", "1");
+	do_write(d0, 0, "/v/b", "2");
+	do_write(d0, 0, "/v/c", "3");
+	tx = txn_begin(d0);
+	OK_REPLY(do_1(d0, STORE_RM, tx, "/v/b"));
+	/* Removed in the view: not found again in the main tree. */
+	ERR_REPLY(do_1(d0, STORE_READ, tx, "/v/b"), "ENOENT");
+	OK_REPLY(do_write(d0, tx, "/v/d", "4"));
+	m = do_1(d0, STORE_DIRECTORY, tx, "/v");
+	assert_int_equal(m.h.len, 6);
+	assert_memory_equal(m.body, "a\0c\0d\0", 6);
+	/* Outside, nothing changed yet. */
+	m = do_1(b, STORE_DIRECTORY, 0, "/v");
+	assert_memory_equal(m.body, "a\0b\0c\0", 6);
+	OK_REPLY(txn_finish(d0, tx, true));
+	m = do_1(b, STORE_DIRECTORY, 0, "/v");
+	assert_memory_equal(m.body, "a\0c\0d\0", 6);
+}
+
+static void listing_after_a_concurrent_creation_conflicts(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0);
+	uint32_t tx;
+
+	do_write(a, 0, "/lc/x", "1");
+	tx = txn_begin(a);
+	do_1(a, STORE_READ, tx, "/lc/x");
+	/* Someone adds a sibling; the transaction then lists the parent,
+	 * which it copied before that: it must not commit. */
+	do_write(b, 0, "/lc/y", "2");
+	do_1(a, STORE_DIRECTORY, tx, "/lc");
+	do_write(a, tx, "/lc/z", "3");
+	ERR_REPLY(txn_finish(a, tx, true), "EAGAIN");
+	ERR_REPLY(do_1(b, STORE_READ, 0, "/lc/z"), "ENOENT");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1250,6 +1333,9 @@ int main(void)
 		T(release_drops_connection_watches_and_rights),
 		T(introduce_again_resets_watches_and_transactions),
 		T(dom_exc_releases_dead_domains_and_reports_shutdown),
+		T(transaction_copies_only_what_it_touches),
+		T(transaction_view_keeps_its_own_changes),
+		T(listing_after_a_concurrent_creation_conflicts),
 	};
 
 	return cmocka_run_group_tests_name("store_proto", tests, NULL, NULL);
