@@ -943,6 +943,42 @@ static void flush_fires(struct ctx *x)
 	x->fires_tail = &x->fires;
 }
 
+static const char *const type_names[STORE_TYPE_COUNT] = {
+	"CONTROL", "DIRECTORY", "READ", "GET_PERMS", "WATCH", "UNWATCH",
+	"TRANSACTION_START", "TRANSACTION_END", "INTRODUCE", "RELEASE",
+	"GET_DOMAIN_PATH", "WRITE", "MKDIR", "RM", "SET_PERMS", "WATCH_EVENT",
+	"ERROR", "IS_DOMAIN_INTRODUCED", "RESUME", "SET_TARGET", "RESTRICT",
+	"RESET_WATCHES", "DIRECTORY_PART",
+};
+
+/*
+ * A guest's refused request gets a log line: the first few per
+ * connection, so a guest cannot flood dom0's log.
+ */
+#define REFUSALS_LOGGED 10
+
+static void log_refusal(struct conn *c, const struct store_msg_hdr *h,
+			const char *body, int err)
+{
+	char arg[65];
+	size_t i;
+
+	if (c->privileged || c->refusals_logged > REFUSALS_LOGGED)
+		return;
+	if (c->refusals_logged++ == REFUSALS_LOGGED) {
+		fprintf(stderr, "stored: domain %u: further refusals not "
+			"logged\n", c->domid);
+		return;
+	}
+	/* The first argument, printable characters only. */
+	for (i = 0; i < sizeof(arg) - 1 && i < h->len && body[i]; i++)
+		arg[i] = body[i] >= 0x20 && body[i] < 0x7f ? body[i] : '?';
+	arg[i] = '\0';
+	fprintf(stderr, "stored: domain %u: %s %s: %s\n", c->domid,
+		h->type < STORE_TYPE_COUNT ? type_names[h->type] : "unknown",
+		arg, store_errno_name(-err));
+}
+
 /**
  * ops_dispatch() - handle one complete request
  * @c: the connection it came on
@@ -980,6 +1016,7 @@ out:
 	if (err) {
 		const char *name = store_errno_name(-err);
 
+		log_refusal(c, h, body, err);
 		store_queue(c, STORE_ERROR, h->req_id, h->tx_id, name,
 			    strlen(name) + 1);
 	}

@@ -157,6 +157,7 @@ struct conn {
 	struct txn *txns;
 	unsigned int nr_txns;
 	struct domain *target;		/* SET_TARGET: acts for this domain */
+	unsigned int refusals_logged;	/* a guest's errors, logged so far */
 
 	struct conn *next;
 };
