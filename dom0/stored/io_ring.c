@@ -795,7 +795,15 @@ static enum domain_state state_of(void *priv, unsigned int domid)
 
 static void check_domains(struct ring_server *rs)
 {
+	struct domain *d;
 	int err;
+
+	/* Only domains the store knows matter (boot-time guests it never
+	 * heard of come and go without it asking). */
+	for (d = rs->s->domains; d && d->domid == 0; d = d->next)
+		;
+	if (!d)
+		return;
 
 	if (!rs->states)
 		rs->states = malloc(0x10000);
