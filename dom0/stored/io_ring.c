@@ -34,19 +34,13 @@
  *   (IOCTL_PRIVCMD_MMAPBATCH_V2), as older xenstoreds did.
  *   The event channel is bound with IOCTL_EVTCHN_BIND_INTERDOMAIN on an
  *   /dev/xen/evtchn file of its own, so each guest has one descriptor to
- *   poll.  XS_RELEASE unbinds and unmaps.  VIRQ_DOM_EXC, bound through
- *   /dev/xen/evtchn as well (the hypervisor lets any domain bind a
- *   global VIRQ on vCPU 0 and raises it only in dom0), makes us ask the
- *   hypervisor (management hypercall, getdomaininfolist, via privcmd)
- *   which domains are shut down or gone.
+ *   poll.  XS_RELEASE unbinds and unmaps.  (A guest that dies without
+ *   one is noticed through VIRQ_DOM_EXC: io_domexc.c.)
  *
  * - host stand-ins, for tests: a ring arranged before start-up
  *   (--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD, descriptors inherited from
  *   the test: the page is a shared-memory file and each direction's
- *   event channel an eventfd), used when the domain is introduced; and
- *   --host-domains FILE:VIRQFD, the hypervisor's domain list as a file
- *   ("DOMID STATE" lines, running|shutdown|dying; a domain not listed is
- *   gone) read when the test writes to the VIRQFD eventfd.
+ *   event channel an eventfd), used when the domain is introduced.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -100,12 +94,7 @@ struct ring_server {
 	struct store *s;
 	struct ring_conn *rings;
 	bool xen;		/* in dom0: introduce guests by grant */
-	int virq_fd;		/* VIRQ_DOM_EXC (evtchn), or host eventfd */
-	int virq_port;		/* its local port; -1 for the eventfd */
-	int privcmd_fd;		/* for the management hypercall */
-	bool mgmt_failed;	/* said once that it cannot ask */
-	char *host_domains;	/* --host-domains FILE */
-	uint8_t *states;	/* enum domain_state by domid, per check */
+	int privcmd_fd;		/* for the fallback foreign map */
 };
 
 static void ring_notify(struct ring_conn *rc)
@@ -504,8 +493,6 @@ struct ring_server *ring_server_new(struct store *s)
 	if (!rs)
 		return NULL;
 	rs->s = s;
-	rs->virq_fd = -1;
-	rs->virq_port = -1;
 	rs->privcmd_fd = -1;
 	s->introduce = ring_introduce;
 	s->introduce_priv = rs;
@@ -522,12 +509,8 @@ void ring_server_free(struct ring_server *rs)
 		next = rc->next;
 		ring_conn_free(rc);
 	}
-	if (rs->virq_fd >= 0)
-		close(rs->virq_fd);
 	if (rs->privcmd_fd >= 0)
 		close(rs->privcmd_fd);
-	free(rs->host_domains);
-	free(rs->states);
 	rs->s->introduce = NULL;
 	free(rs);
 }
@@ -571,26 +554,6 @@ int ring_server_host_ring(struct ring_server *rs, unsigned int domid,
 	return 0;
 }
 
-/**
- * ring_server_host_domains() - the host stand-in for the domain list
- * @rs: the ring server
- * @path: a file of "DOMID STATE" lines (running, shutdown, dying)
- * @virq_fd: an eventfd the test writes to after changing the file
- */
-int ring_server_host_domains(struct ring_server *rs, const char *path,
-			     int virq_fd)
-{
-	free(rs->host_domains);
-	rs->host_domains = strdup(path);
-	if (!rs->host_domains)
-		return -ENOMEM;
-	if (rs->virq_fd >= 0)
-		close(rs->virq_fd);
-	rs->virq_fd = virq_fd;
-	rs->virq_port = -1;
-	return 0;
-}
-
 static int read_xsd_port(unsigned int *port)
 {
 	FILE *f = fopen("/proc/xen/xsd_port", "r");
@@ -603,32 +566,6 @@ static int read_xsd_port(unsigned int *port)
 	return ok ? 0 : -EINVAL;
 }
 
-/*
- * VIRQ_DOM_EXC through /dev/xen/evtchn (IOCTL_EVTCHN_BIND_VIRQ binds it
- * on vCPU 0, as a global VIRQ must be), and privcmd to ask about domains
- * when it fires.  Without them guests are still served, but one that
- * dies without an XS_RELEASE keeps its connection until the toolstack
- * releases it.
- */
-static void bind_dom_exc(struct ring_server *rs)
-{
-	struct ioctl_evtchn_bind_virq bind = { .virq = VIRQ_DOM_EXC };
-	int fd, port;
-
-	fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	port = fd < 0 ? -1 : ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &bind);
-	if (port < 0) {
-		fprintf(stderr, "stored: bind VIRQ_DOM_EXC: %s (domains that "
-			"die unreleased will not be noticed)\n",
-			strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	rs->virq_fd = fd;
-	rs->virq_port = port;
-}
-
 /**
  * ring_server_dom0_ring() - serve dom0's own kernel over its local ring
  * @rs: the ring server
@@ -636,7 +573,7 @@ static void bind_dom_exc(struct ring_server *rs)
  * Only an initial domain whose kernel runs xenbus locally exports the
  * ring (xenfs mounted at /proc/xen); anywhere else this fails with a
  * message saying so.  From then on guests introduced are mapped by
- * grant, and VIRQ_DOM_EXC is watched.
+ * grant (io_domexc.c watches VIRQ_DOM_EXC).
  */
 int ring_server_dom0_ring(struct ring_server *rs)
 {
@@ -698,7 +635,6 @@ int ring_server_dom0_ring(struct ring_server *rs)
 	if (rs->privcmd_fd < 0)
 		fprintf(stderr, "stored: /dev/xen/privcmd: %s\n",
 			strerror(errno));
-	bind_dom_exc(rs);
 
 	/* dom0 needs no XS_INTRODUCE: serve it now and wake its xenbus. */
 	rc->c = store_conn_new(rs->s, 0, &ring_ops, rc);
@@ -718,130 +654,6 @@ fail:
 	return err;
 }
 
-/* --- VIRQ_DOM_EXC: which domains are gone? ----------------------------- */
-
-/* Ask the hypervisor for every domain's state (management hypercall). */
-static int states_from_hypervisor(struct ring_server *rs)
-{
-	static struct veneer_domaininfo info[64];
-	static struct veneer_mgmt m;
-	privcmd_hypercall_t call = {
-		.op = __HYPERVISOR_veneer_mgmt,
-		.arg[0] = (uint64_t)(uintptr_t)&m,
-	};
-	unsigned int first = 0, i;
-
-	if (rs->privcmd_fd < 0)
-		return -ENODEV;
-	/* The hypervisor reads these through our page tables: keep them in
-	 * memory while it does. */
-	mlock(&m, sizeof(m));
-	mlock(info, sizeof(info));
-	for (;;) {
-		memset(&m, 0, sizeof(m));
-		memset(info, 0, sizeof(info));
-		m.cmd = VENEER_MGMT_getdomaininfolist;
-		m.version = VENEER_MGMT_VERSION;
-		m.u.list.first_domid = (domid_t)first;
-		m.u.list.max_domains = 64;
-		m.u.list.buffer = (uint64_t)(uintptr_t)info;
-		if (ioctl(rs->privcmd_fd, IOCTL_PRIVCMD_HYPERCALL, &call) < 0)
-			return -errno;
-		if (m.u.list.nr_domains > 64)
-			return -EIO;
-		for (i = 0; i < m.u.list.nr_domains; i++) {
-			uint32_t f = info[i].flags;
-			unsigned int id = info[i].domid;
-
-			if (id < first)
-				return -EIO;
-			rs->states[id] = f & VENEER_DOMINF_dying ? DOMAIN_DYING :
-					 f & (VENEER_DOMINF_shutdown |
-					      VENEER_DOMINF_crashed) ?
-					 DOMAIN_SHUTDOWN : DOMAIN_RUNNING;
-			first = id + 1;
-		}
-		if (m.u.list.nr_domains < 64 || first > 0xffff)
-			return 0;
-	}
-}
-
-/* The host stand-in: "DOMID STATE" lines in a file. */
-static int states_from_file(struct ring_server *rs)
-{
-	FILE *f = fopen(rs->host_domains, "r");
-	char state[16];
-	unsigned int id;
-
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%u %15s", &id, state) == 2) {
-		if (id > 0xffff)
-			continue;
-		rs->states[id] = !strcmp(state, "dying") ? DOMAIN_DYING :
-				 !strcmp(state, "shutdown") ? DOMAIN_SHUTDOWN :
-				 DOMAIN_RUNNING;
-	}
-	fclose(f);
-	return 0;
-}
-
-static enum domain_state state_of(void *priv, unsigned int domid)
-{
-	struct ring_server *rs = priv;
-
-	return domid <= 0xffff ? rs->states[domid] : DOMAIN_GONE;
-}
-
-static void check_domains(struct ring_server *rs)
-{
-	struct domain *d;
-	int err;
-
-	/* Only domains the store knows matter (boot-time guests it never
-	 * heard of come and go without it asking). */
-	for (d = rs->s->domains; d && d->domid == 0; d = d->next)
-		;
-	if (!d)
-		return;
-
-	if (!rs->states)
-		rs->states = malloc(0x10000);
-	if (!rs->states) {
-		fprintf(stderr, "stored: out of memory checking domains\n");
-		return;
-	}
-	memset(rs->states, DOMAIN_GONE, 0x10000);
-	err = rs->host_domains ? states_from_file(rs)
-			       : states_from_hypervisor(rs);
-	if (err) {
-		/* Not knowing is not "gone": keep everyone. */
-		if (!rs->mgmt_failed)
-			fprintf(stderr, "stored: cannot list domains: %s "
-				"(relying on XS_RELEASE)\n", strerror(-err));
-		rs->mgmt_failed = true;
-		return;
-	}
-	rs->states[0] = DOMAIN_RUNNING;
-	store_check_domains(rs->s, state_of, rs);
-}
-
-static void virq_ack(struct ring_server *rs)
-{
-	uint32_t port;
-	uint64_t v;
-
-	if (rs->virq_port < 0) {
-		if (read(rs->virq_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-			fprintf(stderr, "stored: virq: %s\n", strerror(errno));
-		return;
-	}
-	while (read(rs->virq_fd, &port, sizeof(port)) == sizeof(port))
-		if (write(rs->virq_fd, &port, sizeof(port)) != sizeof(port))
-			fprintf(stderr, "stored: unmask port %u: %s\n", port,
-				strerror(errno));
-}
-
 /* --- the poll loop's side ----------------------------------------------- */
 
 /* Add what we wait on; returns 0 if some ring has input left over. */
@@ -855,8 +667,6 @@ int ring_poll_add(struct ring_server *rs, struct pollset *ps)
 		if (rc->more)
 			timeout = 0;
 	}
-	if (rs->virq_fd >= 0)
-		pollset_add(ps, rs->virq_fd, POLLIN);
 	return timeout;
 }
 
@@ -894,10 +704,6 @@ void ring_handle(struct ring_server *rs, const struct pollset *ps)
 			txn_abort_all(rc->c);
 			rc->more = false;
 		}
-	}
-	if (rs->virq_fd >= 0 && kicked(ps, rs->virq_fd)) {
-		virq_ack(rs);
-		check_domains(rs);
 	}
 	ring_reap(rs);
 }

@@ -118,29 +118,30 @@ static int parse_guest_socket(const char *arg, unsigned int *domid,
 }
 
 /* FILE:VIRQFD for --host-domains. */
-static int parse_host_domains(struct ring_server *rs, const char *arg)
+static struct dom_exc *parse_host_domains(struct store *s, const char *arg)
 {
 	const char *colon = strrchr(arg, ':');
+	struct dom_exc *de;
 	unsigned int fd;
 	char *path;
-	int err;
 
 	if (!colon || colon == arg ||
 	    parse_uint("--host-domains", colon + 1, &fd) < 0) {
 		fprintf(stderr, "stored: --host-domains %s: want FILE:VIRQFD\n",
 			arg);
-		return -1;
+		return NULL;
 	}
 	path = strndup(arg, (size_t)(colon - arg));
 	if (!path)
-		return -1;
-	err = ring_server_host_domains(rs, path, (int)fd);
+		return NULL;
+	de = dom_exc_host(s, path, (int)fd);
 	free(path);
-	return err ? -1 : 0;
+	return de;
 }
 
 static void run(struct store *s, struct sock_server *ss,
-		struct sock_server *gs, struct ring_server *rs)
+		struct sock_server *gs, struct ring_server *rs,
+		struct dom_exc *de)
 {
 	struct pollset ps = { 0 };
 	int timeout;
@@ -151,6 +152,7 @@ static void run(struct store *s, struct sock_server *ss,
 		if (gs)
 			sock_poll_add(gs, &ps);
 		timeout = ring_poll_add(rs, &ps);
+		dom_exc_poll_add(de, &ps);
 		if (poll(ps.fds, ps.nr, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -161,6 +163,7 @@ static void run(struct store *s, struct sock_server *ss,
 		sock_handle(ss, &ps);
 		if (gs)
 			sock_handle(gs, &ps);
+		dom_exc_handle(de, &ps);
 		ring_after(rs);
 	}
 	free(ps.fds);
@@ -189,6 +192,7 @@ int main(int argc, char **argv)
 	struct store_quota q;
 	struct ring_server *rs = NULL;
 	struct sock_server *ss = NULL, *gs = NULL;
+	struct dom_exc *de = NULL;
 	const char *guest_sock = NULL;
 	unsigned int guest_domid = 0;
 	bool dom0_ring = false;
@@ -241,7 +245,9 @@ int main(int argc, char **argv)
 				goto out;
 			break;
 		case 'D':
-			if (parse_host_domains(rs, optarg) < 0)
+			dom_exc_close(de);
+			de = parse_host_domains(s, optarg);
+			if (!de)
 				goto out;
 			break;
 		case 'g':
@@ -273,16 +279,21 @@ int main(int argc, char **argv)
 		if (!gs)
 			goto out;
 	}
-	if (dom0_ring && ring_server_dom0_ring(rs) < 0)
-		goto out;
+	if (dom0_ring) {
+		if (ring_server_dom0_ring(rs) < 0)
+			goto out;
+		if (!de)
+			de = dom_exc_open(s);	/* NULL: said why, go on */
+	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (s->verbose)
 		fprintf(stderr, "stored: listening on %s\n", sock_path);
-	run(s, ss, gs, rs);
+	run(s, ss, gs, rs, de);
 	ret = 0;
 out:
+	dom_exc_close(de);
 	sock_close(gs);
 	sock_close(ss);
 	ring_server_free(rs);

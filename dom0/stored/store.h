@@ -13,6 +13,7 @@
  *	domain.c   introduced domains and their quotas
  *	io_sock.c  the Unix socket transport (dom0 tools)
  *	io_ring.c  the shared-page transport (domains; host stand-in here)
+ *	io_domexc.c VIRQ_DOM_EXC: noticing domains that went away
  *	main.c     options and the poll loop
  *
  * Everything above io_*.c is transport-free: a connection is bytes in,
