@@ -155,18 +155,22 @@ static int missing(struct ctx *x, const char *path)
 							   : -EACCES;
 }
 
-/* Would a node of @size bytes break this request's node-size quota? */
-static bool too_big(struct ctx *x, size_t size)
+/* Do the guest quotas apply to this request? */
+static bool limited(const struct ctx *x)
 {
-	return !x->replay && !x->c->privileged &&
-	       size > x->s->quota.node_size;
+	return !x->replay && !x->c->privileged;
 }
 
-/* node_size() of a node whose children may not all be copied yet. */
-static size_t size_of(struct ctx *x, struct node *n)
+/*
+ * Would @n, changed by @delta bytes, break the node-size quota?  Only
+ * asked for a guest (sizing a transaction's node copies its children).
+ */
+static bool too_big(struct ctx *x, struct node *n, long delta)
 {
+	if (!limited(x))
+		return false;
 	node_complete(x->t, n);
-	return node_size(n);
+	return (long)node_size(n) + delta > (long)x->s->quota.node_size;
 }
 
 static void queue_fire(struct ctx *x, const char *path,
@@ -247,7 +251,7 @@ static int create(struct ctx *x, const char *path, struct node **out)
 	if (domain_over_quota(x, add))
 		return -ENOSPC;
 	/* The parent's record grows by the new child's name. */
-	if (too_big(x, size_of(x, p) + strcspn(rest, "/") + 1))
+	if (too_big(x, p, (long)strcspn(rest, "/") + 1))
 		return -ENOSPC;
 	note(x, pbuf, p);
 	while (*rest) {
@@ -282,14 +286,15 @@ int ops_write(struct ctx *x, const char *path, const char *val,
 	if (n) {
 		if (!can(x, n, PERM_WRITE))
 			return -EACCES;
-		if (too_big(x, size_of(x, n) - n->vlen + vlen))
+		if (too_big(x, n, (long)vlen - (long)n->vlen))
 			return -ENOSPC;
 		note(x, path, n);
 	} else {
 		/* A new node has its parent's permissions and no children. */
 		struct node *p = tree_nearest(x->t, path);
 
-		if (too_big(x, 24 + 8 * (size_t)p->perms.nr + vlen))
+		if (limited(x) && 24 + 8 * (size_t)p->perms.nr + vlen >
+				  x->s->quota.node_size)
 			return can(x, p, PERM_WRITE) ? -ENOSPC : -EACCES;
 		err = create(x, path, &n);
 		if (err)
@@ -380,13 +385,12 @@ int ops_set_perms(struct ctx *x, const char *path,
 	/* Only the owner (and dom0) may change a node's permissions. */
 	if (!can(x, n, PERM_WRITE | PERM_OWNER))
 		return -EACCES;
-	if (!x->replay && !x->c->privileged) {
+	if (limited(x)) {
 		if (ps->p[0].domid != n->perms.p[0].domid)
 			return -EPERM;
 		if (ps->nr > x->s->quota.perms)
 			return -ENOSPC;
-		if (too_big(x, size_of(x, n) + 8 * ((size_t)ps->nr -
-						   n->perms.nr)))
+		if (too_big(x, n, 8 * ((long)ps->nr - (long)n->perms.nr)))
 			return -ENOSPC;
 	}
 	if (perms_copy(&copy, ps) < 0)
