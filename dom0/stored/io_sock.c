@@ -5,8 +5,10 @@
  * Dom0's tools (libxenstore: xenstore-read and friends) connect to a
  * stream socket, by default /run/xenstored/socket, and speak the wire
  * protocol unframed: header, payload, header, payload.  Every socket
- * connection acts as domain 0, with its privileges.  Sockets are
- * non-blocking; output that does not fit waits for POLLOUT.
+ * connection acts as domain 0, with its privileges; a test socket
+ * (--guest-socket) makes its clients act as one unprivileged domain
+ * instead.  Sockets are non-blocking; output that does not fit waits for
+ * POLLOUT.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +31,7 @@ struct sock_conn {
 
 struct sock_server {
 	struct store *s;
+	unsigned int domid;	/* what its clients act as */
 	int fd;
 	char *path;
 	struct sock_conn *conns;
@@ -113,7 +116,8 @@ static int make_dirs(const char *path)
  *
  * Return: the server, or NULL with the reason already on stderr.
  */
-struct sock_server *sock_open(struct store *s, const char *path)
+struct sock_server *sock_open(struct store *s, const char *path,
+			      unsigned int domid)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct sock_server *ss;
@@ -126,6 +130,7 @@ struct sock_server *sock_open(struct store *s, const char *path)
 	if (!ss || !(ss->path = strdup(path)))
 		goto nomem;
 	ss->s = s;
+	ss->domid = domid;
 	strcpy(addr.sun_path, path);
 	make_dirs(path);
 	unlink(path);
@@ -205,7 +210,7 @@ static void sock_accept(struct sock_server *ss)
 		return;
 	}
 	sc->fd = fd;
-	sc->c = store_conn_new(ss->s, 0, &sock_ops, sc);
+	sc->c = store_conn_new(ss->s, ss->domid, &sock_ops, sc);
 	if (!sc->c) {
 		close(fd);
 		free(sc);

@@ -4,13 +4,21 @@
  *
  *	stored [--socket PATH] [--dom0-ring]
  *	       [--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD]...
+ *	       [--host-domains FILE:VIRQFD] [--guest-socket DOMID:PATH]
  *	       [--quota-nodes N] [--quota-watches N] [--quota-txns N]
- *	       [--quota-value-size N] [--quota-perms N] [--verbose]
+ *	       [--quota-node-size N] [--quota-perms N] [--quota-path-len N]
+ *	       [--quota-txn-nodes N] [--verbose]
  *
  * The socket defaults to $XENSTORED_PATH, else /run/xenstored/socket,
  * where Xen's tools look. --dom0-ring also serves dom0's own kernel (run
- * in dom0, the initial domain, with xenfs on /proc/xen).  The daemon runs in the foreground until
- * SIGTERM or SIGINT, then removes its socket.
+ * in dom0, the initial domain, with xenfs on /proc/xen) and, from then
+ * on, every domain the toolstack introduces (page by grant, event channel
+ * and VIRQ_DOM_EXC through /dev/xen/evtchn).  --host-ring and
+ * --host-domains are the host stand-ins the tests use for a guest's ring
+ * and for the hypervisor's list of domains; --guest-socket is a second
+ * socket whose clients act as an unprivileged domain (tests: the real
+ * xenstore tools seeing a guest's view).  The daemon runs in the
+ * foreground until SIGTERM or SIGINT, then removes its sockets.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,10 +44,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: stored [--socket PATH] [--dom0-ring] "
 		"[--host-ring DOMID:PAGEFD:KICKFD:NOTIFYFD]...\n"
+		"              [--host-domains FILE:VIRQFD] "
+		"[--guest-socket DOMID:PATH]\n"
 		"              [--quota-nodes N] [--quota-watches N] "
 		"[--quota-txns N]\n"
-		"              [--quota-value-size N] [--quota-perms N] "
-		"[--verbose]\n");
+		"              [--quota-node-size N] [--quota-perms N] "
+		"[--quota-path-len N]\n"
+		"              [--quota-txn-nodes N] [--verbose]\n");
 }
 
 static int parse_uint(const char *opt, const char *s, unsigned int *out)
@@ -80,16 +91,69 @@ static int parse_host_ring(struct ring_server *rs, const char *arg)
 	return err ? -1 : 0;
 }
 
+/* DOMID:PATH for --guest-socket. */
+static int parse_guest_socket(const char *arg, unsigned int *domid,
+			      const char **path)
+{
+	char id[8];
+	const char *colon = strchr(arg, ':');
+
+	if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof(id) ||
+	    !colon[1]) {
+		fprintf(stderr, "stored: --guest-socket %s: want DOMID:PATH\n",
+			arg);
+		return -1;
+	}
+	memcpy(id, arg, (size_t)(colon - arg));
+	id[colon - arg] = '\0';
+	if (parse_uint("--guest-socket", id, domid) < 0)
+		return -1;
+	if (*domid == 0 || *domid > STORE_DOMID_SELF_MAX) {
+		fprintf(stderr, "stored: --guest-socket: domain %u is not an "
+			"unprivileged domain\n", *domid);
+		return -1;
+	}
+	*path = colon + 1;
+	return 0;
+}
+
+/* FILE:VIRQFD for --host-domains. */
+static struct dom_exc *parse_host_domains(struct store *s, const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	struct dom_exc *de;
+	unsigned int fd;
+	char *path;
+
+	if (!colon || colon == arg ||
+	    parse_uint("--host-domains", colon + 1, &fd) < 0) {
+		fprintf(stderr, "stored: --host-domains %s: want FILE:VIRQFD\n",
+			arg);
+		return NULL;
+	}
+	path = strndup(arg, (size_t)(colon - arg));
+	if (!path)
+		return NULL;
+	de = dom_exc_host(s, path, (int)fd);
+	free(path);
+	return de;
+}
+
 static void run(struct store *s, struct sock_server *ss,
-		struct ring_server *rs)
+		struct sock_server *gs, struct ring_server *rs,
+		struct dom_exc *de)
 {
 	struct pollset ps = { 0 };
+	int timeout;
 
 	while (!stopping) {
 		ps.nr = 0;
 		sock_poll_add(ss, &ps);
-		ring_poll_add(rs, &ps);
-		if (poll(ps.fds, ps.nr, -1) < 0) {
+		if (gs)
+			sock_poll_add(gs, &ps);
+		timeout = ring_poll_add(rs, &ps);
+		dom_exc_poll_add(de, &ps);
+		if (poll(ps.fds, ps.nr, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "stored: poll: %s\n", strerror(errno));
@@ -97,6 +161,10 @@ static void run(struct store *s, struct sock_server *ss,
 		}
 		ring_handle(rs, &ps);
 		sock_handle(ss, &ps);
+		if (gs)
+			sock_handle(gs, &ps);
+		dom_exc_handle(de, &ps);
+		ring_after(rs);
 	}
 	free(ps.fds);
 }
@@ -110,8 +178,12 @@ int main(int argc, char **argv)
 		{ "quota-nodes", required_argument, NULL, 'N' },
 		{ "quota-watches", required_argument, NULL, 'W' },
 		{ "quota-txns", required_argument, NULL, 'T' },
-		{ "quota-value-size", required_argument, NULL, 'V' },
+		{ "quota-node-size", required_argument, NULL, 'V' },
 		{ "quota-perms", required_argument, NULL, 'P' },
+		{ "quota-path-len", required_argument, NULL, 'L' },
+		{ "quota-txn-nodes", required_argument, NULL, 'X' },
+		{ "host-domains", required_argument, NULL, 'D' },
+		{ "guest-socket", required_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -119,7 +191,10 @@ int main(int argc, char **argv)
 	const char *sock_path = getenv("XENSTORED_PATH");
 	struct store_quota q;
 	struct ring_server *rs = NULL;
-	struct sock_server *ss = NULL;
+	struct sock_server *ss = NULL, *gs = NULL;
+	struct dom_exc *de = NULL;
+	const char *guest_sock = NULL;
+	unsigned int guest_domid = 0;
 	bool dom0_ring = false;
 	struct store *s = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -155,8 +230,29 @@ int main(int argc, char **argv)
 				goto out;
 			break;
 		case 'V':
-			if (parse_uint("--quota-value-size", optarg,
-				       &s->quota.value_size))
+			if (parse_uint("--quota-node-size", optarg,
+				       &s->quota.node_size))
+				goto out;
+			break;
+		case 'L':
+			if (parse_uint("--quota-path-len", optarg,
+				       &s->quota.path_len))
+				goto out;
+			break;
+		case 'X':
+			if (parse_uint("--quota-txn-nodes", optarg,
+				       &s->quota.txn_nodes))
+				goto out;
+			break;
+		case 'D':
+			dom_exc_close(de);
+			de = parse_host_domains(s, optarg);
+			if (!de)
+				goto out;
+			break;
+		case 'g':
+			if (parse_guest_socket(optarg, &guest_domid,
+					       &guest_sock) < 0)
 				goto out;
 			break;
 		case 'P':
@@ -175,19 +271,30 @@ int main(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	ss = sock_open(s, sock_path);
+	ss = sock_open(s, sock_path, 0);
 	if (!ss)
 		goto out;
-	if (dom0_ring && ring_server_dom0_ring(rs) < 0)
-		goto out;
+	if (guest_sock) {
+		gs = sock_open(s, guest_sock, guest_domid);
+		if (!gs)
+			goto out;
+	}
+	if (dom0_ring) {
+		if (ring_server_dom0_ring(rs) < 0)
+			goto out;
+		if (!de)
+			de = dom_exc_open(s);	/* NULL: said why, go on */
+	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (s->verbose)
 		fprintf(stderr, "stored: listening on %s\n", sock_path);
-	run(s, ss, rs);
+	run(s, ss, gs, rs, de);
 	ret = 0;
 out:
+	dom_exc_close(de);
+	sock_close(gs);
 	sock_close(ss);
 	ring_server_free(rs);
 	store_free(s);

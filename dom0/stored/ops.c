@@ -22,6 +22,7 @@
 #include "store.h"
 
 #define PATH_BUF (STORE_ABS_PATH_MAX + 1)
+#define DOMID_SELF 0x7ff0
 
 static int reply(struct ctx *x, const struct store_msg_hdr *h,
 		 const void *body, size_t len)
@@ -94,6 +95,23 @@ static int parse_domid(const char *s, unsigned int *out)
 	return 0;
 }
 
+/*
+ * A guest's paths are limited to quota.path_len bytes below its
+ * /local/domain/<id>/ (or any domain's), and to that many bytes in all
+ * elsewhere (xenstored's quota_max_path_len).
+ */
+static bool path_len_ok(const struct conn *c, const char *path)
+{
+	unsigned int id;
+	int off = 0;
+
+	if (c->privileged)
+		return true;
+	if (sscanf(path, "/local/domain/%5u/%n", &id, &off) != 1)
+		off = 0;
+	return strlen(path) <= (size_t)off + c->store->quota.path_len;
+}
+
 /* Make @in absolute for this connection and check it. */
 static int canon(const struct conn *c, const char *in, char *out)
 {
@@ -111,7 +129,7 @@ static int canon(const struct conn *c, const char *in, char *out)
 		if (n < 0 || n >= PATH_BUF)
 			return -EINVAL;
 	}
-	return path_is_valid(out) ? 0 : -EINVAL;
+	return path_is_valid(out) && path_len_ok(c, out) ? 0 : -EINVAL;
 }
 
 static void note(struct ctx *x, const char *path, const struct node *n)
@@ -125,9 +143,39 @@ static bool can(struct ctx *x, const struct node *n, unsigned int want)
 	return x->replay || store_conn_can(x->c, &n->perms, want);
 }
 
-/* Queue a change for watch delivery (transactions: at commit only). */
-void ctx_fire(struct ctx *x, const char *path, const struct store_perms *ps,
-	      bool recurse)
+/*
+ * The error for a node that does not exist: ENOENT, unless the caller
+ * may not read the nearest ancestor that does, in which case EACCES: a
+ * guest must not learn what exists where it cannot look (xenstored's
+ * errno_from_parents()).
+ */
+static int missing(struct ctx *x, const char *path)
+{
+	return can(x, tree_nearest(x->t, path), PERM_READ) ? -ENOENT
+							   : -EACCES;
+}
+
+/* Do the guest quotas apply to this request? */
+static bool limited(const struct ctx *x)
+{
+	return !x->replay && !x->c->privileged;
+}
+
+/*
+ * Would @n, changed by @delta bytes, break the node-size quota?  Only
+ * asked for a guest (sizing a transaction's node copies its children).
+ */
+static bool too_big(struct ctx *x, struct node *n, long delta)
+{
+	if (!limited(x))
+		return false;
+	node_complete(x->t, n);
+	return (long)node_size(n) + delta > (long)x->s->quota.node_size;
+}
+
+static void queue_fire(struct ctx *x, const char *path,
+		       const struct store_perms *ps,
+		       const struct store_perms *old, bool recurse)
 {
 	struct fire *f;
 
@@ -137,7 +185,9 @@ void ctx_fire(struct ctx *x, const char *path, const struct store_perms *ps,
 	if (!f)
 		return;
 	f->path = strdup(path);
-	if (!f->path || perms_copy(&f->perms, ps) < 0) {
+	if (!f->path || perms_copy(&f->perms, ps) < 0 ||
+	    (old && perms_copy(&f->old, old) < 0)) {
+		perms_free(&f->perms);
 		free(f->path);
 		free(f);
 		return;
@@ -145,6 +195,21 @@ void ctx_fire(struct ctx *x, const char *path, const struct store_perms *ps,
 	f->recurse = recurse;
 	*x->fires_tail = f;
 	x->fires_tail = &f->next;
+}
+
+/* Queue a change for watch delivery (transactions: at commit only). */
+void ctx_fire(struct ctx *x, const char *path, const struct store_perms *ps,
+	      bool recurse)
+{
+	queue_fire(x, path, ps, NULL, recurse);
+}
+
+/* A permission change: watchers who could read before see it too. */
+void ctx_fire_perms(struct ctx *x, const char *path,
+		    const struct store_perms *ps,
+		    const struct store_perms *old)
+{
+	queue_fire(x, path, ps, old, false);
 }
 
 /* Count @delta nodes to @owner, or to the transaction until it commits. */
@@ -185,6 +250,9 @@ static int create(struct ctx *x, const char *path, struct node **out)
 	add = components(rest) + 1;
 	if (domain_over_quota(x, add))
 		return -ENOSPC;
+	/* The parent's record grows by the new child's name. */
+	if (too_big(x, p, (long)strcspn(rest, "/") + 1))
+		return -ENOSPC;
 	note(x, pbuf, p);
 	while (*rest) {
 		const char *slash = strchr(rest, '/');
@@ -214,14 +282,20 @@ int ops_write(struct ctx *x, const char *path, const char *val,
 	struct node *n;
 	int err;
 
-	if (!x->replay && !x->c->privileged && vlen > x->s->quota.value_size)
-		return -ENOSPC;
 	n = tree_lookup(x->t, path);
 	if (n) {
 		if (!can(x, n, PERM_WRITE))
 			return -EACCES;
+		if (too_big(x, n, (long)vlen - (long)n->vlen))
+			return -ENOSPC;
 		note(x, path, n);
 	} else {
+		/* A new node has its parent's permissions and no children. */
+		struct node *p = tree_nearest(x->t, path);
+
+		if (limited(x) && 24 + 8 * (size_t)p->perms.nr + vlen >
+				  x->s->quota.node_size)
+			return can(x, p, PERM_WRITE) ? -ENOSPC : -EACCES;
 		err = create(x, path, &n);
 		if (err)
 			return err;
@@ -241,6 +315,9 @@ int ops_mkdir(struct ctx *x, const char *path)
 	int err;
 
 	if (n) {
+		/* As xenstored: an existing node is fine if writable. */
+		if (!can(x, n, PERM_WRITE))
+			return -EACCES;
 		note(x, path, n);
 		return 0;
 	}
@@ -253,10 +330,11 @@ int ops_mkdir(struct ctx *x, const char *path)
 	return 0;
 }
 
-static void unaccount_subtree(struct ctx *x, const struct node *n)
+static void unaccount_subtree(struct ctx *x, struct node *n)
 {
 	unsigned int i;
 
+	node_complete(x->t, n);
 	account(x, n->perms.p[0].domid, -1);
 	for (i = 0; i < n->nchild; i++)
 		unaccount_subtree(x, n->child[i]);
@@ -279,6 +357,8 @@ int ops_rm(struct ctx *x, const char *path)
 
 		note(x, path, NULL);
 		note(x, parent, p);
+		if (!can(x, tree_nearest(x->t, path), PERM_READ))
+			return -EACCES;
 		return p ? 0 : -ENOENT;
 	}
 	if (!can(x, n, PERM_WRITE))
@@ -298,33 +378,35 @@ int ops_set_perms(struct ctx *x, const char *path,
 		  const struct store_perms *ps)
 {
 	struct node *n = tree_lookup(x->t, path);
-	struct store_perms copy;
-	unsigned int old_owner;
+	struct store_perms copy, old;
 
 	if (!n)
-		return -ENOENT;
-	if (!can(x, n, PERM_WRITE))
+		return missing(x, path);
+	/* Only the owner (and dom0) may change a node's permissions. */
+	if (!can(x, n, PERM_WRITE | PERM_OWNER))
 		return -EACCES;
-	if (!x->replay && !x->c->privileged) {
+	if (limited(x)) {
 		if (ps->p[0].domid != n->perms.p[0].domid)
 			return -EPERM;
 		if (ps->nr > x->s->quota.perms)
+			return -ENOSPC;
+		if (too_big(x, n, 8 * ((long)ps->nr - (long)n->perms.nr)))
 			return -ENOSPC;
 	}
 	if (perms_copy(&copy, ps) < 0)
 		return -ENOMEM;
 	note(x, path, n);
-	old_owner = n->perms.p[0].domid;
-	perms_free(&n->perms);
+	old = n->perms;
 	n->perms = copy;
 	node_touch(x->t, n);
-	if (old_owner != copy.p[0].domid) {
-		account(x, old_owner, -1);
+	if (old.p[0].domid != copy.p[0].domid) {
+		account(x, old.p[0].domid, -1);
 		account(x, copy.p[0].domid, 1);
 	}
 	if (x->txn && !x->replay)
 		txn_log(x->txn, STORE_SET_PERMS, path, NULL, 0, ps);
-	ctx_fire(x, path, &n->perms, false);
+	ctx_fire_perms(x, path, &n->perms, &old);
+	perms_free(&old);
 	return 0;
 }
 
@@ -347,7 +429,7 @@ static int readable(struct req *r, const char *arg, char *path,
 	n = tree_lookup(r->x->t, path);
 	note(r->x, path, n);
 	if (!n)
-		return -ENOENT;
+		return missing(r->x, path);
 	if (!can(r->x, n, PERM_READ))
 		return -EACCES;
 	*out = n;
@@ -402,6 +484,8 @@ static int do_directory(struct req *r)
 	if (!args(r->body, r->h->len, &a, 1))
 		return -EINVAL;
 	err = readable(r, a, path, &n);
+	if (!err)
+		err = node_complete(r->x->t, n);
 	if (err)
 		return err;
 	len = children_len(n);
@@ -432,6 +516,8 @@ static int do_directory_part(struct req *r)
 	if (!args(r->body, r->h->len, a, 2))
 		return -EINVAL;
 	err = readable(r, a[0], path, &n);
+	if (!err)
+		err = node_complete(r->x->t, n);
 	if (err)
 		return err;
 	if (!a[1][0] || strspn(a[1], "0123456789") != strlen(a[1]) ||
@@ -479,6 +565,15 @@ static int do_get_perms(struct req *r)
 
 	if (!args(r->body, r->h->len, &a, 1))
 		return -EINVAL;
+	if (a[0] == '@') {
+		int i = special_index(a);
+
+		if (i < 0)
+			return -EINVAL;
+		return reply(r->x, r->h, buf,
+			     perms_format(&r->x->s->special[i], buf,
+					  sizeof(buf)));
+	}
 	err = readable(r, a, path, &n);
 	if (err)
 		return err;
@@ -525,6 +620,41 @@ static int do_rm(struct req *r)
 	return path_op(r, ops_rm);
 }
 
+/*
+ * Who may watch @introduceDomain or @releaseDomain: set by the owner of
+ * the special node (dom0), never inside a transaction.
+ */
+static int set_special_perms(struct ctx *x, const char *name,
+			     const struct store_perms *ps)
+{
+	struct store_perms copy;
+	int i = special_index(name);
+
+	if (i < 0 || x->txn)
+		return -EINVAL;
+	if (!store_conn_can(x->c, &x->s->special[i], PERM_WRITE | PERM_OWNER))
+		return -EACCES;
+	if (perms_copy(&copy, ps) < 0)
+		return -ENOMEM;
+	perms_free(&x->s->special[i]);
+	x->s->special[i] = copy;
+	return 0;
+}
+
+/*
+ * Know every domain a permission list names, so that its entries can be
+ * dropped when that domain goes away (store_check_domains()).
+ */
+static int note_domains(struct store *s, const struct store_perms *ps)
+{
+	unsigned int i;
+
+	for (i = 0; i < ps->nr; i++)
+		if (!domain_get(s, ps->p[i].domid))
+			return -ENOMEM;
+	return 0;
+}
+
 static int do_set_perms(struct req *r)
 {
 	char path[PATH_BUF];
@@ -539,13 +669,19 @@ static int do_set_perms(struct req *r)
 		return -ENOSPC;
 	if (n < 2 || r->body[r->h->len - 1] != '\0')
 		return -EINVAL;
-	if (canon(r->x->c, v[0], path) < 0)
+	if (v[0][0] != '@' && canon(r->x->c, v[0], path) < 0)
 		return -EINVAL;
+	if (!r->x->c->privileged && n - 1 > r->x->s->quota.perms)
+		return -ENOSPC;
 	plen = strlen(v[0]) + 1;
 	err = perms_parse(&ps, r->body + plen, r->h->len - plen, n - 1);
 	if (err)
 		return err;
-	err = ops_set_perms(r->x, path, &ps);
+	if (v[0][0] == '@')
+		err = set_special_perms(r->x, v[0], &ps);
+	else
+		err = note_domains(r->x->s, &ps) ?: ops_set_perms(r->x, path,
+								 &ps);
 	perms_free(&ps);
 	return err ? err : reply_ok(r->x, r->h);
 }
@@ -617,28 +753,42 @@ static int do_transaction_end(struct req *r)
 	return err ? err : reply_ok(r->x, r->h);
 }
 
+/*
+ * INTRODUCE domid mfn port: start serving a domain's store page.  As in
+ * xenstored the page is found through the grant the builder put in the
+ * domain's reserved entry GNTTAB_RESERVED_XENSTORE, so the frame number
+ * is checked for form and kept, not used.  Introducing a domain already
+ * introduced (a resumed guest) rebinds its event channel and resets its
+ * connection; only a new introduction fires @introduceDomain.
+ */
 static int do_introduce(struct req *r)
 {
 	const char *a[3];
 	unsigned int domid, port;
 	unsigned long long mfn;
+	struct domain *d;
+	bool was;
 	char *end;
 	int err;
 
 	if (!r->x->c->privileged)
 		return -EACCES;
 	if (!args(r->body, r->h->len, a, 3) || parse_domid(a[0], &domid) ||
-	    parse_domid(a[2], &port) || !a[1][0])
+	    parse_domid(a[2], &port) || !a[1][0] || a[1][0] == '-')
 		return -EINVAL;
 	errno = 0;
 	mfn = strtoull(a[1], &end, 10);
-	if (*end || errno || domid == 0)
+	if (*end || errno || domid == 0 || domid > STORE_DOMID_SELF_MAX ||
+	    port == 0)
 		return -EINVAL;
+	d = domain_find(r->x->s, domid);
+	was = d && d->introduced;
 	err = domain_introduce(r->x->s, domid, mfn, port);
 	if (err)
 		return err;
 	reply_ok(r->x, r->h);
-	watch_fire_special(r->x->s, "@introduceDomain");
+	if (!was)
+		watch_fire_special(r->x->s, SPECIAL_INTRODUCE);
 	return 0;
 }
 
@@ -664,7 +814,10 @@ static int do_release(struct req *r)
 	if (err)
 		return err;
 	reply_ok(r->x, r->h);
-	watch_fire_special(r->x->s, "@releaseDomain");
+	/* Its nodes stay (the toolstack removes them); rights given to it
+	 * are taken back, so a later domain with its id gets none. */
+	domain_forget(r->x->s, domid);
+	watch_fire_special(r->x->s, SPECIAL_RELEASE);
 	return 0;
 }
 
@@ -687,7 +840,8 @@ static int do_is_domain_introduced(struct req *r)
 	if (one_domid(r, &domid))
 		return -EINVAL;
 	d = domain_find(r->x->s, domid);
-	return reply_str(r->x, r->h, d && d->introduced ? "T" : "F");
+	return reply_str(r->x, r->h, domid == DOMID_SELF ||
+			 (d && d->introduced) ? "T" : "F");
 }
 
 static int do_resume(struct req *r)
@@ -786,10 +940,47 @@ static void flush_fires(struct ctx *x)
 		watch_fire(x->s, f);
 		free(f->path);
 		perms_free(&f->perms);
+		perms_free(&f->old);
 		free(f);
 	}
 	x->fires = NULL;
 	x->fires_tail = &x->fires;
+}
+
+static const char *const type_names[STORE_TYPE_COUNT] = {
+	"CONTROL", "DIRECTORY", "READ", "GET_PERMS", "WATCH", "UNWATCH",
+	"TRANSACTION_START", "TRANSACTION_END", "INTRODUCE", "RELEASE",
+	"GET_DOMAIN_PATH", "WRITE", "MKDIR", "RM", "SET_PERMS", "WATCH_EVENT",
+	"ERROR", "IS_DOMAIN_INTRODUCED", "RESUME", "SET_TARGET", "RESTRICT",
+	"RESET_WATCHES", "DIRECTORY_PART",
+};
+
+/*
+ * A guest's refused request gets a log line: the first few per
+ * connection, so a guest cannot flood dom0's log.
+ */
+#define REFUSALS_LOGGED 10
+
+static void log_refusal(struct conn *c, const struct store_msg_hdr *h,
+			const char *body, int err)
+{
+	char arg[65];
+	size_t i;
+
+	if (c->privileged || c->refusals_logged > REFUSALS_LOGGED)
+		return;
+	if (c->refusals_logged++ == REFUSALS_LOGGED) {
+		fprintf(stderr, "stored: domain %u: further refusals not "
+			"logged\n", c->domid);
+		return;
+	}
+	/* The first argument, printable characters only. */
+	for (i = 0; i < sizeof(arg) - 1 && i < h->len && body[i]; i++)
+		arg[i] = body[i] >= 0x20 && body[i] < 0x7f ? body[i] : '?';
+	arg[i] = '\0';
+	fprintf(stderr, "stored: domain %u: %s %s: %s\n", c->domid,
+		h->type < STORE_TYPE_COUNT ? type_names[h->type] : "unknown",
+		arg, store_errno_name(-err));
 }
 
 /**
@@ -817,12 +1008,19 @@ void ops_dispatch(struct conn *c, const struct store_msg_hdr *h,
 			goto out;
 		}
 		x.t = txn_tree(x.txn);
+		/* A guest's transaction may only touch so many nodes. */
+		if (!c->privileged &&
+		    txn_nodes_touched(x.txn) >= c->store->quota.txn_nodes) {
+			err = -ENOSPC;
+			goto out;
+		}
 	}
 	err = handlers[h->type].fn(&r);
 out:
 	if (err) {
 		const char *name = store_errno_name(-err);
 
+		log_refusal(c, h, body, err);
 		store_queue(c, STORE_ERROR, h->req_id, h->tx_id, name,
 			    strlen(name) + 1);
 	}

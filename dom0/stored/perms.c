@@ -7,7 +7,7 @@
  * by a domain id: "n" none, "r" read, "w" write, "b" both.  The first
  * entry names the node's owner, and its mode is what every domain not
  * listed later gets.  The owner itself, and the privileged domain 0, may
- * always read and write.
+ * always read and write, and only they may change the list.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -120,37 +120,44 @@ bool perms_equal(const struct store_perms *a, const struct store_perms *b)
 	       !memcmp(a->p, b->p, a->nr * sizeof(*a->p));
 }
 
-/* What @domid may do on a node with these permissions. */
-static unsigned int mode_for(const struct store_perms *ps, unsigned int domid)
+/**
+ * store_conn_perm() - what a connection may do on a node
+ * @c: the connection
+ * @ps: the node's permissions
+ *
+ * As xenstored's perm_for_conn(): the privileged domain may do anything;
+ * the owner (perms[0], or the domain a device model was given as its
+ * target) may do anything and is the only one with PERM_OWNER (needed to
+ * change the permissions); a domain named in a later entry gets that
+ * entry's mode; everyone else gets the owner entry's mode.
+ *
+ * Return: a mask of PERM_READ, PERM_WRITE and PERM_OWNER.
+ */
+unsigned int store_conn_perm(const struct conn *c,
+			     const struct store_perms *ps)
 {
-	unsigned int i;
+	unsigned int i, target = c->target ? c->target->domid : ~0u;
 
+	if (c->privileged)
+		return PERM_BOTH | PERM_OWNER;
 	if (ps->nr == 0)
 		return PERM_NONE;
-	if (ps->p[0].domid == domid)
-		return PERM_BOTH;
+	if (ps->p[0].domid == c->domid || ps->p[0].domid == target)
+		return PERM_BOTH | PERM_OWNER;
 	for (i = 1; i < ps->nr; i++)
-		if (ps->p[i].domid == domid)
-			return ps->p[i].mode;
-	return ps->p[0].mode;
+		if (ps->p[i].domid == c->domid || ps->p[i].domid == target)
+			return ps->p[i].mode & PERM_BOTH;
+	return ps->p[0].mode & PERM_BOTH;
 }
 
 /**
- * store_conn_can() - may this connection read and/or write such a node?
+ * store_conn_can() - may this connection do @want on such a node?
  * @c: the connection
  * @ps: the node's permissions
- * @want: PERM_READ, PERM_WRITE or both
+ * @want: PERM_READ, PERM_WRITE, PERM_OWNER or a combination
  */
 bool store_conn_can(const struct conn *c, const struct store_perms *ps,
 		    unsigned int want)
 {
-	unsigned int have;
-
-	if (c->privileged)
-		return true;
-	have = mode_for(ps, c->domid);
-	/* A domain given a target (a device model) acts as its owner. */
-	if (c->target && ps->nr && ps->p[0].domid == c->target->domid)
-		have = PERM_BOTH;
-	return (have & want) == want;
+	return (store_conn_perm(c, ps) & want) == want;
 }

@@ -19,8 +19,17 @@
 
 #include "store.h"
 
-/* A peer that reads nothing while events pile up is cut off. */
+/*
+ * A peer that reads nothing while events pile up is cut off: dom0's tools
+ * at 16 MiB queued, a guest at 1 MiB.  Before that, a guest with more
+ * than OUT_BUSY bytes waiting is not read from (store_conn_busy()), so
+ * its own requests cannot grow its queue; only others' changes to nodes
+ * it watches can (xenstored has the same two limits: requests
+ * outstanding, and memory per domain).
+ */
 #define OUT_MAX (16u << 20)
+#define OUT_MAX_GUEST (1u << 20)
+#define OUT_BUSY (16u << 10)
 
 static const struct {
 	int err;
@@ -47,17 +56,22 @@ const char *store_errno_name(int err)
 
 void store_default_quota(struct store_quota *q)
 {
-	/* Xen 4.17's xenstored defaults. */
+	/* Xen 4.17's xenstored defaults (docs/store.md says why). */
 	q->nodes = 1000;
 	q->watches = 128;
 	q->txns = 10;
-	q->value_size = 2048;
+	q->node_size = 2048;
 	q->perms = 5;
+	q->path_len = STORE_REL_PATH_MAX;
+	q->txn_nodes = 1024;
 }
 
 struct store *store_new(const struct store_quota *q)
 {
 	struct store *s = calloc(1, sizeof(*s));
+	struct store_perm owner0 = { .domid = 0, .mode = PERM_NONE };
+	const struct store_perms none0 = { .nr = 1, .p = &owner0 };
+	unsigned int i;
 
 	if (!s)
 		return NULL;
@@ -75,12 +89,20 @@ struct store *store_new(const struct store_quota *q)
 	}
 	domain_find(s, 0)->introduced = true;
 	domain_find(s, 0)->nodes = 1;	/* the root */
+	/* Special nodes start as "n0": only dom0 sees their events. */
+	for (i = 0; i < SPECIAL_COUNT; i++) {
+		if (perms_copy(&s->special[i], &none0) < 0) {
+			store_free(s);
+			return NULL;
+		}
+	}
 	return s;
 }
 
 void store_free(struct store *s)
 {
 	struct domain *d, *dn;
+	unsigned int i;
 
 	if (!s)
 		return;
@@ -90,6 +112,8 @@ void store_free(struct store *s)
 		dn = d->next;
 		free(d);
 	}
+	for (i = 0; i < SPECIAL_COUNT; i++)
+		perms_free(&s->special[i]);
 	tree_free(s->tree);
 	free(s);
 }
@@ -150,7 +174,7 @@ static int out_reserve(struct conn *c, size_t more)
 		c->out_len = 0;
 	}
 	need = c->out_len + more;
-	if (need - c->out_off > OUT_MAX)
+	if (need - c->out_off > (c->privileged ? OUT_MAX : OUT_MAX_GUEST))
 		return -ENOSPC;
 	if (need <= c->out_cap)
 		return 0;
@@ -189,6 +213,10 @@ int store_queue(struct conn *c, uint32_t type, uint32_t req_id,
 		return -EPIPE;
 	err = out_reserve(c, sizeof(h) + len);
 	if (err) {
+		if (c->store->verbose || !c->privileged)
+			fprintf(stderr, "stored: domain %u: %zu bytes queued "
+				"and not read: dropping its connection\n",
+				c->domid, c->out_len - c->out_off);
 		c->dead = true;
 		return err;
 	}
@@ -199,6 +227,12 @@ int store_queue(struct conn *c, uint32_t type, uint32_t req_id,
 	if (c->ops && c->ops->kick)
 		c->ops->kick(c);
 	return 0;
+}
+
+/* Should the transport hold back this connection's requests for now? */
+bool store_conn_busy(const struct conn *c)
+{
+	return !c->privileged && c->out_len - c->out_off > OUT_BUSY;
 }
 
 /* The bytes waiting to go out; the transport then says how many went. */

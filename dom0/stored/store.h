@@ -13,6 +13,7 @@
  *	domain.c   introduced domains and their quotas
  *	io_sock.c  the Unix socket transport (dom0 tools)
  *	io_ring.c  the shared-page transport (domains; host stand-in here)
+ *	io_domexc.c VIRQ_DOM_EXC: noticing domains that went away
  *	main.c     options and the poll loop
  *
  * Everything above io_*.c is transport-free: a connection is bytes in,
@@ -38,6 +39,7 @@ enum {
 	PERM_READ = 1,
 	PERM_WRITE = 2,
 	PERM_BOTH = 3,
+	PERM_OWNER = 4,		/* internal: may change the permissions */
 };
 
 struct store_perm {
@@ -69,16 +71,21 @@ struct node {
 	uint64_t gen;			/* bumped on every change */
 	struct node **child;
 	unsigned int nchild, capchild;
+	bool partial;			/* transaction copy: children not all
+					 * copied from the base yet */
 };
 
 struct tree {
 	struct node *root;
 	uint64_t *gen_counter;		/* shared by all trees of a store */
+	struct tree *base;		/* a transaction's: the main tree */
+	bool broken;			/* out of memory copying from base */
 };
 
 bool path_is_valid(const char *path);
 struct tree *tree_new(uint64_t *gen_counter);
-struct tree *tree_clone(const struct tree *t);
+struct tree *tree_clone(struct tree *t);
+int node_complete(struct tree *t, struct node *n);
 void tree_free(struct tree *t);
 struct node *tree_lookup(struct tree *t, const char *path);
 struct node *tree_nearest(struct tree *t, const char *path);
@@ -89,17 +96,28 @@ void node_free(struct node *n);
 int node_set_value(struct tree *t, struct node *n, const char *v,
 		   unsigned int len);
 void node_touch(struct tree *t, struct node *n);
+size_t node_size(const struct node *n);
 size_t node_path(const struct node *n, char *buf, size_t size);
 unsigned int node_count(const struct node *n);
 
 /* --- store ------------------------------------------------------------ */
 
+/*
+ * Limits on what an unprivileged domain may make the store hold.  The
+ * defaults (store_default_quota()) are Xen 4.17 xenstored's.
+ */
 struct store_quota {
-	unsigned int nodes;		/* nodes a domain may own */
-	unsigned int watches;		/* watches per connection */
-	unsigned int txns;		/* open transactions per connection */
-	unsigned int value_size;	/* bytes of one node's value */
-	unsigned int perms;		/* entries in one permission list */
+	unsigned int nodes;		/* nodes a domain may own: ENOSPC */
+	unsigned int watches;		/* watches per connection: E2BIG */
+	unsigned int txns;		/* open transactions: ENOSPC */
+	unsigned int node_size;		/* one node's record (node_size()):
+					 * ENOSPC */
+	unsigned int perms;		/* entries in one permission list:
+					 * ENOSPC */
+	unsigned int path_len;		/* path bytes below /local/domain/N/,
+					 * or of any other path: EINVAL */
+	unsigned int txn_nodes;		/* nodes one transaction may touch:
+					 * ENOSPC */
 };
 
 struct conn;
@@ -111,7 +129,10 @@ struct domain;
 struct conn_ops {
 	/* New output is queued; push what fits to the peer. */
 	void (*kick)(struct conn *c);
-	/* The domain was released: the transport should close. */
+	/*
+	 * The domain was released: the transport frees the connection
+	 * (store_conn_free()) and what it holds (page, event channel).
+	 */
 	void (*release)(struct conn *c);
 };
 
@@ -137,6 +158,7 @@ struct conn {
 	struct txn *txns;
 	unsigned int nr_txns;
 	struct domain *target;		/* SET_TARGET: acts for this domain */
+	unsigned int refusals_logged;	/* a guest's errors, logged so far */
 
 	struct conn *next;
 };
@@ -144,6 +166,7 @@ struct conn {
 struct domain {
 	unsigned int domid;
 	bool introduced;
+	bool shutdown;			/* seen shut down (VIRQ_DOM_EXC) */
 	uint64_t mfn;
 	unsigned int port;
 	unsigned int nodes;		/* nodes owned, for the quota */
@@ -152,9 +175,32 @@ struct domain {
 	struct domain *next;
 };
 
-/* A transport hook for XS_INTRODUCE: set up the ring connection. */
+/*
+ * A transport hook for XS_INTRODUCE: set up the ring connection (map
+ * the page, bind the event channel).  Called again for a domain already
+ * introduced (a resumed guest): the transport rebinds the channel and
+ * returns the same connection, reset.  NULL with errno set on failure.
+ */
 typedef struct conn *(*store_introduce_fn)(struct store *s,
 					    struct domain *d);
+
+/* What the hypervisor says about a domain (store_check_domains()). */
+enum domain_state {
+	DOMAIN_GONE,			/* no such domain */
+	DOMAIN_DYING,			/* being destroyed */
+	DOMAIN_SHUTDOWN,		/* shut down or crashed, not dying */
+	DOMAIN_RUNNING,			/* anything else */
+};
+
+typedef enum domain_state (*domain_state_fn)(void *priv,
+					     unsigned int domid);
+
+/* The special nodes: watchable and with permissions, never in the tree. */
+enum {
+	SPECIAL_INTRODUCE,		/* "@introduceDomain" */
+	SPECIAL_RELEASE,		/* "@releaseDomain" */
+	SPECIAL_COUNT
+};
 
 struct store {
 	struct tree *tree;
@@ -165,6 +211,7 @@ struct store {
 	uint32_t next_txn_id;
 	store_introduce_fn introduce;
 	void *introduce_priv;
+	struct store_perms special[SPECIAL_COUNT];
 	bool verbose;
 };
 
@@ -177,8 +224,11 @@ int store_input(struct conn *c, const void *data, size_t len);
 int store_queue(struct conn *c, uint32_t type, uint32_t req_id,
 		uint32_t tx_id, const void *body, size_t len);
 const void *store_output(struct conn *c, size_t *len);
+bool store_conn_busy(const struct conn *c);
 void store_output_done(struct conn *c, size_t n);
 const char *store_errno_name(int err);
+unsigned int store_conn_perm(const struct conn *c,
+			     const struct store_perms *ps);
 bool store_conn_can(const struct conn *c, const struct store_perms *ps,
 		    unsigned int want);
 void store_default_quota(struct store_quota *q);
@@ -189,6 +239,7 @@ void store_default_quota(struct store_quota *q);
 struct fire {
 	char *path;
 	struct store_perms perms;
+	struct store_perms old;		/* before a SET_PERMS, else empty */
 	bool recurse;			/* also watches below path (rm) */
 	struct fire *next;
 };
@@ -213,12 +264,16 @@ int ops_set_perms(struct ctx *x, const char *path,
 		  const struct store_perms *ps);
 void ctx_fire(struct ctx *x, const char *path,
 	      const struct store_perms *ps, bool recurse);
+void ctx_fire_perms(struct ctx *x, const char *path,
+		    const struct store_perms *ps,
+		    const struct store_perms *old);
 
 int watch_add(struct conn *c, const char *path, const char *token);
 int watch_remove(struct conn *c, const char *path, const char *token);
 void watch_remove_all(struct conn *c);
 void watch_fire(struct store *s, const struct fire *f);
-void watch_fire_special(struct store *s, const char *name);
+void watch_fire_special(struct store *s, unsigned int which);
+int special_index(const char *name);
 
 int txn_start(struct conn *c, uint32_t *id);
 struct txn *txn_find(struct conn *c, uint32_t id);
@@ -230,6 +285,7 @@ struct tree *txn_tree(struct txn *t);
 int txn_end(struct ctx *x, struct txn *t, bool commit);
 void txn_abort_all(struct conn *c);
 int txn_nodes_delta(struct txn *t);
+unsigned int txn_nodes_touched(const struct txn *t);
 void txn_add_nodes(struct txn *t, int delta);
 
 struct domain *domain_find(struct store *s, unsigned int domid);
@@ -237,6 +293,9 @@ struct domain *domain_get(struct store *s, unsigned int domid);
 int domain_introduce(struct store *s, unsigned int domid, uint64_t mfn,
 		     unsigned int port);
 int domain_release(struct store *s, unsigned int domid);
+void domain_forget(struct store *s, unsigned int domid);
+void store_check_domains(struct store *s, domain_state_fn state,
+			 void *priv);
 void domain_account(struct store *s, unsigned int domid, int delta);
 bool domain_over_quota(struct ctx *x, unsigned int add);
 

@@ -9,6 +9,17 @@
  * permissions or its list of children changes.  Transactions compare
  * generations to find conflicts (txn.c), and DIRECTORY_PART reports the
  * parent's generation so a reader can tell when a listing went stale.
+ *
+ * A transaction's tree is lazy: it starts as a copy of the root alone
+ * and copies a node from the main tree (its base) only when a walk
+ * reaches it, so a transaction costs what it touches, not the size of
+ * the store (a guest may hold ten).  A copied node is "partial": its
+ * children list holds only what has been copied so far; node_complete()
+ * fills it, in the base's order, before anything needs the whole list
+ * (a listing, a removal, a size).  Nodes the transaction creates are
+ * whole from the start.  The base may have changed since the transaction
+ * began; whatever the transaction read is checked against the base by
+ * generation when it commits (txn.c), so what it commits is consistent.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -99,51 +110,36 @@ struct tree *tree_new(uint64_t *gen_counter)
 	return t;
 }
 
-static struct node *node_clone(const struct node *src, struct node *parent)
+/* A copy of @src without its children, to be filled from the base. */
+static struct node *node_copy(const struct node *src, struct node *parent)
 {
 	struct node *n = node_alloc(src->name, strlen(src->name));
-	unsigned int i;
 
 	if (!n)
 		return NULL;
 	n->parent = parent;
 	n->gen = src->gen;
 	n->vlen = src->vlen;
-	if (src->value) {
-		n->value = malloc(src->vlen ? src->vlen : 1);
-		if (!n->value)
-			goto fail;
-		memcpy(n->value, src->value, src->vlen);
+	n->partial = true;
+	n->value = malloc(src->vlen ? src->vlen : 1);
+	if (!n->value || perms_copy(&n->perms, &src->perms) < 0) {
+		node_free(n);
+		return NULL;
 	}
-	if (perms_copy(&n->perms, &src->perms) < 0)
-		goto fail;
-	if (src->nchild) {
-		n->child = calloc(src->nchild, sizeof(*n->child));
-		if (!n->child)
-			goto fail;
-		n->capchild = src->nchild;
-	}
-	for (i = 0; i < src->nchild; i++) {
-		n->child[i] = node_clone(src->child[i], n);
-		if (!n->child[i])
-			goto fail;
-		n->nchild++;
-	}
+	memcpy(n->value, src->value, src->vlen);
 	return n;
-fail:
-	node_free(n);
-	return NULL;
 }
 
-/* A full copy, generations included: a transaction's private view. */
-struct tree *tree_clone(const struct tree *src)
+/* A transaction's view of @src: copied as it is walked (lazily). */
+struct tree *tree_clone(struct tree *src)
 {
 	struct tree *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return NULL;
 	t->gen_counter = src->gen_counter;
-	t->root = node_clone(src->root, NULL);
+	t->base = src;
+	t->root = node_copy(src->root, NULL);
 	if (!t->root) {
 		free(t);
 		return NULL;
@@ -171,6 +167,112 @@ static struct node *child_find(const struct node *n, const char *name,
 	return NULL;
 }
 
+static int child_append(struct node *parent, struct node *n)
+{
+	if (parent->nchild == parent->capchild) {
+		unsigned int cap = parent->capchild ? parent->capchild * 2 : 4;
+		struct node **nc = realloc(parent->child, cap * sizeof(*nc));
+
+		if (!nc)
+			return -ENOMEM;
+		parent->child = nc;
+		parent->capchild = cap;
+	}
+	parent->child[parent->nchild++] = n;
+	return 0;
+}
+
+/* The main-tree node a transaction's node was copied from, if any. */
+static struct node *base_of(struct tree *t, const struct node *n)
+{
+	char path[STORE_ABS_PATH_MAX + 1];
+
+	if (!t->base || !node_path(n, path, sizeof(path)))
+		return NULL;
+	return tree_lookup(t->base, path);
+}
+
+/* Out of memory copying from the base: the transaction cannot commit. */
+static void broken(struct tree *t)
+{
+	t->broken = true;
+}
+
+/* A child of @n by name, copying it from the base if need be. */
+static struct node *child_get(struct tree *t, struct node *n,
+			      const char *name, size_t nlen)
+{
+	struct node *c = child_find(n, name, nlen), *b;
+
+	if (c || !n->partial || !(b = base_of(t, n)) ||
+	    !(b = child_find(b, name, nlen)))
+		return c;
+	c = node_copy(b, n);
+	if (!c || child_append(n, c) < 0) {
+		node_free(c);
+		broken(t);
+		return NULL;
+	}
+	return c;
+}
+
+/**
+ * node_complete() - give a transaction's node all its children
+ * @t: the tree (a no-op for the main tree)
+ * @n: the node
+ *
+ * The base's children come first, in its order (those copied already are
+ * kept), then the ones the transaction created.
+ * Return: 0, or -ENOMEM (the transaction is then broken).
+ */
+int node_complete(struct tree *t, struct node *n)
+{
+	struct node *b, **nc, *c;
+	unsigned int i, j, nr = 0, cap;
+
+	if (!n->partial)
+		return 0;
+	b = base_of(t, n);
+	cap = n->nchild + (b ? b->nchild : 0);
+	nc = calloc(cap ? cap : 1, sizeof(*nc));
+	if (!nc) {
+		broken(t);
+		return -ENOMEM;
+	}
+	for (i = 0; b && i < b->nchild; i++) {
+		const char *name = b->child[i]->name;
+
+		c = child_find(n, name, strlen(name));
+		if (!c) {
+			c = node_copy(b->child[i], n);
+			if (!c) {
+				for (j = 0; j < nr; j++)
+					if (!child_find(n, nc[j]->name,
+							strlen(nc[j]->name)))
+						node_free(nc[j]);
+				free(nc);
+				broken(t);
+				return -ENOMEM;
+			}
+		}
+		nc[nr++] = c;
+	}
+	/* Then what is not in the base (created here, or gone there). */
+	for (i = 0; i < n->nchild; i++) {
+		for (j = 0; j < nr; j++)
+			if (nc[j] == n->child[i])
+				break;
+		if (j == nr)
+			nc[nr++] = n->child[i];
+	}
+	free(n->child);
+	n->child = nc;
+	n->nchild = nr;
+	n->capchild = cap ? cap : 1;
+	n->partial = false;
+	return 0;
+}
+
 /*
  * Walk @path as far as it exists.  Returns the deepest existing node and
  * sets *rest to the part of the path not found ("" if all of it was).
@@ -184,7 +286,7 @@ static struct node *walk(struct tree *t, const char *path, const char **rest)
 		const char *slash = strchr(p, '/');
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
 
-		c = child_find(n, p, len);
+		c = child_get(t, n, p, len);
 		if (!c)
 			break;
 		n = c;
@@ -221,15 +323,6 @@ struct node *node_add_child(struct tree *t, struct node *parent,
 {
 	struct node *n;
 
-	if (parent->nchild == parent->capchild) {
-		unsigned int cap = parent->capchild ? parent->capchild * 2 : 4;
-		struct node **nc = realloc(parent->child, cap * sizeof(*nc));
-
-		if (!nc)
-			return NULL;
-		parent->child = nc;
-		parent->capchild = cap;
-	}
 	n = node_alloc(name, nlen);
 	if (!n)
 		return NULL;
@@ -239,11 +332,10 @@ struct node *node_add_child(struct tree *t, struct node *parent,
 	}
 	n->parent = parent;
 	n->value = calloc(1, 1);
-	if (!n->value) {
+	if (!n->value || child_append(parent, n) < 0) {
 		node_free(n);
 		return NULL;
 	}
-	parent->child[parent->nchild++] = n;
 	node_touch(t, n);
 	node_touch(t, parent);
 	return n;
@@ -255,6 +347,8 @@ void node_unlink(struct tree *t, struct node *n)
 	struct node *p = n->parent;
 	unsigned int i;
 
+	/* A transaction must not find it again in the base. */
+	node_complete(t, p);
 	for (i = 0; i < p->nchild; i++) {
 		if (p->child[i] == n) {
 			memmove(&p->child[i], &p->child[i + 1],
@@ -317,4 +411,19 @@ unsigned int node_count(const struct node *n)
 	for (i = 0; i < n->nchild; i++)
 		c += node_count(n->child[i]);
 	return c;
+}
+
+/*
+ * How big the node is for the node-size quota, counted as xenstored
+ * counts its database record: a 24-byte header, 8 bytes per permission
+ * entry, the value, and the children's names with their NULs.
+ */
+size_t node_size(const struct node *n)
+{
+	size_t len = 24 + 8 * (size_t)n->perms.nr + n->vlen;
+	unsigned int i;
+
+	for (i = 0; i < n->nchild; i++)
+		len += strlen(n->child[i]->name) + 1;
+	return len;
 }

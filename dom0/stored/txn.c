@@ -2,8 +2,9 @@
 /*
  * txn.c - transactions.
  *
- * TRANSACTION_START gives the connection a private copy of the whole
- * tree; requests carrying the transaction's id run on that copy.  Every
+ * TRANSACTION_START gives the connection a private view of the tree,
+ * copied from the main tree as it is walked (tree.c); requests carrying
+ * the transaction's id run on that view.  Every
  * node the transaction reads or changes is noted, with the generation it
  * had in the copy when first touched (0 for "did not exist").  At
  * TRANSACTION_END "T" each noted path is looked up in the main tree: if
@@ -12,9 +13,9 @@
  * (xenbus and libxenstore then retry).  Otherwise the logged changes are
  * replayed on the main tree in order, which fires their watches once.
  *
- * Copying the tree costs O(nodes) per transaction; the store holds a few
- * thousand nodes in practice, and it keeps the read paths identical
- * inside and outside transactions.
+ * A transaction costs the nodes it walks through (and the siblings of
+ * those it lists or removes), not the size of the store; the read paths
+ * are the same inside and outside transactions.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct txn {
 	struct conn *c;
 	struct tree *tree;
 	struct access *acc;
+	unsigned int nr_acc;
 	struct logop *log, **log_tail;
 	int nodes_delta;
 	bool broken;			/* out of memory while logging */
@@ -118,6 +120,13 @@ void txn_note(struct txn *t, const char *path, const struct node *n)
 	a->gen = n ? n->gen : 0;
 	a->next = t->acc;
 	t->acc = a;
+	t->nr_acc++;
+}
+
+/* Nodes the transaction read or changed so far (its quota). */
+unsigned int txn_nodes_touched(const struct txn *t)
+{
+	return t->nr_acc;
 }
 
 int txn_log(struct txn *t, uint32_t type, const char *path,
@@ -236,7 +245,7 @@ int txn_end(struct ctx *x, struct txn *t, bool commit)
 	int err = 0;
 
 	if (commit) {
-		if (t->broken || conflicts(x->s, t))
+		if (t->broken || t->tree->broken || conflicts(x->s, t))
 			err = -EAGAIN;
 		else
 			replay(x, t);

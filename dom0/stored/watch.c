@@ -10,8 +10,12 @@
  * the watches set on nodes inside it, with the watched path itself.
  * Events are only sent to connections that may read the changed node.
  * The special watches "@introduceDomain" and "@releaseDomain" fire when
- * the toolstack introduces or releases a domain; like every '@' path they
- * match only themselves, and only privileged connections receive them.
+ * a domain is introduced, and when one is released or found shut down or
+ * gone; like every '@' path they match only themselves.  They go to the
+ * connections that may read the special node: dom0, and a domain the
+ * toolstack gave read access with SET_PERMS on the special name (as
+ * xenstored does since XSA-115).  An event that would not fit in one
+ * message (path and token over 4096 bytes) is not sent, as in xenstored.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -158,6 +162,8 @@ static void send_event(struct conn *c, const struct watch *w,
 	}
 	plen = strlen(path) + 1;
 	tlen = strlen(w->token) + 1;
+	if (plen + tlen > STORE_PAYLOAD_MAX)
+		return;
 	memcpy(buf, path, plen);
 	memcpy(buf + plen, w->token, tlen);
 	store_queue(c, STORE_WATCH_EVENT, 0, 0, buf, plen + tlen);
@@ -170,7 +176,11 @@ void watch_fire(struct store *s, const struct fire *f)
 	struct conn *c;
 
 	for (c = s->conns; c; c = c->next) {
-		if (c->dead || !store_conn_can(c, &f->perms, PERM_READ))
+		if (c->dead)
+			continue;
+		/* A permission change is seen by who could read before too. */
+		if (!store_conn_can(c, &f->perms, PERM_READ) &&
+		    !(f->old.nr && store_conn_can(c, &f->old, PERM_READ)))
 			continue;
 		for (w = c->watches; w; w = w->next) {
 			if (w->abs[0] == '@')
@@ -183,13 +193,31 @@ void watch_fire(struct store *s, const struct fire *f)
 	}
 }
 
-void watch_fire_special(struct store *s, const char *name)
+static const char *const special_names[SPECIAL_COUNT] = {
+	[SPECIAL_INTRODUCE] = "@introduceDomain",
+	[SPECIAL_RELEASE] = "@releaseDomain",
+};
+
+/* SPECIAL_* for a special node's name, or -1. */
+int special_index(const char *name)
 {
+	int i;
+
+	for (i = 0; i < SPECIAL_COUNT; i++)
+		if (!strcmp(name, special_names[i]))
+			return i;
+	return -1;
+}
+
+void watch_fire_special(struct store *s, unsigned int which)
+{
+	const char *name = special_names[which];
 	struct watch *w;
 	struct conn *c;
 
 	for (c = s->conns; c; c = c->next) {
-		if (c->dead || !c->privileged)
+		if (c->dead ||
+		    !store_conn_can(c, &s->special[which], PERM_READ))
 			continue;
 		for (w = c->watches; w; w = w->next)
 			if (!strcmp(w->abs, name))

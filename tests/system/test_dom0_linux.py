@@ -181,13 +181,17 @@ def test_dom0_kernel_is_served_by_our_store_daemon(hv):
     """init starts stored on dom0's own xenbus ring. A watch the kernel
     registered over that ring (the balloon driver's memory/target) fires
     when a client writes through the socket, and the kernel's xenbus
-    device reads the store back through the ring."""
+    device reads the store back through the ring. Debian's xenstore-utils
+    in the initramfs see the store and the permissions they set."""
     run = ("vstore write memory/target 400000 && sleep 2 && "
            "echo target_kb=$(cat /sys/devices/system/xen_memory/"
            "xen_memory0/target_kb) && "
            "echo via_kernel=$(vstore --kernel read "
            "/local/domain/0/memory/target) && "
-           "echo dom0_nodes=$(vstore ls /local/domain/0)")
+           "echo dom0_nodes=$(vstore ls /local/domain/0) && "
+           "xenstore-write /vm/t/x 1 && xenstore-chmod /vm/t/x n0 r5 && "
+           "echo xsls=$(xenstore-ls -p /vm/t) && "
+           "echo xs_target=$(xenstore-ls /local/domain/0 | grep -c target)")
     with dom0(hv, "store", 'veneer.run="%s"' % run) as m:
         m.expect("init: store daemon started")
         m.expect(qemu.READY_MARKER)
@@ -198,3 +202,5 @@ def test_dom0_kernel_is_served_by_our_store_daemon(hv):
         assert "via_kernel=400000" in text
         # the kernel itself wrote its nodes (e.g. control/) through the ring
         assert re.search(r"dom0_nodes=.*control", text)
+        assert re.search(r'xsls=x = "1" [ .]*\(n0,r5\)', text), text[-2000:]
+        assert "xs_target=1" in text

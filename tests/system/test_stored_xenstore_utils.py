@@ -4,10 +4,13 @@
 The real clients (libxenstore underneath) find the daemon through
 XENSTORED_PATH.  Each test starts build/dom0/stored/stored on a private
 socket and checks what xenstore-write, -read, -ls, -list, -exists, -rm,
--chmod and -watch see.  No QEMU is involved.
+-chmod and -watch see.  A second socket (--guest-socket) makes its
+clients act as the unprivileged domain GUEST, so the same tools show
+what a guest sees of the permissions.  No QEMU is involved.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,6 +20,7 @@ import pytest
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 STORED = os.path.join(TOP, "build", "dom0", "stored", "stored")
+GUEST = 7
 
 pytestmark = pytest.mark.skipif(
     shutil.which("xenstore-read") is None,
@@ -26,7 +30,9 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def store(tmp_path):
     path = str(tmp_path / "socket")
-    proc = subprocess.Popen([STORED, "--socket", path],
+    guest_path = str(tmp_path / "guest")
+    proc = subprocess.Popen([STORED, "--socket", path, "--guest-socket",
+                             "%d:%s" % (GUEST, guest_path)],
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while True:
@@ -40,15 +46,23 @@ def store(tmp_path):
                 pytest.fail("stored did not start: " + proc.stderr.read())
             time.sleep(0.05)
     env = dict(os.environ, XENSTORED_PATH=path)
+    guest_env = dict(os.environ, XENSTORED_PATH=guest_path)
 
-    def xs(*args, check=True):
+    def run(env, args, check):
         r = subprocess.run(list(args), env=env, capture_output=True,
                            text=True, timeout=30)
         if check and r.returncode != 0:
             raise AssertionError(f"{args}: rc={r.returncode} {r.stderr}")
         return r
 
+    def xs(*args, check=True):
+        return run(env, args, check)
+
+    def guest(*args, check=True):
+        return run(guest_env, args, check)
+
     xs.env = env
+    xs.guest = guest
     yield xs
     proc.terminate()
     proc.wait(timeout=10)
@@ -130,3 +144,72 @@ def test_large_directory_is_listed_completely(store):
         store("xenstore-write", *args)
     out = store("xenstore-list", "/big").stdout.split()
     assert out == names
+
+
+def perms_of(ls_p_output, name):
+    """The permission list xenstore-ls -p prints for the entry `name`."""
+    for line in ls_p_output.splitlines():
+        m = re.match(r'\s*(\S+) = ".*"[ .]*\((.*)\)\s*$', line)
+        if m and m.group(1) == name:
+            return m.group(2).split(",")
+    raise AssertionError(f"{name} not in:\n{ls_p_output}")
+
+
+def test_ls_p_shows_what_chmod_set_and_inheritance(store):
+    store("xenstore-write", "/local/domain/%d/name" % GUEST, "g")
+    store("xenstore-chmod", "/local/domain/%d" % GUEST, "n%d" % GUEST,
+          "r0")
+    store("xenstore-write", "/local/domain/%d/device/vif" % GUEST, "")
+    out = store("xenstore-ls", "-p", "/local/domain").stdout
+    assert perms_of(out, str(GUEST)) == ["n%d" % GUEST, "r0"]
+    # created after the chmod: inherited from the parent
+    assert perms_of(out, "device") == ["n%d" % GUEST, "r0"]
+    # chmod without -r changed only the node itself
+    assert perms_of(out, "name") == ["n0"]
+
+
+def test_guest_reads_and_writes_only_where_permitted(store):
+    home = "/local/domain/%d" % GUEST
+    store("xenstore-write", "/local/domain/0/secret", "s", home + "/x", "")
+    store("xenstore-chmod", home, "n%d" % GUEST)
+    # its own home, by absolute and relative path
+    store.guest("xenstore-write", home + "/data/a", "1", "data/b", "2")
+    assert store.guest("xenstore-read", "data/a").stdout == "1\n"
+    assert store.guest("xenstore-ls", home + "/data").stdout.split() == \
+        ['a', '=', '"1"', 'b', '=', '"2"']
+    # what it created is its own
+    out = store("xenstore-ls", "-p", home).stdout
+    assert perms_of(out, "a") == ["n%d" % GUEST]
+    # elsewhere: refused (xenstore-ls says why), and a missing node it
+    # may not see looks the same; dom0 sees the truth
+    for path in ("/local/domain/0/secret", "/local/domain/0/missing"):
+        assert store.guest("xenstore-read", path, check=False).returncode
+        r = store.guest("xenstore-ls", path, check=False)
+        assert r.returncode != 0 and "Permission denied" in r.stderr
+    r = store("xenstore-ls", "/local/domain/0/missing", check=False)
+    assert r.returncode != 0 and "No such file" in r.stderr
+    assert store.guest("xenstore-write", "/vm/x", "1", check=False).returncode
+    assert store.guest("xenstore-rm", "/local/domain/0/secret",
+                       check=False).returncode
+    assert store("xenstore-read", "/local/domain/0/secret").stdout == "s\n"
+    # x was created by dom0 before the chmod: still dom0's, unreadable
+    r = store.guest("xenstore-read", home + "/x", check=False)
+    assert r.returncode != 0
+
+
+def test_guest_may_share_but_not_give_away_its_nodes(store):
+    home = "/local/domain/%d" % GUEST
+    store("xenstore-write", home + "/x", "")
+    store("xenstore-chmod", "-r", home, "n%d" % GUEST)
+    store.guest("xenstore-write", "shared", "v")
+    store.guest("xenstore-chmod", "shared", "n%d" % GUEST, "r3")
+    out = store("xenstore-ls", "-p", home).stdout
+    assert perms_of(out, "shared") == ["n%d" % GUEST, "r3"]
+    r = store.guest("xenstore-chmod", "shared", "n3", check=False)
+    assert r.returncode != 0
+    # a node it may write but does not own: no chmod
+    store("xenstore-write", "/w", "")
+    store("xenstore-chmod", "/w", "n0", "b%d" % GUEST)
+    store.guest("xenstore-write", "/w", "written")
+    r = store.guest("xenstore-chmod", "/w", "b0", check=False)
+    assert r.returncode != 0 and "Permission denied" in r.stderr

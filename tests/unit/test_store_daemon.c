@@ -34,8 +34,9 @@
 #define LOAD_ITERS 6400	/* per client: about 13 300 operations */
 #define RING_DOMID 5
 
-static char sock_path[108];
+static char sock_path[108], guest_sock_path[108], domains_path[128];
 static pid_t daemon_pid;
+static int virq_fd;		/* we raise "VIRQ_DOM_EXC" */
 static struct store_domain_interface *page;
 static int kick_fd, notify_fd;	/* we kick the daemon / it kicks us */
 
@@ -141,12 +142,12 @@ static int call2(struct client *c, uint32_t type, uint32_t tx,
 	return call(c, type, tx, buf, al + blen, out);
 }
 
-static int sock_connect(void)
+static int sock_connect_to(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
-	strcpy(addr.sun_path, sock_path);
+	strcpy(addr.sun_path, path);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
 		if (fd >= 0)
 			close(fd);
@@ -155,13 +156,30 @@ static int sock_connect(void)
 	return fd;
 }
 
+static int sock_connect(void)
+{
+	return sock_connect_to(sock_path);
+}
+
+/* The hypervisor's domain list, as the daemon's host stand-in reads it. */
+static void set_domains(const char *text)
+{
+	FILE *f = fopen(domains_path, "w");
+	uint64_t one = 1;
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(write(virq_fd, &one, sizeof(one)), sizeof(one));
+}
+
 /* --- daemon start and stop ------------------------------------------- */
 
 static int start_daemon(void **state)
 {
 	int to_daemon = eventfd(0, 0), to_us = eventfd(0, 0);
 	int memfd = memfd_create("store-page", 0);
-	char ring[64];
+	char ring[64], doms[200], guest[140];
 	int i, fd;
 
 	snprintf(sock_path, sizeof(sock_path), "/tmp/stored-test-%d/socket",
@@ -174,12 +192,21 @@ static int start_daemon(void **state)
 		return -1;
 	kick_fd = to_daemon;
 	notify_fd = to_us;
+	virq_fd = eventfd(0, 0);
+	snprintf(guest_sock_path, sizeof(guest_sock_path),
+		 "/tmp/stored-test-%d/guest9", getpid());
+	snprintf(domains_path, sizeof(domains_path),
+		 "/tmp/stored-test-%d.domains", getpid());
 	snprintf(ring, sizeof(ring), "%d:%d:%d:%d", RING_DOMID, memfd,
 		 to_daemon, to_us);
+	snprintf(doms, sizeof(doms), "%s:%d", domains_path, virq_fd);
+	snprintf(guest, sizeof(guest), "9:%s", guest_sock_path);
 	daemon_pid = fork();
 	if (daemon_pid == 0) {
 		execl(STORED_BIN, STORED_BIN, "--socket", sock_path,
-		      "--host-ring", ring, "--quota-nodes", "50", (char *)NULL);
+		      "--host-ring", ring, "--quota-nodes", "50",
+		      "--host-domains", doms, "--guest-socket", guest,
+		      (char *)NULL);
 		_exit(127);
 	}
 	close(memfd);
@@ -201,6 +228,7 @@ static int stop_daemon(void **state)
 
 	kill(daemon_pid, SIGTERM);
 	waitpid(daemon_pid, &status, 0);
+	unlink(domains_path);
 	snprintf(dir, sizeof(dir), "/tmp/stored-test-%d", getpid());
 	rmdir(dir);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
@@ -288,6 +316,105 @@ static void ring_domain_is_served_after_introduce(void **state)
 	}
 	assert_int_equal(call(&d0, STORE_RELEASE, 0, "5", 2, out),
 			 STORE_RELEASE);
+	close(d0.fd);
+}
+
+/* Introduce the ring's domain with a home it owns. */
+static void introduce_ring_domain(struct client *d0, char *out)
+{
+	call(d0, STORE_MKDIR, 0, "/local/domain/5", 16, out);
+	call2(d0, STORE_SET_PERMS, 0, "/local/domain/5", "n5", 3, out);
+	assert_int_equal(call(d0, STORE_INTRODUCE, 0, "5\0" "99\0" "3", 7,
+			      out), STORE_INTRODUCE);
+}
+
+static void ring_domain_that_dies_is_released_on_dom_exc(void **state)
+{
+	struct client d0 = { .fd = sock_connect() };
+	struct client w = { .fd = sock_connect() };
+	struct client dom = { .fd = -1 };
+	char out[STORE_PAYLOAD_MAX + 1];
+	struct store_msg_hdr h;
+
+	assert_true(d0.fd >= 0 && w.fd >= 0);
+	introduce_ring_domain(&d0, out);
+	assert_int_equal(call(&dom, STORE_WRITE, 0, "alive\0" "1", 7, out),
+			 STORE_WRITE);
+	assert_int_equal(call(&w, STORE_WATCH, 0, "@releaseDomain\0r", 17,
+			      out), STORE_WATCH);
+	assert_int_equal(recv_msg(&w, &h, out), STORE_WATCH_EVENT);
+	/* Still running: nothing happens. */
+	set_domains("0 running\n5 running\n");
+	call(&d0, STORE_IS_DOMAIN_INTRODUCED, 0, "5", 2, out);
+	assert_string_equal(out, "T");
+	/* Dying: released, and the watcher hears of it. */
+	set_domains("0 running\n5 dying\n");
+	assert_int_equal(recv_msg(&w, &h, out), STORE_WATCH_EVENT);
+	assert_string_equal(out, "@releaseDomain");
+	call(&d0, STORE_IS_DOMAIN_INTRODUCED, 0, "5", 2, out);
+	assert_string_equal(out, "F");
+	/* What it had is dom0's now. */
+	assert_int_equal(call(&d0, STORE_GET_PERMS, 0,
+			      "/local/domain/5/alive", 22, out),
+			 STORE_GET_PERMS);
+	assert_string_equal(out, "n0");
+	call(&d0, STORE_RM, 0, "/local/domain/5", 16, out);
+	close(d0.fd);
+	close(w.fd);
+}
+
+static void ring_with_bad_indices_is_dropped_and_can_come_back(void **state)
+{
+	struct client d0 = { .fd = sock_connect() };
+	struct client dom = { .fd = -1 };
+	char out[STORE_PAYLOAD_MAX + 1];
+	uint64_t one = 1;
+	int i;
+
+	assert_true(d0.fd >= 0);
+	introduce_ring_domain(&d0, out);
+	/* A producer index a whole ring and more ahead of the consumer. */
+	xs_ring_store(&page->req_prod, page->req_cons + 3 * STORE_RING_SIZE);
+	assert_int_equal(write(kick_fd, &one, sizeof(one)), sizeof(one));
+	/* The daemon notices (no deadline: it must, or the test hangs). */
+	for (i = 0; xs_ring_load(&page->error) != STORE_ERROR_RINGIDX; i++)
+		usleep(1000);
+	/* Everyone else is still served. */
+	assert_int_equal(call2(&d0, STORE_WRITE, 0, "/after-bad-ring", "ok", 2,
+			       out), STORE_WRITE);
+	call2(&d0, STORE_SET_PERMS, 0, "/after-bad-ring", "r0", 3, out);
+	/* Introduced again (as after a reset of the guest): served anew. */
+	assert_int_equal(call(&d0, STORE_INTRODUCE, 0, "5\0" "99\0" "3", 7,
+			      out), STORE_INTRODUCE);
+	assert_int_equal(xs_ring_load(&page->error), STORE_ERROR_NONE);
+	assert_int_equal(call(&dom, STORE_READ, 0, "/after-bad-ring", 16, out),
+			 STORE_READ);
+	assert_string_equal(out, "ok");
+	assert_int_equal(call(&d0, STORE_RELEASE, 0, "5", 2, out),
+			 STORE_RELEASE);
+	close(d0.fd);
+}
+
+/* A client of --guest-socket acts as domain 9: only what it may. */
+static void guest_socket_client_is_an_unprivileged_domain(void **state)
+{
+	struct client d0 = { .fd = sock_connect() };
+	struct client g = { .fd = sock_connect_to(guest_sock_path) };
+	char out[STORE_PAYLOAD_MAX + 1];
+
+	assert_true(d0.fd >= 0 && g.fd >= 0);
+	call2(&d0, STORE_WRITE, 0, "/guest9-secret", "s", 1, out);
+	assert_int_equal(call(&g, STORE_READ, 0, "/guest9-secret", 15, out),
+			 STORE_ERROR);
+	assert_string_equal(out, "EACCES");
+	assert_int_equal(call(&g, STORE_INTRODUCE, 0, "7\0" "1\0" "3", 6,
+			      out), STORE_ERROR);
+	assert_string_equal(out, "EACCES");
+	call(&d0, STORE_MKDIR, 0, "/local/domain/9", 16, out);
+	call2(&d0, STORE_SET_PERMS, 0, "/local/domain/9", "n9", 3, out);
+	assert_int_equal(call2(&g, STORE_WRITE, 0, "mine", "1", 1, out),
+			 STORE_WRITE);
+	close(g.fd);
 	close(d0.fd);
 }
 
@@ -416,6 +543,9 @@ int main(void)
 		cmocka_unit_test(socket_client_reads_and_writes),
 		cmocka_unit_test(oversize_message_closes_only_that_connection),
 		cmocka_unit_test(ring_domain_is_served_after_introduce),
+		cmocka_unit_test(ring_domain_that_dies_is_released_on_dom_exc),
+		cmocka_unit_test(ring_with_bad_indices_is_dropped_and_can_come_back),
+		cmocka_unit_test(guest_socket_client_is_an_unprivileged_domain),
 		cmocka_unit_test(many_clients_100k_operations_leave_consistent_tree),
 	};
 

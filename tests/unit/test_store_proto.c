@@ -34,7 +34,7 @@ static int setup(void **state)
 	q.nodes = 10;
 	q.watches = 3;
 	q.txns = 2;
-	q.value_size = 16;
+	q.node_size = 128;
 	q.perms = 3;
 	S = store_new(&q);
 	return S ? 0 : -1;
@@ -563,7 +563,9 @@ static void events_skip_watchers_that_cannot_read(void **state)
 	do_write(d0, 0, "/hid/secret", "x");
 	set_perms(d0, "/hid/secret", 1, "n0");
 	do_write(d0, 0, "/hid/secret", "y");
-	/* Saw the creation (readable then), not the later changes. */
+	/* Saw the creation and the permission change (readable before it,
+	 * as xenstored decides), not the later write. */
+	expect_event(d8, "/hid/secret", "t");
 	expect_event(d8, "/hid/secret", "t");
 	expect_no_event(d8);
 }
@@ -598,17 +600,25 @@ static void special_watches_fire_on_introduce_and_release(void **state)
 	expect_no_event(w);
 	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "12");
 	assert_string_equal(m.body, "T");
-	/* Same again is fine; another page is not. */
-	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "4660", "5")));
-	expect_event(w, "@introduceDomain", "in");
-	ERR_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "1", "5")),
-		  "EEXIST");
+	/* Again (a resumed guest, maybe a new port): fine, and not a new
+	 * domain, so no event. */
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "1", "6")));
+	expect_no_event(w);
+	ERR_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "1", "0")),
+		  "EINVAL");
+	ERR_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "0", "1", "3")),
+		  "EINVAL");
+	ERR_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "-1", "3")),
+		  "EINVAL");
 	OK_REPLY(do_1(d0, STORE_RESUME, 0, "12"));
 	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "12"));
 	expect_event(w, "@releaseDomain", "out");
 	ERR_REPLY(do_1(d0, STORE_RELEASE, 0, "12"), "ENOENT");
 	ERR_REPLY(do_1(d0, STORE_RESUME, 0, "12"), "ENOENT");
 	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "0");
+	assert_string_equal(m.body, "T");
+	/* DOMID_SELF: the asker, who is introduced by definition. */
+	m = do_1(conn(44), STORE_IS_DOMAIN_INTRODUCED, 0, "32752");
 	assert_string_equal(m.body, "T");
 }
 
@@ -734,14 +744,20 @@ static void transaction_replays_rm_and_perms(void **state)
 static void quotas_give_protocol_errors(void **state)
 {
 	struct conn *d0 = conn(0), *d9 = conn(9);
-	char path[32];
+	char path[32], big[100];
 	int i;
 
 	do_1(d0, STORE_MKDIR, 0, "/q");
 	set_perms(d0, "/q", 1, "b0");
-	/* value size (16 here) */
-	ERR_REPLY(do_write(d9, 0, "/q/big", "0123456789abcdefX"), "ENOSPC");
-	OK_REPLY(do_write(d9, 0, "/q/big", "0123456789abcdef"));
+	/* node size (128 here): 24 + 8 per permission entry + value; a new
+	 * node under /q (one entry) holds 96 bytes of value */
+	memset(big, 'v', 97);
+	big[97] = '\0';
+	ERR_REPLY(do_write(d9, 0, "/q/big", big), "ENOSPC");
+	big[96] = '\0';
+	OK_REPLY(do_write(d9, 0, "/q/big", big));
+	big[96] = 'v';
+	ERR_REPLY(do_write(d9, 0, "/q/big", big), "ENOSPC");
 	/* nodes (10 here): /q/big is one */
 	for (i = 0; i < 9; i++) {
 		snprintf(path, sizeof(path), "/q/n%d", i);
@@ -767,6 +783,10 @@ static void quotas_give_protocol_errors(void **state)
 	/* permission list length (3 here) */
 	ERR_REPLY(rq(d9, STORE_SET_PERMS, 0,
 		     "/q/big\0n9\0r1\0r2\0r3\0", 19), "ENOSPC");
+	/* a longer list makes the node bigger: 96 bytes of value leave no
+	 * room for a second entry */
+	ERR_REPLY(rq(d9, STORE_SET_PERMS, 0, "/q/big\0n9\0r1\0", 13),
+		  "ENOSPC");
 	/* Dom0 is exempt. */
 	for (i = 0; i < 12; i++) {
 		snprintf(path, sizeof(path), "/q0/n%d", i);
@@ -785,6 +805,485 @@ static void connection_close_drops_watches_and_transactions(void **state)
 	store_conn_free(w);
 	do_write(d0, 0, "/cl", "still fine");
 	ERR_REPLY(do_1(d0, STORE_READ, 0, "/cl/x"), "ENOENT");
+}
+
+/* --- permissions: who may do what ------------------------------------ */
+
+/*
+ * /pm/node owned by 5 with "r6" and "w7" entries and "n" for the rest:
+ * each operation by dom0, the owner, a reader, a writer and a stranger.
+ */
+static void permission_matrix_for_each_kind_of_caller(void **state)
+{
+	struct conn *d0 = conn(0), *own = conn(5), *rd = conn(6);
+	struct conn *wr = conn(7), *other = conn(8);
+	struct conn *who[] = { d0, own, rd, wr, other };
+	/* read, write, create below, delete, set perms */
+	static const char *const want[5][5] = {
+		{ "ok", "ok", "ok", "ok", "ok" },		/* dom0 */
+		{ "ok", "ok", "ok", "ok", "ok" },		/* owner */
+		{ "ok", "EACCES", "EACCES", "EACCES", "EACCES" }, /* r6 */
+		{ "EACCES", "ok", "ok", "ok", "EACCES" },	/* w7 */
+		{ "EACCES", "EACCES", "EACCES", "EACCES", "EACCES" },
+	};
+	char buf[64];
+	unsigned int i, op;
+
+	for (i = 0; i < 5; i++) {
+		for (op = 0; op < 5; op++) {
+			struct msg m;
+
+			do_1(d0, STORE_RM, 0, "/pm");
+			do_write(d0, 0, "/pm/node", "v");
+			set_perms(d0, "/pm/node", 3, "n5", "r6", "w7");
+			switch (op) {
+			case 0:
+				m = do_1(who[i], STORE_READ, 0, "/pm/node");
+				break;
+			case 1:
+				m = do_write(who[i], 0, "/pm/node", "w");
+				break;
+			case 2:
+				m = do_write(who[i], 0, "/pm/node/kid", "c");
+				break;
+			case 3:
+				m = do_1(who[i], STORE_RM, 0, "/pm/node");
+				break;
+			default:
+				m = rq(who[i], STORE_SET_PERMS, 0, buf,
+				       cat(buf, 3, "/pm/node", "n5", "b8"));
+				break;
+			}
+			if (strcmp(want[i][op], "ok")) {
+				assert_int_equal(m.h.type, STORE_ERROR);
+				assert_string_equal(m.body, want[i][op]);
+			} else {
+				assert_int_not_equal(m.h.type, STORE_ERROR);
+			}
+		}
+	}
+}
+
+static void created_nodes_inherit_and_belong_to_their_creator(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5), *d6 = conn(6);
+	struct msg m;
+
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/5");
+	set_perms(d0, "/local/domain/5", 2, "n5", "r6");
+	/* The guest's own subtree: it creates, owns, and 6 may read. */
+	OK_REPLY(do_write(d5, 0, "device/vif/0/state", "1"));
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/5/device/vif/0/state");
+	assert_int_equal(m.h.len, 6);
+	assert_memory_equal(m.body, "n5\0r6\0", 6);
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/5/device");
+	assert_memory_equal(m.body, "n5\0r6\0", 6);
+	assert_int_equal(do_1(d6, STORE_READ, 0,
+			      "/local/domain/5/device/vif/0/state").h.type,
+			 STORE_READ);
+	ERR_REPLY(do_write(d6, 0, "/local/domain/5/device/x", "1"), "EACCES");
+	/* Nodes dom0 creates keep the parent's owner. */
+	do_write(d0, 0, "/local/domain/5/control/shutdown", "");
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/5/control/shutdown");
+	assert_memory_equal(m.body, "n5\0r6\0", 6);
+	/* Outside its subtree a guest may not write anything by default. */
+	ERR_REPLY(do_write(d5, 0, "/local/domain/6/x", "1"), "EACCES");
+	ERR_REPLY(do_write(d5, 0, "/vm/x", "1"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_MKDIR, 0, "/local"), "EACCES");
+}
+
+static void write_entry_does_not_allow_changing_permissions(void **state)
+{
+	struct conn *d0 = conn(0), *d7 = conn(7);
+	char buf[64];
+
+	do_write(d0, 0, "/wo", "x");
+	set_perms(d0, "/wo", 2, "n0", "b7");
+	OK_REPLY(do_write(d7, 0, "/wo", "mine now?"));
+	ERR_REPLY(rq(d7, STORE_SET_PERMS, 0, buf, cat(buf, 2, "/wo", "b0")),
+		  "EACCES");
+}
+
+static void missing_nodes_do_not_leak_where_reading_is_denied(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+
+	do_write(d0, 0, "/local/domain/6/secret", "s");
+	/* Under a node it cannot read: EACCES whether there or not. */
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/local/domain/6/secret"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/local/domain/6/nothing"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_DIRECTORY, 0, "/local/domain/6/a/b"),
+		  "EACCES");
+	ERR_REPLY(do_1(d5, STORE_RM, 0, "/local/domain/6/nothing"), "EACCES");
+	ERR_REPLY(do_1(d5, STORE_GET_PERMS, 0, "/local/domain/6/x"), "EACCES");
+	/* Under one it can read: the truth. */
+	set_perms(d0, "/local/domain/6", 1, "r0");
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/local/domain/6/nothing"), "ENOENT");
+	/* MKDIR of an existing node needs write too. */
+	ERR_REPLY(do_1(d5, STORE_MKDIR, 0, "/local/domain/6"), "EACCES");
+}
+
+static void special_node_permissions_decide_who_sees_events(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5), *d6 = conn(6);
+	char buf[64];
+	struct msg m;
+
+	m = do_1(d0, STORE_GET_PERMS, 0, "@releaseDomain");
+	assert_int_equal(m.h.len, 3);
+	assert_memory_equal(m.body, "n0\0", 3);
+	ERR_REPLY(do_1(d0, STORE_GET_PERMS, 0, "@other"), "EINVAL");
+	/* Guests may watch, and get the first event, but nothing after. */
+	OK_REPLY(do_2(d5, STORE_WATCH, "@releaseDomain", "r"));
+	expect_event(d5, "@releaseDomain", "r");
+	OK_REPLY(do_2(d6, STORE_WATCH, "@releaseDomain", "r"));
+	expect_event(d6, "@releaseDomain", "r");
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "20", "1", "3")));
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "20"));
+	expect_no_event(d5);
+	/* The toolstack lets 5 (a driver domain, say) see releases. */
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 3, "@releaseDomain", "n0", "r5")), "EACCES");
+	OK_REPLY(rq(d0, STORE_SET_PERMS, 0, buf,
+		    cat(buf, 3, "@releaseDomain", "n0", "r5")));
+	m = do_1(d5, STORE_GET_PERMS, 0, "@releaseDomain");
+	assert_memory_equal(m.body, "n0\0r5\0", 6);
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "21", "1", "3")));
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "21"));
+	expect_event(d5, "@releaseDomain", "r");
+	expect_no_event(d6);
+}
+
+/* --- quotas ------------------------------------------------------------ */
+
+static void guest_paths_are_limited_below_its_home(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char path[STORE_ABS_PATH_MAX + 1];
+	size_t home = strlen("/local/domain/5/");
+
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/5");
+	set_perms(d0, "/local/domain/5", 1, "n5");
+	/* 2048 bytes below the home are allowed, one more is not. */
+	strcpy(path, "/local/domain/5/");
+	memset(path + home, 'p', STORE_REL_PATH_MAX);
+	path[home + STORE_REL_PATH_MAX] = '\0';
+	ERR_REPLY(do_write(d5, 0, path, ""), "ENOSPC");	/* node quota */
+	path[home + STORE_REL_PATH_MAX] = 'p';
+	path[home + STORE_REL_PATH_MAX + 1] = '\0';
+	ERR_REPLY(do_write(d5, 0, path, ""), "EINVAL");
+	/* dom0 has the protocol's 3072. */
+	OK_REPLY(do_write(d0, 0, path, ""));
+}
+
+static void guest_directory_growth_counts_against_node_size(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5), *d6 = conn(6);
+	char path[64];
+	struct msg m;
+	int i;
+
+	do_1(d0, STORE_MKDIR, 0, "/dir5");
+	set_perms(d0, "/dir5", 1, "b0");
+	/* 24 + 8 + names: nine 10-byte names fit in 128, the tenth not. */
+	for (i = 0; i < 9; i++) {
+		snprintf(path, sizeof(path), "/dir5/name-%04d", i);
+		m = do_write(i % 2 ? d5 : d6, 0, path, "");
+		OK_REPLY(m);
+	}
+	ERR_REPLY(do_write(d5, 0, "/dir5/name-0009", ""), "ENOSPC");
+	OK_REPLY(do_write(d0, 0, "/dir5/name-0009", ""));
+}
+
+static void transaction_node_quota(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char path[32];
+	uint32_t tx;
+	int i;
+
+	S->quota.txn_nodes = 4;
+	S->quota.nodes = 100;
+	do_1(d0, STORE_MKDIR, 0, "/t5");
+	set_perms(d0, "/t5", 1, "b0");
+	tx = txn_begin(d5);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/t5/n%d", i);
+		OK_REPLY(do_write(d5, tx, path, "x"));
+	}
+	ERR_REPLY(do_write(d5, tx, "/t5/n9", "x"), "ENOSPC");
+	/* dom0 is not limited. */
+	tx = txn_begin(d0);
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "/t0/n%d", i);
+		OK_REPLY(do_write(d0, tx, path, "x"));
+	}
+	OK_REPLY(txn_finish(d0, tx, true));
+}
+
+static void guest_that_never_reads_is_cut_off(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	size_t queued;
+	int i;
+
+	do_write(d0, 0, "/flood", "");
+	set_perms(d0, "/flood", 1, "r0");
+	OK_REPLY(do_2(d5, STORE_WATCH, "/flood", "t"));
+	expect_event(d5, "/flood", "t");
+	/* Past 16 KiB queued, the transport stops taking its requests. */
+	for (i = 0; !store_conn_busy(d5); i++)
+		do_write(d0, 0, "/flood/some-node", "1");
+	store_output(d5, &queued);
+	assert_true(queued > 16 << 10 && queued < 17 << 10);
+	/* At 1 MiB it is dropped; everyone else is served on. */
+	for (; i < 100000 && !d5->dead; i++)
+		do_write(d0, 0, "/flood/some-node", "1");
+	assert_true(d5->dead);
+	store_output(d5, &queued);
+	assert_true(queued <= 1 << 20 && queued > (1 << 20) - 100);
+	OK_REPLY(do_write(d0, 0, "/flood/after", "1"));
+	/* dom0's own connections may queue more (16 MiB). */
+	assert_false(store_conn_busy(d0));
+}
+
+static void over_long_events_are_not_sent(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+	char token[STORE_PAYLOAD_MAX], path[STORE_ABS_PATH_MAX + 1];
+
+	memset(token, 't', 2000);
+	token[2000] = '\0';
+	OK_REPLY(do_2(w, STORE_WATCH, "/", token));
+	expect_event(w, "/", token);
+	path[0] = '/';
+	memset(path + 1, 'p', 2500);
+	path[2501] = '\0';
+	do_write(d0, 0, path, "");
+	expect_no_event(w);
+	do_write(d0, 0, "/short", "");
+	expect_event(w, "/short", token);
+}
+
+/* --- domains: introduce, release, VIRQ_DOM_EXC ------------------------- */
+
+/* In-process "transport": a connection per introduced domain. */
+static struct conn *test_introduce(struct store *s, struct domain *d)
+{
+	return d->conn ? d->conn : store_conn_new(s, d->domid, NULL, NULL);
+}
+
+static unsigned int nr_conns(void)
+{
+	unsigned int n = 0;
+	struct conn *c;
+
+	for (c = S->conns; c; c = c->next)
+		n++;
+	return n;
+}
+
+static void release_drops_connection_watches_and_rights(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0), *g;
+	char buf[64];
+	unsigned int before;
+	struct msg m;
+
+	S->introduce = test_introduce;
+	S->quota.nodes = 100;
+	do_2(w, STORE_WATCH, "@releaseDomain", "rel");
+	expect_event(w, "@releaseDomain", "rel");
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/6");
+	set_perms(d0, "/local/domain/6", 1, "n6");
+	do_write(d0, 0, "/backend/vif/6/0/state", "1");
+	set_perms(d0, "/backend/vif/6/0", 2, "n0", "r6");
+	before = nr_conns();
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "6", "1", "9")));
+	assert_int_equal(nr_conns(), before + 1);
+	g = domain_find(S, 6)->conn;
+	assert_non_null(g);
+	OK_REPLY(do_write(g, 0, "data/a", "1"));
+	OK_REPLY(do_2(g, STORE_WATCH, "data", "t"));
+	expect_event(g, "data", "t");
+	txn_begin(g);
+	assert_int_equal(g->nr_watches, 1);
+	/* /local/domain/6 (given to it), data, data/a */
+	assert_int_equal(domain_find(S, 6)->nodes, 3);
+
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "6"));
+	expect_event(w, "@releaseDomain", "rel");
+	/* Its connection, watches and transaction are gone. */
+	assert_int_equal(nr_conns(), before);
+	assert_null(domain_find(S, 6));
+	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "6");
+	assert_string_equal(m.body, "F");
+	/* Its nodes stay, now dom0's, and the rights it had are gone. */
+	m = do_1(d0, STORE_GET_PERMS, 0, "/local/domain/6/data/a");
+	assert_memory_equal(m.body, "n0\0", 3);
+	m = do_1(d0, STORE_GET_PERMS, 0, "/backend/vif/6/0/state");
+	assert_int_equal(m.h.len, 3);
+	assert_memory_equal(m.body, "n0\0", 3);
+	/* A new domain 6 inherits nothing. */
+	g = conn(6);
+	ERR_REPLY(do_1(g, STORE_READ, 0, "/backend/vif/6/0/state"), "EACCES");
+	ERR_REPLY(do_1(g, STORE_READ, 0, "data/a"), "EACCES");
+}
+
+static void introduce_again_resets_watches_and_transactions(void **state)
+{
+	struct conn *d0 = conn(0), *g;
+	char buf[64];
+
+	S->introduce = test_introduce;
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "8", "1", "9")));
+	g = domain_find(S, 8)->conn;
+	do_2(g, STORE_WATCH, "/x", "t");
+	txn_begin(g);
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "8", "1", "10")));
+	assert_ptr_equal(domain_find(S, 8)->conn, g);
+	assert_int_equal(g->nr_watches, 0);
+	assert_int_equal(g->nr_txns, 0);
+	assert_int_equal(domain_find(S, 8)->port, 10);
+}
+
+static enum domain_state fake_states[64];
+
+static enum domain_state fake_state(void *priv, unsigned int domid)
+{
+	return domid < 64 ? fake_states[domid] : DOMAIN_GONE;
+}
+
+static void dom_exc_releases_dead_domains_and_reports_shutdown(void **state)
+{
+	struct conn *d0 = conn(0), *w = conn(0);
+	char buf[64];
+	struct msg m;
+
+	S->introduce = test_introduce;
+	memset(fake_states, 0, sizeof(fake_states));
+	fake_states[11] = fake_states[12] = fake_states[13] = DOMAIN_RUNNING;
+	do_2(w, STORE_WATCH, "@releaseDomain", "rel");
+	expect_event(w, "@releaseDomain", "rel");
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "11", "1", "9")));
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "12", "1", "9")));
+	/* 13 is only named in a permission list (created, not introduced),
+	 * 14 likewise but it never existed */
+	do_write(d0, 0, "/shared", "");
+	set_perms(d0, "/shared", 3, "n0", "r13", "r14");
+
+	/* Nothing changed: no event. */
+	store_check_domains(S, fake_state, NULL);
+	expect_no_event(w);
+	/* 12 shut down: one event; still introduced until it dies. */
+	fake_states[12] = DOMAIN_SHUTDOWN;
+	store_check_domains(S, fake_state, NULL);
+	expect_event(w, "@releaseDomain", "rel");
+	expect_no_event(w);
+	store_check_domains(S, fake_state, NULL);
+	expect_no_event(w);
+	assert_true(domain_find(S, 12)->introduced);
+	/* 11 dies, 12 is gone: released, one event for the scan. */
+	fake_states[11] = DOMAIN_DYING;
+	fake_states[12] = DOMAIN_GONE;
+	store_check_domains(S, fake_state, NULL);
+	expect_event(w, "@releaseDomain", "rel");
+	expect_no_event(w);
+	m = do_1(d0, STORE_IS_DOMAIN_INTRODUCED, 0, "11");
+	assert_string_equal(m.body, "F");
+	assert_null(domain_find(S, 12));
+	/* 13 still exists and keeps its entry; 14's is gone. */
+	m = do_1(d0, STORE_GET_PERMS, 0, "/shared");
+	assert_int_equal(m.h.len, 7);
+	assert_memory_equal(m.body, "n0\0r13\0", 7);
+	fake_states[13] = DOMAIN_GONE;
+	store_check_domains(S, fake_state, NULL);
+	m = do_1(d0, STORE_GET_PERMS, 0, "/shared");
+	assert_memory_equal(m.body, "n0\0", 3);
+	expect_no_event(w);
+}
+
+/* --- transactions copy what they touch, not the store ------------------ */
+
+static unsigned int txn_nodes_held(struct conn *c, uint32_t tx)
+{
+	return node_count(txn_tree(txn_find(c, tx))->root);
+}
+
+static void transaction_copies_only_what_it_touches(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	uint32_t tx[10];
+	char path[32];
+	struct msg m;
+	int i;
+
+	do_1(d0, STORE_MKDIR, 0, "/big");
+	set_perms(d0, "/big", 1, "r0");
+	for (i = 0; i < 400; i++) {
+		snprintf(path, sizeof(path), "/big/n%03d", i);
+		do_write(d0, 0, path, "0123456789");
+	}
+	/* Ten open transactions, each reading one node: a handful of
+	 * nodes each (root, /big, the node), not 400. */
+	for (i = 0; i < 10; i++) {
+		S->quota.txns = 10;
+		tx[i] = txn_begin(d5);
+		m = do_1(d5, STORE_READ, tx[i], "/big/n123");
+		assert_memory_equal(m.body, "0123456789", 10);
+		assert_true(txn_nodes_held(d5, tx[i]) <= 3);
+	}
+	/* Listing needs every child, and gets them in order. */
+	m = do_1(d5, STORE_DIRECTORY, tx[0], "/big");
+	assert_int_equal(m.h.type, STORE_DIRECTORY);
+	assert_int_equal(m.h.len, 400 * 5);
+	assert_memory_equal(m.body, "n000\0n001\0", 10);
+	assert_memory_equal(m.body + 123 * 5, "n123\0", 5);
+	assert_true(txn_nodes_held(d5, tx[0]) >= 402);
+	for (i = 0; i < 10; i++)
+		OK_REPLY(txn_finish(d5, tx[i], false));
+}
+
+static void transaction_view_keeps_its_own_changes(void **state)
+{
+	struct conn *d0 = conn(0), *b = conn(0);
+	uint32_t tx;
+	struct msg m;
+
+	do_write(d0, 0, "/v/a", "1");
+	do_write(d0, 0, "/v/b", "2");
+	do_write(d0, 0, "/v/c", "3");
+	tx = txn_begin(d0);
+	OK_REPLY(do_1(d0, STORE_RM, tx, "/v/b"));
+	/* Removed in the view: not found again in the main tree. */
+	ERR_REPLY(do_1(d0, STORE_READ, tx, "/v/b"), "ENOENT");
+	OK_REPLY(do_write(d0, tx, "/v/d", "4"));
+	m = do_1(d0, STORE_DIRECTORY, tx, "/v");
+	assert_int_equal(m.h.len, 6);
+	assert_memory_equal(m.body, "a\0c\0d\0", 6);
+	/* Outside, nothing changed yet. */
+	m = do_1(b, STORE_DIRECTORY, 0, "/v");
+	assert_memory_equal(m.body, "a\0b\0c\0", 6);
+	OK_REPLY(txn_finish(d0, tx, true));
+	m = do_1(b, STORE_DIRECTORY, 0, "/v");
+	assert_memory_equal(m.body, "a\0c\0d\0", 6);
+}
+
+static void listing_after_a_concurrent_creation_conflicts(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0);
+	uint32_t tx;
+
+	do_write(a, 0, "/lc/x", "1");
+	tx = txn_begin(a);
+	do_1(a, STORE_READ, tx, "/lc/x");
+	/* Someone adds a sibling; the transaction then lists the parent,
+	 * which it copied before that: it must not commit. */
+	do_write(b, 0, "/lc/y", "2");
+	do_1(a, STORE_DIRECTORY, tx, "/lc");
+	do_write(a, tx, "/lc/z", "3");
+	ERR_REPLY(txn_finish(a, tx, true), "EAGAIN");
+	ERR_REPLY(do_1(b, STORE_READ, 0, "/lc/z"), "ENOENT");
 }
 
 int main(void)
@@ -823,6 +1322,22 @@ int main(void)
 		T(transaction_replays_rm_and_perms),
 		T(quotas_give_protocol_errors),
 		T(connection_close_drops_watches_and_transactions),
+		T(permission_matrix_for_each_kind_of_caller),
+		T(created_nodes_inherit_and_belong_to_their_creator),
+		T(write_entry_does_not_allow_changing_permissions),
+		T(missing_nodes_do_not_leak_where_reading_is_denied),
+		T(special_node_permissions_decide_who_sees_events),
+		T(guest_paths_are_limited_below_its_home),
+		T(guest_directory_growth_counts_against_node_size),
+		T(transaction_node_quota),
+		T(guest_that_never_reads_is_cut_off),
+		T(over_long_events_are_not_sent),
+		T(release_drops_connection_watches_and_rights),
+		T(introduce_again_resets_watches_and_transactions),
+		T(dom_exc_releases_dead_domains_and_reports_shutdown),
+		T(transaction_copies_only_what_it_touches),
+		T(transaction_view_keeps_its_own_changes),
+		T(listing_after_a_concurrent_creation_conflicts),
 	};
 
 	return cmocka_run_group_tests_name("store_proto", tests, NULL, NULL);
