@@ -1152,6 +1152,9 @@ static long get_status_frames(struct domain *d, unsigned long uop)
  */
 static void orphan_handles(struct domain *d)
 {
+	/* Never listed (a create that failed): the id may be another's. */
+	if (domain_by_id(d->id) != d)
+		return;
 	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
 		struct domain *o = domain_by_id(id);
 		struct gnttab *ogt = o && o != d ? o->gnttab : NULL;
