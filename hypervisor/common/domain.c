@@ -118,7 +118,8 @@ static void reap(void *unused);
  * @d: the domain
  *
  * The last reference of a destroyed domain frees its shell now, if no
- * CPU holds one of its vCPUs any more (else the reaper's timer does).
+ * CPU holds one of its vCPUs any more and it was buried REAP_NS ago
+ * (else the reaper's timer does).
  */
 void domain_put(struct domain *d)
 {
@@ -320,8 +321,18 @@ static bool reaper_ready;
 
 #define REAP_NS	MILLISECS(20)
 
+/*
+ * A shell stays at least REAP_NS in the graveyard, also when its last
+ * domain_get() reference goes earlier: code elsewhere holds a bare
+ * domain_by_id() pointer for a short while (the grant and event-channel
+ * paths of another domU, flush_guest_tlbs(), the debug keys), and a
+ * destroy by dom0 must not free the shell under it sooner than a
+ * domain's own shutdown does.
+ */
 static bool shell_in_use(struct domain *d)
 {
+	if (NOW() - d->buried_at < REAP_NS)
+		return true;
 	if (__atomic_load_n(&d->refcnt, __ATOMIC_ACQUIRE))
 		return true;
 	for (unsigned int i = 0; i < d->max_vcpus; i++)
@@ -382,6 +393,7 @@ static void bury(struct domain *d)
 		init_timer(&reaper, reap, NULL, 0);
 		reaper_ready = true;
 	}
+	d->buried_at = NOW();
 	d->next_dead = graveyard;
 	graveyard = d;
 	spin_unlock_irqrestore(&graveyard_lock, flags);

@@ -887,8 +887,13 @@ static int unmap_one(struct vcpu *v, u32 handle, u64 host_addr,
 	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) &&
 	    dev_bus_addr != (u64)mt->mfn << PAGE_SHIFT)
 		return GNTST_bad_dev_addr;
-	/* A granter destroyed meanwhile took its table with it. */
+	/* A granter destroyed meanwhile took its table with it, and its
+	 * id may name a new domain now: gnttab_domain_destroy() left
+	 * DOMID_INVALID here, and the generation would not match anyway. */
 	rd = handle_granter(mt);
+	if (!rd)
+		gprintk(LOG_INFO, v, "grant unmap of handle %u: its granter "
+			"is gone, no pin to drop", handle);
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
 		maddr = entry_maddr(v, host_addr, mt->flags);
 		if (maddr == (u64)-1)
@@ -1180,9 +1185,38 @@ static long get_status_frames(struct domain *d, unsigned long uop)
  * @d's L1 entry until its memory is relinquished).  As a granter: it no
  * longer has a table, so nothing more can be mapped or copied from it;
  * others' handles on its grants stay until they unmap (unmap_one() then
- * only takes its own entry down).  The table lets its frames go; those
- * @d still maps are freed when its page tables go.
+ * only takes its own entry down).  They stop naming @d's id, which is
+ * free at once and may go to a new domain (VENEER_MGMT_createdomain):
+ * an unmap must not drop a pin on that domain's entry.  The table lets
+ * its frames go; those @d still maps are freed when its page tables go.
  */
+/*
+ * Others' handles on @d's grants name DOMID_INVALID from now on (no
+ * domain: domain_by_id() gives NULL).  gnttab_lock held; bounded by
+ * MAX_DOMAINS * MAPTRACK_SIZE.  Only the granter field changes, which
+ * gnttab_foreign_ok() (under the mapper's page-table lock only) does not
+ * read.
+ */
+static void orphan_handles(struct domain *d)
+{
+	/* Never listed (a create that failed): the id may be another's. */
+	if (domain_by_id(d->id) != d)
+		return;
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *o = domain_by_id(id);
+		struct gnttab *ogt = o && o != d ? o->gnttab : NULL;
+
+		if (!ogt)
+			continue;
+		for (unsigned int h = 0; h < MAPTRACK_SIZE; h++) {
+			struct maptrack *mt = &ogt->maptrack[h];
+
+			if (mt->flags && mt->granter == d->id)
+				mt->granter = DOMID_INVALID;
+		}
+	}
+}
+
 void gnttab_domain_destroy(struct domain *d)
 {
 	struct gnttab *gt = d->gnttab;
@@ -1212,6 +1246,7 @@ void gnttab_domain_destroy(struct domain *d)
 		mt->flags = 0;
 	}
 	gt->nr_maps = 0;
+	orphan_handles(d);
 	WRITE_ONCE(d->gnttab, NULL);
 	spin_unlock(&gnttab_lock);
 	/* Those still mapped by @d's own tables are freed when they go. */

@@ -98,6 +98,31 @@ size_t log_ring_read(u64 *index, char *buf, size_t len)
 }
 
 /**
+ * log_ring_force_unlock() - make the ring usable no matter who holds it
+ *
+ * Only for panic, with console_force_unlock(): a CPU the panic stopped
+ * (an NMI) inside log_ring_put() or log_ring_read() never releases the
+ * lock, and every line the report prints goes through it first.
+ */
+void log_ring_force_unlock(void)
+{
+	spin_lock_init(&log_ring_lock);
+}
+
+/**
+ * log_ring_hold() - selftest=bug_log_held: take the ring's lock and keep
+ * it, as a CPU stopped by a panic inside log_ring_put() would
+ * @held: set once it is taken
+ */
+void __noreturn log_ring_hold(volatile bool *held)
+{
+	spin_lock_irqsave(&log_ring_lock);
+	*held = true;
+	for (;;)
+		cpu_relax();
+}
+
+/**
  * log_ring_clear() - forget the log before @index ("dmesg -c")
  * @index: an index log_ring_read() gave
  */

@@ -81,6 +81,7 @@ static void __noreturn panic_common(const struct cpu_regs *regs,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		if (expected == me) {
 			console_force_unlock();
+			log_ring_force_unlock();
 			printk("(veneer) recursive panic on CPU%d: ", me);
 			vprintk(fmt, ap);
 			printk("\n");
@@ -91,6 +92,7 @@ static void __noreturn panic_common(const struct cpu_regs *regs,
 		machine_halt();
 	}
 	console_force_unlock();
+	log_ring_force_unlock();
 	arch_stop_other_cpus();
 	wait_for_others();
 	printk("(veneer) ****************************************\n");

@@ -442,9 +442,38 @@ static __noinline void selftest_bug_trigger(void)
 	BUG();
 }
 
+static __noinline void selftest_bug_trigger_quiet(void)
+{
+	BUG();
+}
+
 static int test_bug(void)
 {
 	selftest_bug_trigger();
+	return -1;	/* not reached */
+}
+
+/*
+ * BUG() while another CPU holds the log ring's lock for ever (as one the
+ * panic's NMI stops inside log_ring_put() would): the report must still
+ * come out.  Nothing may be printed here once CPU1 holds it.
+ */
+static void hold_log_ring(void *held)
+{
+	log_ring_hold(held);
+}
+
+static int test_bug_log_held(void)
+{
+	static volatile bool held;
+
+	CHECK(nr_cpus_online >= 2);
+	log_info("selftest bug_log_held: CPU1 takes the log ring's lock, "
+		 "then BUG() on purpose");
+	smp_call(1, hold_log_ring, (void *)&held, false);
+	if (!wait_for(&held, MILLISECS(5000)))
+		BUG();	/* reported all the same */
+	selftest_bug_trigger_quiet();
 	return -1;	/* not reached */
 }
 
@@ -472,6 +501,7 @@ static const struct selftest tests[] = {
 	{ "db_entry", arch_selftest_db_entry, true },
 	{ "fault", test_fault, false },
 	{ "bug", test_bug, false },
+	{ "bug_log_held", test_bug_log_held, false },
 };
 
 static bool listed(const char *list, const char *name)

@@ -92,6 +92,17 @@ def test_bug_panics_with_backtrace_and_stops_other_cpus(veneer):
         assert m.wait_exit(timeout=TIMEOUT) == EXIT_FAIL
 
 
+def test_bug_reported_while_another_cpu_holds_the_log_ring(veneer):
+    # A CPU the panic stops (NMI) while it holds the log ring's lock
+    # must not keep the report from coming out (every line goes through
+    # the ring first).
+    with boot("hv-bug-log-held", "selftest=bug_log_held") as m:
+        m.expect(r"PANIC on CPU0: BUG at hypervisor/common/selftest.c:\d+")
+        m.expect(r"\] test_bug_log_held\+0x")
+        m.expect(r"selftest: FAIL bug_log_held")
+        assert m.wait_exit(timeout=TIMEOUT) == EXIT_FAIL
+
+
 def test_boot_modules_are_reported_and_reserved(veneer, tmp_path):
     kernel = tmp_path / "kernel.bin"
     initrd = tmp_path / "initrd.img"

@@ -13,7 +13,8 @@ behaviour honest.
 A kernel describes itself in its source (see tests/pv/isolation/
 isolation.h): `veneer-log:` lines the hypervisor must print, `xen: skip`
 or `xen: xfail` with a reason, `mem:` for the domU's memory in MiB,
-`domus:` for how many copies, `domu-args:` for words added to each domU's
+`domus:` for how many copies, `dom0-args:` for words added to
+dom0_waiter's command line (e.g. `recreate=1`), `domu-args:` for words added to each domU's
 command line on Veneer (e.g. `veneer.affinity=1`), `veneer-args:` for
 words added to the hypervisor's (e.g. `pt_audit_pins=off`: the audit
 still runs at shutdown), `veneer-end: crash` for
@@ -36,7 +37,7 @@ EXIT_POWEROFF = 33
 TIMEOUT = 300
 
 META_RE = re.compile(r"^\s*\*?\s*(veneer-log|xen|mem|domus|domu-args|"
-                     r"veneer-args|veneer-end):\s*(.*?)\s*$", re.M)
+                     r"dom0-args|veneer-args|veneer-end):\s*(.*?)\s*$", re.M)
 
 
 def names():
@@ -48,13 +49,14 @@ def meta(name):
     with open(os.path.join(ISO_SRC, name + ".c"), encoding="utf-8") as f:
         text = f.read()
     out = {"veneer-log": [], "xen": None, "mem": 16, "domus": 1,
-           "domu-args": "", "veneer-args": "", "veneer-end": "poweroff"}
+           "domu-args": "", "dom0-args": "", "veneer-args": "", "veneer-end": "poweroff"}
     for key, value in META_RE.findall(text):
         if key == "veneer-log":
             out["veneer-log"].append(value)
         elif key == "xen":
             out["xen"] = value.split(None, 1)
-        elif key in ("domu-args", "veneer-args", "veneer-end"):
+        elif key in ("domu-args", "dom0-args", "veneer-args",
+                     "veneer-end"):
             out[key] = value
         else:
             out[key] = int(value)
@@ -91,8 +93,9 @@ def assert_free_pages_back(log):
 def test_isolation_on_veneer_as_domu(name):
     info = meta(name)
     n = info["domus"]
-    mods = ["%s domus=%s" % (kernel(DOMU_BUILD, "dom0_waiter"),
-                             ",,".join(str(i) for i in range(1, n + 1)))]
+    mods = [("%s domus=%s %s" % (kernel(DOMU_BUILD, "dom0_waiter"),
+                                 ",,".join(str(i) for i in range(1, n + 1)),
+                                 info["dom0-args"])).rstrip()]
     for i in range(1, n + 1):
         mods.append(("%s pvtest=%s iso_role=%d veneer.mem=%dM %s" %
                      (kernel(ISO_BUILD, name), name, i, info["mem"],

@@ -134,6 +134,7 @@ struct domain {
 	spinlock_t state_lock;		/* shutdown, dying, pause_count */
 	unsigned long max_pages;	/* memory limit (common/memory.c) */
 	struct domain *next_dead;	/* in the graveyard (common/domain.c) */
+	s_time_t buried_at;		/* when it went there */
 	bool mgmt_refused_logged;	/* common/mgmt.c: one line a domain */
 	struct shared_info *shared_info; /* hypervisor (direct-map) address */
 	unsigned long shared_info_mfn;

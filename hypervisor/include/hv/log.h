@@ -38,6 +38,8 @@ void guest_log_forget(unsigned int domid);
 /* The log ring dom0 reads (VENEER_MGMT_readconsole; common/log.c). */
 size_t log_ring_read(u64 *index, char *buf, size_t len);
 void log_ring_clear(u64 index);
+void log_ring_force_unlock(void);
+void __noreturn log_ring_hold(volatile bool *held);
 
 #define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)

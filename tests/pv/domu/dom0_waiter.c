@@ -6,8 +6,16 @@
  * end of each channel falls back to unbound when the hypervisor closes
  * the domU's ports.  dom0 must get VIRQ_DOM_EXC along the way and be
  * unable to bind to a destroyed domain.  Then it powers off.
+ *
+ * With "recreate=N" (tests/pv/isolation/ kernels that ask for it), once
+ * domU N is gone it creates a toolstack domain with that same id
+ * (VENEER_MGMT_createdomain: no memory, never started), and destroys it
+ * when the other domUs are gone: a domU that kept something naming the
+ * old N then meets the new domain.
  */
 #include "domu.h"
+
+#include <veneer/mgmt.h>
 
 const char test_name[] = "dom0_waiter";
 
@@ -17,6 +25,35 @@ const char test_name[] = "dom0_waiter";
 #define MS	1000000ULL
 
 static unsigned int dom_exc_port, timer_port;
+static struct veneer_mgmt op;
+
+static long mgmt(uint32_t cmd, domid_t domid)
+{
+	memset(&op, 0, sizeof(op));
+	op.cmd = cmd;
+	op.version = VENEER_MGMT_VERSION;
+	op.domid = domid;
+	if (cmd == VENEER_MGMT_createdomain) {
+		op.u.create.max_pages = 256;
+		op.u.create.max_vcpus = 1;
+	}
+	return hypercall1(__HYPERVISOR_veneer_mgmt, &op);
+}
+
+/* The N of "recreate=N" on our command line, or 0. */
+static unsigned int parse_recreate(void)
+{
+	const char *s = (const char *)start_info->cmd_line;
+	unsigned int id = 0;
+
+	while (*s && strncmp(s, "recreate=", 9))
+		s++;
+	if (!*s)
+		return 0;
+	for (s += 9; *s >= '0' && *s <= '9'; s++)
+		id = id * 10 + (unsigned int)(*s - '0');
+	return id;
+}
 static unsigned int nr_dom_exc;
 
 /*
@@ -74,6 +111,8 @@ static unsigned int parse_domus(unsigned int *ids)
 void test_main(void)
 {
 	unsigned int ids[MAX_DOMUS], port[MAX_DOMUS], n, left;
+	unsigned int recreate = parse_recreate();
+	int recreated = 0;
 	struct evtchn_status st;
 	uint64_t t0 = pv_now(), deadline;
 
@@ -104,15 +143,25 @@ void test_main(void)
 	deadline = pv_now() + 300000 * MS;
 	do {
 		left = 0;
-		for (unsigned int i = 0; i < n; i++)
-			if (port_status(port[i], &st) == EVTCHNSTAT_interdomain)
+		for (unsigned int i = 0; i < n; i++) {
+			if (port_status(port[i], &st) == EVTCHNSTAT_interdomain) {
 				left++;
+			} else if (ids[i] == recreate && !recreated) {
+				check_rc(mgmt(VENEER_MGMT_createdomain,
+					      (domid_t)recreate), 0);
+				recreated = 1;
+				printk("dom0_waiter: d%u gone, created a new "
+				       "d%u\n", recreate, recreate);
+			}
+		}
 		if (!left)
 			break;
 		if (pv_now() > deadline)
 			fail("%u domUs still there after 300 s", left);
 		wait_event(100 * MS);
 	} while (left);
+	if (recreated)
+		check_rc(mgmt(VENEER_MGMT_destroydomain, (domid_t)recreate), 0);
 	/* Time for the hypervisor to free the domains' structures too. */
 	for (uint64_t end = pv_now() + 200 * MS; pv_now() < end;)
 		wait_event(50 * MS);
