@@ -69,6 +69,60 @@
 /* Vectors where the CPU pushes an error code: 8 10-14 17 21 29 30. */
 #define ERRCODE_MASK	0x60227d00
 
+
+/*
+ * Every entry saves the general registers in the layout of struct
+ * cpu_regs (asm/regs.h), above the vector and error code, and calls its
+ * C handler with a pointer to them.  A fake frame of the interrupted RIP
+ * and RBP lets a backtrace taken in the handler walk on into the
+ * interrupted code.
+ */
+.macro SAVE_REGS_AND_CALL handler
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%rax
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	cld
+	movq	%rsp, %rdi
+	pushq	17 * 8(%rsp)		/* interrupted rip */
+	pushq	%rbp			/* interrupted rbp */
+	movq	%rsp, %rbp
+	movabsq	$\handler, %rax
+	callq	*%rax
+	addq	$16, %rsp
+.endm
+
+/* The other way, leaving the stack at the CPU's iret frame. */
+.macro RESTORE_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	addq	$16, %rsp		/* vector and error code */
+.endm
+
 	.text
 	.align ENTRY_STUB_SIZE
 	.globl entry_stubs
@@ -101,48 +155,11 @@ common_entry:
 	jne	common_entry_saved
 1:	swapgs
 common_entry_saved:
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	cld
-	movq	%rsp, %rdi
-	pushq	17 * 8(%rsp)		/* interrupted rip */
-	pushq	%rbp			/* interrupted rbp */
-	movq	%rsp, %rbp
-	movabsq	$do_entry, %rax
-	callq	*%rax
-	addq	$16, %rsp
+	SAVE_REGS_AND_CALL do_entry
 	.globl	restore_all
 restore_all:
 	cli
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-	addq	$16, %rsp		/* vector and error code */
+	RESTORE_REGS
 	testb	$3, 8(%rsp)		/* back to the guest? */
 	jz	1f
 	swapgs
@@ -206,51 +223,14 @@ db_from_hypervisor:
 	popq	%rdx
 	popq	%rcx
 	popq	%rax
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	cld
-	movq	%rsp, %rdi
-	pushq	17 * 8(%rsp)		/* interrupted rip */
-	pushq	%rbp			/* interrupted rbp */
-	movq	%rsp, %rbp
-	movabsq	$do_debug_hypervisor, %rax
-	callq	*%rax
-	addq	$16, %rsp
+	SAVE_REGS_AND_CALL do_debug_hypervisor
 	/* GS base as it was (rax, rcx, rdx are restored below). */
 	movl	$MSR_GS_BASE, %ecx
 	movq	15 * 8 + DB_IST_GSBASE(%rsp), %rax
 	movq	%rax, %rdx
 	shrq	$32, %rdx
 	wrmsr
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-	addq	$16, %rsp		/* vector and error code */
+	RESTORE_REGS
 	iretq
 
 /*
