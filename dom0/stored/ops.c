@@ -1008,8 +1008,9 @@ void ops_dispatch(struct conn *c, const struct store_msg_hdr *h,
 			goto out;
 		}
 		x.t = txn_tree(x.txn);
-		/* A guest's transaction may only touch so many nodes. */
-		if (!c->privileged &&
+		/* A guest's transaction may only touch so many nodes (and
+		 * may always be ended). */
+		if (!c->privileged && h->type != STORE_TRANSACTION_END &&
 		    txn_nodes_touched(x.txn) >= c->store->quota.txn_nodes) {
 			err = -ENOSPC;
 			goto out;

@@ -45,6 +45,7 @@ struct txn {
 	struct access *acc;
 	unsigned int nr_acc;
 	struct logop *log, **log_tail;
+	unsigned int nr_log;		/* changes logged, for the quota */
 	int nodes_delta;
 	bool broken;			/* out of memory while logging */
 	struct txn *next;
@@ -123,10 +124,14 @@ void txn_note(struct txn *t, const char *path, const struct node *n)
 	t->nr_acc++;
 }
 
-/* Nodes the transaction read or changed so far (its quota). */
+/*
+ * What the transaction holds, for its quota: the nodes it read or
+ * changed, or the changes it logged if more (rewriting one node over and
+ * over touches one node but logs every value).
+ */
 unsigned int txn_nodes_touched(const struct txn *t)
 {
-	return t->nr_acc;
+	return t->nr_acc > t->nr_log ? t->nr_acc : t->nr_log;
 }
 
 int txn_log(struct txn *t, uint32_t type, const char *path,
@@ -152,6 +157,7 @@ int txn_log(struct txn *t, uint32_t type, const char *path,
 		goto fail;
 	*t->log_tail = op;
 	t->log_tail = &op->next;
+	t->nr_log++;
 	return 0;
 fail:
 	if (op) {

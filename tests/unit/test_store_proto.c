@@ -1021,6 +1021,44 @@ static void transaction_node_quota(void **state)
 	OK_REPLY(txn_finish(d0, tx, true));
 }
 
+/*
+ * Rewriting one node touches one node but logs every value: the log
+ * counts against the same quota, or a guest grows dom0's memory without
+ * bound inside one transaction.  A transaction at its quota can still
+ * be ended.
+ */
+static void transaction_log_is_bounded_and_can_be_ended(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char val[64];
+	uint32_t tx;
+	int i;
+
+	S->quota.txn_nodes = 8;
+	S->quota.nodes = 100;
+	do_1(d0, STORE_MKDIR, 0, "/t5");
+	set_perms(d0, "/t5", 1, "b0");
+	tx = txn_begin(d5);
+	for (i = 0; i < 8; i++) {
+		snprintf(val, sizeof(val), "value %d", i);
+		OK_REPLY(do_write(d5, tx, "/t5/same", val));
+	}
+	ERR_REPLY(do_write(d5, tx, "/t5/same", "one too many"), "ENOSPC");
+	ERR_REPLY(do_1(d5, STORE_READ, tx, "/t5/same"), "ENOSPC");
+	/* Committing the eight changes works. */
+	OK_REPLY(txn_finish(d5, tx, true));
+	assert_string_equal(do_1(d5, STORE_READ, 0, "/t5/same").body,
+			    "value 7");
+	assert_int_equal(d5->nr_txns, 0);
+	/* So does aborting a transaction at its quota. */
+	tx = txn_begin(d5);
+	for (i = 0; i < 8; i++)
+		OK_REPLY(do_write(d5, tx, "/t5/same", "x"));
+	ERR_REPLY(do_write(d5, tx, "/t5/same", "y"), "ENOSPC");
+	OK_REPLY(txn_finish(d5, tx, false));
+	assert_int_equal(d5->nr_txns, 0);
+}
+
 static void guest_that_never_reads_is_cut_off(void **state)
 {
 	struct conn *d0 = conn(0), *d5 = conn(5);
@@ -1330,6 +1368,7 @@ int main(void)
 		T(guest_paths_are_limited_below_its_home),
 		T(guest_directory_growth_counts_against_node_size),
 		T(transaction_node_quota),
+		T(transaction_log_is_bounded_and_can_be_ended),
 		T(guest_that_never_reads_is_cut_off),
 		T(over_long_events_are_not_sent),
 		T(release_drops_connection_watches_and_rights),
