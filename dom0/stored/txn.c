@@ -238,13 +238,31 @@ static void txn_free(struct txn *t)
 	free(t);
 }
 
+/*
+ * Each transaction was held to the node quota against what its domain
+ * owned when it made the nodes; several committed one after the other
+ * must not add up to more (xenstored checks again at commit too).
+ */
+static bool over_quota(struct ctx *x, const struct txn *t)
+{
+	struct domain *d;
+
+	if (x->c->privileged || t->nodes_delta <= 0)
+		return false;
+	d = domain_find(x->s, x->c->domid);
+	return (long)(d ? d->nodes : 0) + t->nodes_delta >
+	       (long)x->s->quota.nodes;
+}
+
 /**
  * txn_end() - commit or abort
  * @x: the request's context (its fire list receives the commit's events)
  * @t: the transaction, freed here either way
  * @commit: false to abort
  *
- * Return: 0, or -EAGAIN if the transaction conflicted and was dropped.
+ * Return: 0, -EAGAIN if the transaction conflicted, or -ENOSPC if its
+ * new nodes would put its domain over the node quota now (dropped either
+ * way).
  */
 int txn_end(struct ctx *x, struct txn *t, bool commit)
 {
@@ -253,6 +271,8 @@ int txn_end(struct ctx *x, struct txn *t, bool commit)
 	if (commit) {
 		if (t->broken || t->tree->broken || conflicts(x->s, t))
 			err = -EAGAIN;
+		else if (over_quota(x, t))
+			err = -ENOSPC;
 		else
 			replay(x, t);
 	}

@@ -1059,6 +1059,43 @@ static void transaction_log_is_bounded_and_can_be_ended(void **state)
 	assert_int_equal(d5->nr_txns, 0);
 }
 
+/*
+ * Each transaction is held to the node quota against what its domain
+ * owns now; two committed one after the other must not add up to more.
+ */
+static void parallel_transactions_do_not_evade_the_node_quota(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char path[32];
+	uint32_t t1, t2;
+	int i;
+
+	/* Apart, so that the two do not conflict. */
+	do_1(d0, STORE_MKDIR, 0, "/p5/a");
+	do_1(d0, STORE_MKDIR, 0, "/p5/b");
+	set_perms(d0, "/p5/a", 1, "b0");
+	set_perms(d0, "/p5/b", 1, "b0");
+	t1 = txn_begin(d5);
+	t2 = txn_begin(d5);
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/p5/a/%d", i);
+		OK_REPLY(do_write(d5, t1, path, "x"));
+		snprintf(path, sizeof(path), "/p5/b/%d", i);
+		OK_REPLY(do_write(d5, t2, path, "x"));
+	}
+	OK_REPLY(txn_finish(d5, t1, true));
+	assert_int_equal(domain_find(S, 5)->nodes, 8);
+	ERR_REPLY(txn_finish(d5, t2, true), "ENOSPC");
+	assert_int_equal(domain_find(S, 5)->nodes, 8);
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/p5/b/0"), "ENOENT");
+	assert_int_equal(d5->nr_txns, 0);
+	/* A commit that frees nodes is fine even at the quota. */
+	t1 = txn_begin(d5);
+	OK_REPLY(do_1(d5, STORE_RM, t1, "/p5/a/0"));
+	OK_REPLY(txn_finish(d5, t1, true));
+	assert_int_equal(domain_find(S, 5)->nodes, 7);
+}
+
 static void guest_that_never_reads_is_cut_off(void **state)
 {
 	struct conn *d0 = conn(0), *d5 = conn(5);
@@ -1369,6 +1406,7 @@ int main(void)
 		T(guest_directory_growth_counts_against_node_size),
 		T(transaction_node_quota),
 		T(transaction_log_is_bounded_and_can_be_ended),
+		T(parallel_transactions_do_not_evade_the_node_quota),
 		T(guest_that_never_reads_is_cut_off),
 		T(over_long_events_are_not_sent),
 		T(release_drops_connection_watches_and_rights),
