@@ -570,6 +570,9 @@ static int do_get_perms(struct req *r)
 
 		if (i < 0)
 			return -EINVAL;
+		/* Its list says which domains see the events: not for all. */
+		if (!store_conn_can(r->x->c, &r->x->s->special[i], PERM_READ))
+			return -EACCES;
 		return reply(r->x, r->h, buf,
 			     perms_format(&r->x->s->special[i], buf,
 					  sizeof(buf)));

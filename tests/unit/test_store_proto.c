@@ -933,6 +933,8 @@ static void special_node_permissions_decide_who_sees_events(void **state)
 	assert_int_equal(m.h.len, 3);
 	assert_memory_equal(m.body, "n0\0", 3);
 	ERR_REPLY(do_1(d0, STORE_GET_PERMS, 0, "@other"), "EINVAL");
+	/* Who may see them is not for every guest to read. */
+	ERR_REPLY(do_1(d5, STORE_GET_PERMS, 0, "@releaseDomain"), "EACCES");
 	/* Guests may watch, and get the first event, but nothing after. */
 	OK_REPLY(do_2(d5, STORE_WATCH, "@releaseDomain", "r"));
 	expect_event(d5, "@releaseDomain", "r");
@@ -948,6 +950,7 @@ static void special_node_permissions_decide_who_sees_events(void **state)
 		    cat(buf, 3, "@releaseDomain", "n0", "r5")));
 	m = do_1(d5, STORE_GET_PERMS, 0, "@releaseDomain");
 	assert_memory_equal(m.body, "n0\0r5\0", 6);
+	ERR_REPLY(do_1(d6, STORE_GET_PERMS, 0, "@releaseDomain"), "EACCES");
 	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "21", "1", "3")));
 	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "21"));
 	expect_event(d5, "@releaseDomain", "r");
