@@ -461,6 +461,15 @@ static void unprivileged_owns_what_it_creates_and_keeps_owner(void **state)
 	set_perms(d5, "/own/mine", 2, "n5", "r6");
 	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
 		     cat(buf, 2, "/own/mine", "n6")), "EPERM");
+	/* A refused change leaves no trace: no record of the domains it
+	 * named (a guest could otherwise fill the domain list). */
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 3, "/own", "b0", "r1234")), "EACCES");
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 3, "/nowhere", "b0", "r1235")), "EACCES");
+	assert_null(domain_find(S, 1234));
+	assert_null(domain_find(S, 1235));
+	assert_non_null(domain_find(S, 6));
 	/* Privileged may. */
 	set_perms(d0, "/own/mine", 1, "n6");
 	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
