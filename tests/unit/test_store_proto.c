@@ -1241,6 +1241,38 @@ static enum domain_state fake_state(void *priv, unsigned int domid)
 	return domid < 64 ? fake_states[domid] : DOMAIN_GONE;
 }
 
+/*
+ * Taking a gone domain's rights back is a change to the nodes: a
+ * transaction of its device model that wrote there on the strength of
+ * them must not commit.
+ */
+static void rights_taken_back_conflict_with_open_transactions(void **state)
+{
+	struct conn *d0 = conn(0), *dm;
+	char buf[64];
+	uint32_t tx;
+
+	S->introduce = test_introduce;
+	S->quota.nodes = 100;
+	memset(fake_states, 0, sizeof(fake_states));
+	fake_states[21] = fake_states[22] = DOMAIN_RUNNING;
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "21", "1", "9")));
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "22", "1", "9")));
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/22");
+	set_perms(d0, "/local/domain/22", 1, "n22");
+	OK_REPLY(rq(d0, STORE_SET_TARGET, 0, buf, cat(buf, 2, "21", "22")));
+	dm = domain_find(S, 21)->conn;
+	tx = txn_begin(dm);
+	OK_REPLY(do_write(dm, tx, "/local/domain/22/dm", "x"));
+	/* 22 dies: its home is dom0's now, and 21 acts for it no more. */
+	fake_states[22] = DOMAIN_GONE;
+	store_check_domains(S, fake_state, NULL);
+	assert_null(dm->target);
+	ERR_REPLY(txn_finish(dm, tx, true), "EAGAIN");
+	ERR_REPLY(do_1(d0, STORE_READ, 0, "/local/domain/22/dm"), "ENOENT");
+	ERR_REPLY(do_write(dm, 0, "/local/domain/22/dm", "x"), "EACCES");
+}
+
 static void dom_exc_releases_dead_domains_and_reports_shutdown(void **state)
 {
 	struct conn *d0 = conn(0), *w = conn(0);
@@ -1424,6 +1456,7 @@ int main(void)
 		T(release_drops_connection_watches_and_rights),
 		T(introduce_again_resets_watches_and_transactions),
 		T(dom_exc_releases_dead_domains_and_reports_shutdown),
+		T(rights_taken_back_conflict_with_open_transactions),
 		T(transaction_copies_only_what_it_touches),
 		T(transaction_view_keeps_its_own_changes),
 		T(listing_after_a_concurrent_creation_conflicts),
