@@ -131,25 +131,31 @@ static void add_to_set(uint64_t *gone, unsigned int domid)
 	gone[domid / 64] |= 1ull << (domid % 64);
 }
 
-/* Drop the entries of domains in @gone; what they owned, dom0 owns. */
-static void drop_gone(struct store *s, struct store_perms *ps,
+/*
+ * Drop the entries of domains in @gone; what they owned, dom0 owns.
+ * Returns whether the list changed.
+ */
+static bool drop_gone(struct store *s, struct store_perms *ps,
 		      const uint64_t *gone, bool count)
 {
-	unsigned int i, j;
+	unsigned int i, j, nr = ps->nr;
+	bool owner = false;
 
 	if (!ps->nr)
-		return;
+		return false;
 	if (in_set(gone, ps->p[0].domid)) {
 		if (count) {
 			domain_account(s, ps->p[0].domid, -1);
 			domain_account(s, 0, 1);
 		}
 		ps->p[0].domid = 0;
+		owner = true;
 	}
 	for (i = j = 1; i < ps->nr; i++)
 		if (!in_set(gone, ps->p[i].domid))
 			ps->p[j++] = ps->p[i];
 	ps->nr = j;
+	return owner || j != nr;
 }
 
 static void drop_in_subtree(struct store *s, struct node *n,
@@ -157,7 +163,10 @@ static void drop_in_subtree(struct store *s, struct node *n,
 {
 	unsigned int i;
 
-	drop_gone(s, &n->perms, gone, true);
+	/* A changed list is a change: a transaction that checked rights
+	 * on this node must not commit on the strength of them. */
+	if (drop_gone(s, &n->perms, gone, true))
+		node_touch(s->tree, n);
 	for (i = 0; i < n->nchild; i++)
 		drop_in_subtree(s, n->child[i], gone);
 }

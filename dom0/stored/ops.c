@@ -374,6 +374,22 @@ int ops_rm(struct ctx *x, const char *path)
 	return 0;
 }
 
+/*
+ * Know every domain a permission list names, so that its entries can be
+ * dropped when that domain goes away (store_check_domains()).  Only
+ * once the change is allowed: a refused SET_PERMS must not make the
+ * store keep records (a guest could fill the domain list).
+ */
+static int note_domains(struct store *s, const struct store_perms *ps)
+{
+	unsigned int i;
+
+	for (i = 0; i < ps->nr; i++)
+		if (!domain_get(s, ps->p[i].domid))
+			return -ENOMEM;
+	return 0;
+}
+
 int ops_set_perms(struct ctx *x, const char *path,
 		  const struct store_perms *ps)
 {
@@ -393,7 +409,7 @@ int ops_set_perms(struct ctx *x, const char *path,
 		if (too_big(x, n, 8 * ((long)ps->nr - (long)n->perms.nr)))
 			return -ENOSPC;
 	}
-	if (perms_copy(&copy, ps) < 0)
+	if (note_domains(x->s, ps) < 0 || perms_copy(&copy, ps) < 0)
 		return -ENOMEM;
 	note(x, path, n);
 	old = n->perms;
@@ -570,6 +586,9 @@ static int do_get_perms(struct req *r)
 
 		if (i < 0)
 			return -EINVAL;
+		/* Its list says which domains see the events: not for all. */
+		if (!store_conn_can(r->x->c, &r->x->s->special[i], PERM_READ))
+			return -EACCES;
 		return reply(r->x, r->h, buf,
 			     perms_format(&r->x->s->special[i], buf,
 					  sizeof(buf)));
@@ -634,24 +653,10 @@ static int set_special_perms(struct ctx *x, const char *name,
 		return -EINVAL;
 	if (!store_conn_can(x->c, &x->s->special[i], PERM_WRITE | PERM_OWNER))
 		return -EACCES;
-	if (perms_copy(&copy, ps) < 0)
+	if (note_domains(x->s, ps) < 0 || perms_copy(&copy, ps) < 0)
 		return -ENOMEM;
 	perms_free(&x->s->special[i]);
 	x->s->special[i] = copy;
-	return 0;
-}
-
-/*
- * Know every domain a permission list names, so that its entries can be
- * dropped when that domain goes away (store_check_domains()).
- */
-static int note_domains(struct store *s, const struct store_perms *ps)
-{
-	unsigned int i;
-
-	for (i = 0; i < ps->nr; i++)
-		if (!domain_get(s, ps->p[i].domid))
-			return -ENOMEM;
 	return 0;
 }
 
@@ -680,8 +685,7 @@ static int do_set_perms(struct req *r)
 	if (v[0][0] == '@')
 		err = set_special_perms(r->x, v[0], &ps);
 	else
-		err = note_domains(r->x->s, &ps) ?: ops_set_perms(r->x, path,
-								 &ps);
+		err = ops_set_perms(r->x, path, &ps);
 	perms_free(&ps);
 	return err ? err : reply_ok(r->x, r->h);
 }
@@ -1008,8 +1012,9 @@ void ops_dispatch(struct conn *c, const struct store_msg_hdr *h,
 			goto out;
 		}
 		x.t = txn_tree(x.txn);
-		/* A guest's transaction may only touch so many nodes. */
-		if (!c->privileged &&
+		/* A guest's transaction may only touch so many nodes (and
+		 * may always be ended). */
+		if (!c->privileged && h->type != STORE_TRANSACTION_END &&
 		    txn_nodes_touched(x.txn) >= c->store->quota.txn_nodes) {
 			err = -ENOSPC;
 			goto out;

@@ -45,6 +45,7 @@ struct txn {
 	struct access *acc;
 	unsigned int nr_acc;
 	struct logop *log, **log_tail;
+	unsigned int nr_log;		/* changes logged, for the quota */
 	int nodes_delta;
 	bool broken;			/* out of memory while logging */
 	struct txn *next;
@@ -123,10 +124,14 @@ void txn_note(struct txn *t, const char *path, const struct node *n)
 	t->nr_acc++;
 }
 
-/* Nodes the transaction read or changed so far (its quota). */
+/*
+ * What the transaction holds, for its quota: the nodes it read or
+ * changed, or the changes it logged if more (rewriting one node over and
+ * over touches one node but logs every value).
+ */
 unsigned int txn_nodes_touched(const struct txn *t)
 {
-	return t->nr_acc;
+	return t->nr_acc > t->nr_log ? t->nr_acc : t->nr_log;
 }
 
 int txn_log(struct txn *t, uint32_t type, const char *path,
@@ -152,6 +157,7 @@ int txn_log(struct txn *t, uint32_t type, const char *path,
 		goto fail;
 	*t->log_tail = op;
 	t->log_tail = &op->next;
+	t->nr_log++;
 	return 0;
 fail:
 	if (op) {
@@ -232,13 +238,31 @@ static void txn_free(struct txn *t)
 	free(t);
 }
 
+/*
+ * Each transaction was held to the node quota against what its domain
+ * owned when it made the nodes; several committed one after the other
+ * must not add up to more (xenstored checks again at commit too).
+ */
+static bool over_quota(struct ctx *x, const struct txn *t)
+{
+	struct domain *d;
+
+	if (x->c->privileged || t->nodes_delta <= 0)
+		return false;
+	d = domain_find(x->s, x->c->domid);
+	return (long)(d ? d->nodes : 0) + t->nodes_delta >
+	       (long)x->s->quota.nodes;
+}
+
 /**
  * txn_end() - commit or abort
  * @x: the request's context (its fire list receives the commit's events)
  * @t: the transaction, freed here either way
  * @commit: false to abort
  *
- * Return: 0, or -EAGAIN if the transaction conflicted and was dropped.
+ * Return: 0, -EAGAIN if the transaction conflicted, or -ENOSPC if its
+ * new nodes would put its domain over the node quota now (dropped either
+ * way).
  */
 int txn_end(struct ctx *x, struct txn *t, bool commit)
 {
@@ -247,6 +271,8 @@ int txn_end(struct ctx *x, struct txn *t, bool commit)
 	if (commit) {
 		if (t->broken || t->tree->broken || conflicts(x->s, t))
 			err = -EAGAIN;
+		else if (over_quota(x, t))
+			err = -ENOSPC;
 		else
 			replay(x, t);
 	}

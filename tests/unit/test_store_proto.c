@@ -461,6 +461,15 @@ static void unprivileged_owns_what_it_creates_and_keeps_owner(void **state)
 	set_perms(d5, "/own/mine", 2, "n5", "r6");
 	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
 		     cat(buf, 2, "/own/mine", "n6")), "EPERM");
+	/* A refused change leaves no trace: no record of the domains it
+	 * named (a guest could otherwise fill the domain list). */
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 3, "/own", "b0", "r1234")), "EACCES");
+	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
+		     cat(buf, 3, "/nowhere", "b0", "r1235")), "EACCES");
+	assert_null(domain_find(S, 1234));
+	assert_null(domain_find(S, 1235));
+	assert_non_null(domain_find(S, 6));
 	/* Privileged may. */
 	set_perms(d0, "/own/mine", 1, "n6");
 	ERR_REPLY(rq(d5, STORE_SET_PERMS, 0, buf,
@@ -933,6 +942,8 @@ static void special_node_permissions_decide_who_sees_events(void **state)
 	assert_int_equal(m.h.len, 3);
 	assert_memory_equal(m.body, "n0\0", 3);
 	ERR_REPLY(do_1(d0, STORE_GET_PERMS, 0, "@other"), "EINVAL");
+	/* Who may see them is not for every guest to read. */
+	ERR_REPLY(do_1(d5, STORE_GET_PERMS, 0, "@releaseDomain"), "EACCES");
 	/* Guests may watch, and get the first event, but nothing after. */
 	OK_REPLY(do_2(d5, STORE_WATCH, "@releaseDomain", "r"));
 	expect_event(d5, "@releaseDomain", "r");
@@ -948,6 +959,7 @@ static void special_node_permissions_decide_who_sees_events(void **state)
 		    cat(buf, 3, "@releaseDomain", "n0", "r5")));
 	m = do_1(d5, STORE_GET_PERMS, 0, "@releaseDomain");
 	assert_memory_equal(m.body, "n0\0r5\0", 6);
+	ERR_REPLY(do_1(d6, STORE_GET_PERMS, 0, "@releaseDomain"), "EACCES");
 	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "21", "1", "3")));
 	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "21"));
 	expect_event(d5, "@releaseDomain", "r");
@@ -1019,6 +1031,81 @@ static void transaction_node_quota(void **state)
 		OK_REPLY(do_write(d0, tx, path, "x"));
 	}
 	OK_REPLY(txn_finish(d0, tx, true));
+}
+
+/*
+ * Rewriting one node touches one node but logs every value: the log
+ * counts against the same quota, or a guest grows dom0's memory without
+ * bound inside one transaction.  A transaction at its quota can still
+ * be ended.
+ */
+static void transaction_log_is_bounded_and_can_be_ended(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char val[64];
+	uint32_t tx;
+	int i;
+
+	S->quota.txn_nodes = 8;
+	S->quota.nodes = 100;
+	do_1(d0, STORE_MKDIR, 0, "/t5");
+	set_perms(d0, "/t5", 1, "b0");
+	tx = txn_begin(d5);
+	for (i = 0; i < 8; i++) {
+		snprintf(val, sizeof(val), "value %d", i);
+		OK_REPLY(do_write(d5, tx, "/t5/same", val));
+	}
+	ERR_REPLY(do_write(d5, tx, "/t5/same", "one too many"), "ENOSPC");
+	ERR_REPLY(do_1(d5, STORE_READ, tx, "/t5/same"), "ENOSPC");
+	/* Committing the eight changes works. */
+	OK_REPLY(txn_finish(d5, tx, true));
+	assert_string_equal(do_1(d5, STORE_READ, 0, "/t5/same").body,
+			    "value 7");
+	assert_int_equal(d5->nr_txns, 0);
+	/* So does aborting a transaction at its quota. */
+	tx = txn_begin(d5);
+	for (i = 0; i < 8; i++)
+		OK_REPLY(do_write(d5, tx, "/t5/same", "x"));
+	ERR_REPLY(do_write(d5, tx, "/t5/same", "y"), "ENOSPC");
+	OK_REPLY(txn_finish(d5, tx, false));
+	assert_int_equal(d5->nr_txns, 0);
+}
+
+/*
+ * Each transaction is held to the node quota against what its domain
+ * owns now; two committed one after the other must not add up to more.
+ */
+static void parallel_transactions_do_not_evade_the_node_quota(void **state)
+{
+	struct conn *d0 = conn(0), *d5 = conn(5);
+	char path[32];
+	uint32_t t1, t2;
+	int i;
+
+	/* Apart, so that the two do not conflict. */
+	do_1(d0, STORE_MKDIR, 0, "/p5/a");
+	do_1(d0, STORE_MKDIR, 0, "/p5/b");
+	set_perms(d0, "/p5/a", 1, "b0");
+	set_perms(d0, "/p5/b", 1, "b0");
+	t1 = txn_begin(d5);
+	t2 = txn_begin(d5);
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/p5/a/%d", i);
+		OK_REPLY(do_write(d5, t1, path, "x"));
+		snprintf(path, sizeof(path), "/p5/b/%d", i);
+		OK_REPLY(do_write(d5, t2, path, "x"));
+	}
+	OK_REPLY(txn_finish(d5, t1, true));
+	assert_int_equal(domain_find(S, 5)->nodes, 8);
+	ERR_REPLY(txn_finish(d5, t2, true), "ENOSPC");
+	assert_int_equal(domain_find(S, 5)->nodes, 8);
+	ERR_REPLY(do_1(d5, STORE_READ, 0, "/p5/b/0"), "ENOENT");
+	assert_int_equal(d5->nr_txns, 0);
+	/* A commit that frees nodes is fine even at the quota. */
+	t1 = txn_begin(d5);
+	OK_REPLY(do_1(d5, STORE_RM, t1, "/p5/a/0"));
+	OK_REPLY(txn_finish(d5, t1, true));
+	assert_int_equal(domain_find(S, 5)->nodes, 7);
 }
 
 static void guest_that_never_reads_is_cut_off(void **state)
@@ -1152,6 +1239,38 @@ static enum domain_state fake_states[64];
 static enum domain_state fake_state(void *priv, unsigned int domid)
 {
 	return domid < 64 ? fake_states[domid] : DOMAIN_GONE;
+}
+
+/*
+ * Taking a gone domain's rights back is a change to the nodes: a
+ * transaction of its device model that wrote there on the strength of
+ * them must not commit.
+ */
+static void rights_taken_back_conflict_with_open_transactions(void **state)
+{
+	struct conn *d0 = conn(0), *dm;
+	char buf[64];
+	uint32_t tx;
+
+	S->introduce = test_introduce;
+	S->quota.nodes = 100;
+	memset(fake_states, 0, sizeof(fake_states));
+	fake_states[21] = fake_states[22] = DOMAIN_RUNNING;
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "21", "1", "9")));
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "22", "1", "9")));
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/22");
+	set_perms(d0, "/local/domain/22", 1, "n22");
+	OK_REPLY(rq(d0, STORE_SET_TARGET, 0, buf, cat(buf, 2, "21", "22")));
+	dm = domain_find(S, 21)->conn;
+	tx = txn_begin(dm);
+	OK_REPLY(do_write(dm, tx, "/local/domain/22/dm", "x"));
+	/* 22 dies: its home is dom0's now, and 21 acts for it no more. */
+	fake_states[22] = DOMAIN_GONE;
+	store_check_domains(S, fake_state, NULL);
+	assert_null(dm->target);
+	ERR_REPLY(txn_finish(dm, tx, true), "EAGAIN");
+	ERR_REPLY(do_1(d0, STORE_READ, 0, "/local/domain/22/dm"), "ENOENT");
+	ERR_REPLY(do_write(dm, 0, "/local/domain/22/dm", "x"), "EACCES");
 }
 
 static void dom_exc_releases_dead_domains_and_reports_shutdown(void **state)
@@ -1330,11 +1449,14 @@ int main(void)
 		T(guest_paths_are_limited_below_its_home),
 		T(guest_directory_growth_counts_against_node_size),
 		T(transaction_node_quota),
+		T(transaction_log_is_bounded_and_can_be_ended),
+		T(parallel_transactions_do_not_evade_the_node_quota),
 		T(guest_that_never_reads_is_cut_off),
 		T(over_long_events_are_not_sent),
 		T(release_drops_connection_watches_and_rights),
 		T(introduce_again_resets_watches_and_transactions),
 		T(dom_exc_releases_dead_domains_and_reports_shutdown),
+		T(rights_taken_back_conflict_with_open_transactions),
 		T(transaction_copies_only_what_it_touches),
 		T(transaction_view_keeps_its_own_changes),
 		T(listing_after_a_concurrent_creation_conflicts),
