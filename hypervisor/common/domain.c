@@ -274,6 +274,7 @@ static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
 	if (d->pt.mem) {
 		spin_lock(&d->pt_lock);
 		release_vcpu_refs(d);
+		pv_ptjob_abandon_foreign(d);	/* dom0's walk, if any */
 		for (unsigned long mfn = 0; mfn < max_page; mfn++) {
 			struct page_info *pg = mfn_to_page(mfn);
 
@@ -402,6 +403,8 @@ void domain_destroy(struct domain *d)
 	WRITE_ONCE(d->is_dying, true);
 	domu_console_gone(d);
 	gnttab_domain_destroy(d);
+	/* dom0 may be populating it: that stops before we take its memory. */
+	memory_domain_dying(d);
 	freed = relinquish_memory(d, &held);
 	if (held)
 		log_warn("d%u destroyed: %lu pages freed, %lu still "

@@ -27,8 +27,18 @@
  * frames back, up to the size the domain was built with, and writes
  * their MFNs over the PFNs the guest asked for.  Both keep the P2M and
  * M2P in step.  Hypervisor pages the guest may map (PGC_heap: its grant
- * table) are not its to give back.  The rest (exchange, add_to_physmap,
- * ...) answers -ENOSYS, logged once.
+ * table) are not its to give back.  increase_reservation hands out frames
+ * with no PFN (the M2P says so), as Xen does for a PV guest.  The rest
+ * (exchange, add_to_physmap, ...) answers -ENOSYS, logged once.
+ *
+ * dom0 may name another domain in the three reservation calls: that is
+ * how a toolstack gives a domain it created its memory (populate_physmap
+ * returns the MFNs, for the foreign mappings that load the guest) and
+ * takes it back.  A domain created empty gets a P2M of max_pages PFNs,
+ * all ballooned, the first time; its limit (max_pages) holds at every
+ * extent; a domain being destroyed takes no frame (memory_domain_dying()
+ * and the is_dying check under balloon_lock).  Anyone else naming
+ * another domain gets nothing done (0 extents, as Xen), logged once.
  *
  * Frames leaving their owner (here, at domain destroy, or at the last
  * reference of a frame its owner let go while something still held it)
@@ -327,6 +337,11 @@ static long decrease_reservation(struct domain *d,
 		if (mfn >= max_page || (1UL << r->extent_order) > max_page - mfn)
 			break;
 		spin_lock(&balloon_lock);
+		/* Its frames and P2M are going (memory_domain_dying()). */
+		if (READ_ONCE(d->is_dying)) {
+			spin_unlock(&balloon_lock);
+			break;
+		}
 		for (j = 0; j < (1UL << r->extent_order); j++)
 			if (!release_frame(d, mfn + j, &b))
 				break;
@@ -384,57 +399,190 @@ unsigned long domain_tot_pages(const struct domain *d)
 	return nr > b ? nr - b : 0;
 }
 
+/*
+ * One extent of 2^@order frames for @d, zeroed, or NULL: the domain has
+ * no ballooned room left, would pass its limit, is dying, or the heap is
+ * empty.  The frames are given to @d (and the P2M and M2P say so, at
+ * @pfn on, unless @pfn is ~0: increase_reservation's frames have no
+ * PFN, as on Xen for a PV guest) under balloon_lock, after a last look
+ * at is_dying: teardown (memory_domain_dying()) then either waits for
+ * us or we see it and give the frames back, so no frame ever joins a
+ * domain whose memory has been taken back.
+ */
+static struct page_info *give_extent(struct domain *d, unsigned int order,
+				     xen_pfn_t pfn)
+{
+	unsigned long j, n = 1UL << order;
+	struct page_info *pg = NULL;
+	unsigned long mfn;
+
+	spin_lock(&balloon_lock);
+	if (!READ_ONCE(d->is_dying) && d->ballooned >= n) {
+		if (!within_max_pages(d, n))
+			gprintk(LOG_WARN, current_vcpu(), "populate_physmap: "
+				"%lu more pages would take the domain (d%u) past "
+				"its limit of %lu", n, d->id,
+				READ_ONCE(d->max_pages));
+		else
+			pg = alloc_pages(order);
+	}
+	if (pg)
+		d->ballooned -= n;
+	spin_unlock(&balloon_lock);
+	if (!pg)
+		return NULL;
+	mfn = page_to_mfn(pg);
+	for (j = 0; j < n; j++)
+		scrub_page(__va((mfn + j) << PAGE_SHIFT));
+	spin_lock(&balloon_lock);
+	if (READ_ONCE(d->is_dying)) {
+		d->ballooned += n;
+		spin_unlock(&balloon_lock);
+		free_pages(pg, order);
+		return NULL;
+	}
+	for (j = 0; j < n; j++) {
+		assign_page(pg + j, d->id);
+		if (pfn != (xen_pfn_t)~0UL)
+			d->p2m[pfn + j] = mfn + j;
+		WRITE_ONCE(M2P_RW[mfn + j], pfn != (xen_pfn_t)~0UL ?
+			   pfn + j : M2P_INVALID);
+	}
+	spin_unlock(&balloon_lock);
+	return pg;
+}
+
+/*
+ * populate_physmap (@with_pfn) and increase_reservation: each extent's
+ * frames go to @d, and their first MFN is written back over the guest's
+ * list entry (for a PV domain Xen does the same: the list is in the
+ * caller's memory, so dom0 building a guest learns its MFNs).
+ */
 static long populate_physmap(struct domain *d,
 			     struct xen_memory_reservation *r,
 			     unsigned long cmd, unsigned long arg,
-			     unsigned long start)
+			     unsigned long start, bool with_pfn)
 {
-	unsigned long i, j, n = 1UL << r->extent_order;
+	unsigned long i, n = 1UL << r->extent_order;
 	struct page_info *pg;
-	xen_pfn_t pfn, mfn;
+	xen_pfn_t pfn = ~0UL, mfn;
 
 	if (r->extent_order > MAX_EXTENT_ORDER)
 		return -EINVAL;
 	for (i = start; i < r->nr_extents; i++) {
 		if (i > start && hypercall_preempt_check())
 			return reservation_continue(cmd, arg, i);
-		if (copy_from_guest(&pfn, r->extent_start + i * sizeof(pfn),
+		if (with_pfn &&
+		    copy_from_guest(&pfn, r->extent_start + i * sizeof(pfn),
 				    sizeof(pfn)))
 			return i ? (long)i : -EFAULT;
 		/* Beyond the P2M we keep; written so nothing can wrap. */
-		if (pfn >= d->nr_pages || n > d->nr_pages - pfn) {
+		if (with_pfn && (pfn >= d->nr_pages || n > d->nr_pages - pfn)) {
 			gprintk(LOG_WARN, current_vcpu(), "populate_physmap: "
 				"pfn %#lx (order %u) is beyond the domain's "
 				"%lu pages", (unsigned long)pfn,
 				r->extent_order, d->nr_pages);
 			break;
 		}
-		spin_lock(&balloon_lock);
-		if (d->ballooned >= n && !within_max_pages(d, n)) {
-			spin_unlock(&balloon_lock);
-			gprintk(LOG_WARN, current_vcpu(), "populate_physmap: "
-				"%lu more pages would take the domain past its "
-				"limit of %lu", n, READ_ONCE(d->max_pages));
-			break;
-		}
-		pg = d->ballooned >= n ? alloc_pages(r->extent_order) : NULL;
-		if (pg)
-			d->ballooned -= n;
-		spin_unlock(&balloon_lock);
+		pg = give_extent(d, r->extent_order, pfn);
 		if (!pg)
 			break;
 		mfn = page_to_mfn(pg);
-		for (j = 0; j < n; j++) {
-			memset(__va((mfn + j) << PAGE_SHIFT), 0, PAGE_SIZE);
-			assign_page(pg + j, d->id);
-			d->p2m[pfn + j] = mfn + j;
-			WRITE_ONCE(M2P_RW[mfn + j], pfn + j);
-		}
-		if (copy_to_guest(r->extent_start + i * sizeof(mfn), &mfn,
+		if (r->extent_start &&
+		    copy_to_guest(r->extent_start + i * sizeof(mfn), &mfn,
 				  sizeof(mfn)))
 			return -EFAULT;
 	}
 	return (long)i;
+}
+
+/**
+ * memory_domain_dying() - no reservation call touches @d any more
+ * @d: a domain whose is_dying is set
+ *
+ * dom0 may be populating or shrinking @d on another CPU (a reservation
+ * naming it).  Each extent is handled under balloon_lock with a look at
+ * is_dying, so once we have taken and dropped the lock, every call still
+ * running sees @d dying and stops: teardown may then take @d's frames
+ * and free its P2M knowing no frame joins it later.
+ */
+void memory_domain_dying(struct domain *d)
+{
+	(void)d;
+	spin_lock(&balloon_lock);
+	spin_unlock(&balloon_lock);
+}
+
+/*
+ * A domain the toolstack created has no memory and no P2M: it gets a
+ * P2M of max_pages PFNs, all empty (ballooned), when dom0 first names it
+ * in a reservation call.  Its limit is checked again at every extent.
+ */
+static long ensure_p2m(struct domain *d)
+{
+	unsigned long max = READ_ONCE(d->max_pages), *p2m;
+	unsigned int order = 0;
+	long rc = 0;
+
+	if (READ_ONCE(d->p2m))
+		return 0;
+	if (!max || max > max_page)
+		return -EINVAL;
+	while ((PAGE_SIZE << order) < max * sizeof(*p2m))
+		order++;
+	p2m = alloc_heap_pages(order);
+	if (!p2m)
+		return -ENOMEM;
+	for (unsigned long i = 0; i < max; i++)
+		p2m[i] = M2P_INVALID;
+	spin_lock(&balloon_lock);
+	if (d->p2m || d->nr_pages || READ_ONCE(d->is_dying)) {
+		rc = d->p2m ? 0 : -ESRCH;
+	} else {
+		d->p2m_order = order;
+		d->nr_pages = max;
+		d->ballooned = max;
+		WRITE_ONCE(d->p2m, p2m);
+		p2m = NULL;
+	}
+	spin_unlock(&balloon_lock);
+	if (p2m)
+		free_heap_pages(p2m, order);
+	return rc;
+}
+
+/*
+ * The domain a reservation call (populate, increase, decrease) names,
+ * as Xen finds it (another domain than the caller with a domain_get()
+ * reference): DOMID_SELF or the caller's own id
+ * is the caller; another domain only for a privileged caller (dom0
+ * building or shrinking a guest).  Xen answers a domain it cannot find,
+ * or one the caller may not touch, with the number of extents done so
+ * far and no error code: so do we (NULL), with one log line for a
+ * refusal (SECURITY.md invariant 9).
+ */
+static struct domain *reservation_target(struct domain *d, domid_t id,
+					 unsigned int cmd)
+{
+	struct domain *t;
+
+	if (id == DOMID_SELF || id == d->id)
+		return d;		/* no reference needed: we run in it */
+	t = id < DOMID_FIRST_RESERVED ? domain_get(id) : NULL;
+	if (t && !d->is_privileged) {
+		if (!d->foreign_mem_logged)
+			gprintk(LOG_WARN, current_vcpu(), "memory_op %u for "
+				"d%u refused: not a privileged domain (logged "
+				"once)", cmd, id);
+		d->foreign_mem_logged = true;
+		domain_put(t);
+		return NULL;
+	}
+	if (t && t != d && ensure_p2m(t)) {
+		domain_put(t);
+		return NULL;
+	}
+	return t;
 }
 
 /* The domain a reservation query names: only the caller's own. */
@@ -476,16 +624,32 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
 		return (long)d->nr_pages;
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
+	case XENMEM_increase_reservation: {
+		struct domain *t;
+		long rc;
+
 		if (copy_from_guest(&r, arg, sizeof(r)))
 			return -EFAULT;
-		if ((r.domid != DOMID_SELF && r.domid != d->id))
-			return -ESRCH;
 		/* A restart point past the end: nothing left (Xen's answer). */
 		if (start >= r.nr_extents)
 			return (long)start;
-		if ((cmd & MEMOP_CMD_MASK) == XENMEM_decrease_reservation)
-			return decrease_reservation(d, &r, cmd, arg, start);
-		return populate_physmap(d, &r, cmd, arg, start);
+		t = reservation_target(d, r.domid, cmd & MEMOP_CMD_MASK);
+		if (!t)
+			return (long)start;
+		switch (cmd & MEMOP_CMD_MASK) {
+		case XENMEM_decrease_reservation:
+			rc = decrease_reservation(t, &r, cmd, arg, start);
+			break;
+		case XENMEM_populate_physmap:
+			rc = populate_physmap(t, &r, cmd, arg, start, true);
+			break;
+		default:
+			rc = populate_physmap(t, &r, cmd, arg, start, false);
+		}
+		if (t != d)
+			domain_put(t);
+		return rc;
+	}
 	case XENMEM_maximum_ram_page:
 		return (long)max_page;
 	case XENMEM_machphys_mapping: {

@@ -85,7 +85,8 @@ static long mgmt_physinfo(struct mgmt_call *c)
 	p->cpu_khz = tsc_khz;
 	p->version_major = VENEER_XEN_VERSION >> 16;
 	p->version_minor = VENEER_XEN_VERSION & 0xffff;
-	p->capabilities = VENEER_CAP_PV64 | VENEER_CAP_GRANT_V2;
+	p->capabilities = VENEER_CAP_PV64 | VENEER_CAP_GRANT_V2 |
+			  VENEER_CAP_FOREIGN_MAP;
 	memcpy(p->extra, ".0-veneer", sizeof(".0-veneer"));
 	set_out(c, OFF(u.physinfo), sizeof(*p));
 	return 0;

@@ -35,7 +35,10 @@
  *  I5 Ownership: a present L1 entry maps a frame the domain owns, or the
  *     domain's shared_info frame, or (read-only) a hypervisor frame
  *     ops->xen_ro() accepts (the M2P), or a frame ops->foreign() allows
- *     (grants).  An Ln entry (n >= 2) points at a frame the domain owns.
+ *     (grants), or a frame of the foreign domain a privileged caller
+ *     named for that one L1 entry (pt_update_entry_foreign(), never a
+ *     hypervisor page).  An Ln entry (n >= 2) points at a frame the
+ *     domain owns.
  *  I6 The hypervisor's L4 slots 256-271 of every validated L4 hold
  *     exactly d->hv_l4e[]; guest writes there are refused, and they hold
  *     no references.
@@ -150,11 +153,29 @@ static u64 adjust_entry(unsigned int level, u64 e)
 	return e | PTE_US;
 }
 
-/* May @d map @mfn (owned by @owner) with L1 entry @e?  I5. */
+/*
+ * May @d map @mfn (owned by @owner, frame record @pg) with L1 entry @e?
+ * I5.  @pg_owner is the domain whose frames a privileged caller named for
+ * this one entry (mmu_update's FOREIGNDOM), or DOMID_INVALID.
+ */
 static int check_l1_target(struct pt_domain *d, unsigned long mfn,
-			   domid_t owner, u64 e)
+			   const struct page_info *pg, domid_t owner, u64 e,
+			   domid_t pg_owner)
 {
 	if (owner == d->id)
+		return 0;
+	if (owner == pg_owner && owner < DOMID_FIRST_RESERVED) {
+		/* The foreign domain's own frames only: not a hypervisor
+		 * page it may map (its grant table). */
+		if (READ_ONCE(pg->count_info) & PGC_heap)
+			return refuse_busy(d, "foreign mapping of a hypervisor "
+					   "page the domain may map");
+		return 0;
+	}
+	/* An entry made that way, seen again by the audit: the owner may
+	 * have died since (the frame is then held by this entry alone). */
+	if (d->auditing && d->foreign_mapper && owner < DOMID_FIRST_RESERVED &&
+	    !(READ_ONCE(pg->count_info) & PGC_heap))
 		return 0;
 	if (owner == DOMID_XEN && mfn == d->shared_info_mfn)
 		return 0;
@@ -167,10 +188,14 @@ static int check_l1_target(struct pt_domain *d, unsigned long mfn,
 	if (owner < DOMID_FIRST_RESERVED && d->mem->foreign &&
 	    d->mem->foreign(d, mfn, e))
 		return 0;
+	if (pg_owner != DOMID_INVALID)
+		return refuse_busy(d, "mapping of a frame neither the domain "
+				   "nor the foreign domain owns");
 	return refuse_busy(d, "mapping of a frame the domain does not own");
 }
 
-static int get_l1e(struct pt_domain *d, u64 e)
+/* Take what L1 entry @e needs (I3); @pg_owner as for check_l1_target(). */
+static int get_l1e(struct pt_domain *d, u64 e, domid_t pg_owner)
 {
 	unsigned long mfn = pte_mfn(e);
 	struct page_info *pg;
@@ -185,7 +210,7 @@ static int get_l1e(struct pt_domain *d, u64 e)
 	if (!pg)
 		return refuse(d, "L1 entry maps a frame that is not RAM");
 	owner = READ_ONCE(pg->owner);
-	rc = check_l1_target(d, mfn, owner, e);
+	rc = check_l1_target(d, mfn, pg, owner, e, pg_owner);
 	if (rc)
 		return rc;
 	if (!get_page(pg, owner))
@@ -360,7 +385,7 @@ static int get_entry(struct pt_domain *d, struct pt_job *job,
 	int rc;
 
 	if (level == 1)
-		return get_l1e(d, e);
+		return get_l1e(d, e, DOMID_INVALID);
 	if (!(e & PTE_P))
 		return 0;
 	if (e & (PTE_PSE | PTE_RSVD_HIGH))
@@ -821,8 +846,9 @@ static int plain_store(struct pt_domain *d, struct page_info *pg,
  * -PT_EAGAIN when PT_UPD_EXPECT_OLD found a different entry (nothing
  * written).
  */
-int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
-			u64 val, unsigned int flags, u64 *old)
+static int update_entry(struct pt_domain *d, struct pt_job *job, u64 maddr,
+			u64 val, unsigned int flags, u64 *old,
+			domid_t pg_owner)
 {
 	unsigned long mfn = maddr >> 12;
 	unsigned int idx = (maddr & 0xfff) >> 3;
@@ -867,9 +893,13 @@ int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
 		 * not throw the pin's work away); a higher one may
 		 * release a child and needs the job free.
 		 */
-		rc = level > 1 ? settle(d, job, ~0UL, PGT_none) : 0;
-		if (!rc)
-			rc = get_entry(d, job, level, val, mfn);
+		if (level == 1) {
+			rc = get_l1e(d, val, pg_owner);
+		} else {
+			rc = settle(d, job, ~0UL, PGT_none);
+			if (!rc)
+				rc = get_entry(d, job, level, val, mfn);
+		}
 		ASSERT(rc <= 0);
 	}
 	if (rc)
@@ -916,6 +946,36 @@ int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
 out:
 	drop_page(d, pg, mfn);
 	return rc;
+}
+
+int pt_update_entry_job(struct pt_domain *d, struct pt_job *job, u64 maddr,
+			u64 val, unsigned int flags, u64 *old)
+{
+	return update_entry(d, job, maddr, val, flags, old, DOMID_INVALID);
+}
+
+/**
+ * pt_update_entry_foreign() - the same, for mmu_update with FOREIGNDOM
+ * @pg_owner: the foreign domain: a domain id, never @d's own
+ *
+ * A privileged domain (the caller checked) writes an entry of its own
+ * tables that may name frames @pg_owner owns, as Xen's mmu_update does
+ * with a foreign domain: only the L1 entry written here may (into a live
+ * L1 table of @d; a table validated on the way still maps @d's frames
+ * only, and higher levels always point at @d's tables).  The entry
+ * holds a general reference on the foreign frame and, if writable, its
+ * writable type, exactly as any L1 entry (I3): so a foreign page table
+ * cannot be mapped writable, and the frame outlives its owner's hold on
+ * it until the entry goes.  A hypervisor page the foreign domain may map
+ * (its grant table) and any third domain's frame are refused (-EBUSY).
+ */
+int pt_update_entry_foreign(struct pt_domain *d, struct pt_job *job,
+			    u64 maddr, u64 val, unsigned int flags,
+			    domid_t pg_owner)
+{
+	if (pg_owner == d->id || pg_owner >= DOMID_FIRST_RESERVED)
+		return refuse(d, "not a foreign domain");
+	return update_entry(d, job, maddr, val, flags, NULL, pg_owner);
 }
 
 int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
@@ -1017,7 +1077,8 @@ static int check_entry(struct pt_domain *d, unsigned int level,
 				      "live table of the next level");
 		return 0;
 	}
-	if (check_l1_target(d, pte_mfn(e), READ_ONCE(pg->owner), e))
+	if (check_l1_target(d, pte_mfn(e), pg, READ_ONCE(pg->owner), e,
+			    DOMID_INVALID))
 		return -EINVAL;
 	if ((e & PTE_RW) && ((ti & PGT_type_mask) != PGT_writable_page ||
 			     !(ti & PGT_count_mask)))

@@ -6,8 +6,8 @@
  * reference at a time; this file checks them the slow way.  It recounts,
  * from scratch, every type reference a domain's frames should hold -- one
  * for a pin, one per base pointer, one per LDT using a descriptor page,
- * one per entry of a live table that points at the frame (I3, I4) --
- * compares that with the frame table, and
+ * one per entry of a live table that points at the frame (I3, I4), the
+ * foreign mapper's (dom0's) entries included -- compares that with the frame table, and
  * runs pt_check_table() on every live table (I2, I5-I9).  One log line
  * sums it up; each broken rule gets its own line first.
  *
@@ -54,6 +54,47 @@ static void audit_walk(struct domain *d, unsigned long mfn, unsigned int level,
 	(void)d;
 }
 
+/*
+ * Writable L1 entries of a foreign mapper (dom0's privcmd mappings made
+ * by mmu_update with FOREIGNDOM) hold writable type references on @d's
+ * frames: count those too, from every live L1 table of each other
+ * domain that may map foreign frames, and from what its vCPUs' walks
+ * hold, under its page-table lock.  Lock order: the mapped domain's
+ * page-table lock, then the mapper's (a mapper never holds its own
+ * while taking another's); two mappers never audit each other.
+ */
+static void audit_foreign_mappers(struct domain *d, u32 *want)
+{
+	if (d->pt.foreign_mapper)
+		return;
+	for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *o = domain_by_id(id);
+
+		if (!o || o == d || !o->pt.foreign_mapper || !o->pt.mem)
+			continue;
+		spin_lock(&o->pt_lock);
+		for (unsigned long mfn = 0; mfn < max_page; mfn++) {
+			struct page_info *pg = mfn_to_page(mfn);
+
+			if (READ_ONCE(pg->owner) != o->id ||
+			    !(READ_ONCE(pg->count_info) & PGC_allocated) ||
+			    pt_table_level(&o->pt, mfn) != 1)
+				continue;
+			audit_walk(o, mfn, 1, PT_ENTRIES, want);
+		}
+		for (unsigned int i = 0; i < o->max_vcpus; i++) {
+			struct vcpu *v = o->vcpu[i];
+
+			for (unsigned int j = 0; v && j < v->pv.ptjob.depth;
+			     j++)
+				if (v->pv.ptjob.f[j].level == 1)
+					audit_walk(o, v->pv.ptjob.f[j].mfn, 1,
+						   v->pv.ptjob.f[j].idx, want);
+		}
+		spin_unlock(&o->pt_lock);
+	}
+}
+
 /**
  * pv_mm_audit() - dump @d's page-type counts and check every invariant
  * @d:   the domain
@@ -90,6 +131,8 @@ int pv_mm_audit(struct domain *d, const char *why)
 	}
 	/* Others' writable grant mappings of our frames. */
 	gnttab_audit_writable_pins(d, slack);
+	/* dom0's writable foreign mappings of them. */
+	audit_foreign_mappers(d, want);
 	/* Pass 1: what the pins, base pointers and live tables hold. */
 	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
 		struct page_info *pg = mfn_to_page(mfn);
@@ -132,6 +175,13 @@ int pv_mm_audit(struct domain *d, const char *why)
 		/* Each LDT page holds a descriptor-page reference. */
 		for (unsigned int j = 0; j * 512 < v->pv.ldt_ents; j++)
 			want[v->pv.ldt_frames[j]]++;
+	}
+	/* A walk dom0 left half done on our tables (foreign pin/unpin). */
+	for (unsigned int j = 0; j < d->foreign_job.depth; j++) {
+		const struct pt_job_frame *f = &d->foreign_job.f[j];
+
+		want[f->mfn]++;
+		audit_walk(d, f->mfn, f->level, f->idx, want);
 	}
 	/* Pass 2: compare, and check each live table's entries. */
 	for (unsigned long mfn = 0; mfn < max_page; mfn++) {

@@ -12,6 +12,9 @@
  *     slots, the shared_info frame the guest may map;
  *   - the hypercall handlers copy each request in, check the arguments,
  *     take the domain's page-table lock and call one pt_*() function;
+ *   - mmu_update with a foreign domain (FOREIGNDOM, dom0 only) lets an
+ *     L1 entry of the caller's name that domain's frames: how Linux's
+ *     privcmd maps another domain's memory (docs/pv-memory.md);
  *   - base pointers (NEW_BASEPTR, NEW_USER_BASEPTR) hold their own type
  *     reference, apart from the pin, so a guest may unpin the table it
  *     runs on (Linux unpins its boot L4 before switching away);
@@ -97,6 +100,25 @@ void pv_ptjob_abandon(struct vcpu *v)
 	pt_job_abandon(&v->domain->pt, &v->pv.ptjob);
 }
 
+/*
+ * The job of the walks dom0 does on @d's tables (mmuext_op pin/unpin
+ * naming @d), kept with @d, not with dom0's vCPU: its frames are @d's,
+ * and only @d's page-table lock may cover them.  One walk at a time: a
+ * second caller naming another frame abandons the first, which then
+ * starts again when it re-enters, as a guest's own walk does.
+ */
+static struct pt_job *foreign_job(struct domain *d)
+{
+	d->foreign_job.preemptible = true;
+	return &d->foreign_job;
+}
+
+/* At teardown of @d, with its pt_lock held: dom0's walk goes back. */
+void pv_ptjob_abandon_foreign(struct domain *d)
+{
+	pt_job_abandon(&d->pt, &d->foreign_job);
+}
+
 struct flush_req {
 	unsigned long va;	/* invlpg this address, or */
 	bool all;		/* flush the whole TLB */
@@ -174,9 +196,11 @@ static void hv_tables_released(void)
 }
 
 /*
- * An L1 entry of @pd's domain names a frame another domain owns: only a
- * grant mapping being installed may (common/grant_table.c).  Privileged
- * foreign mappings (privcmd) do not exist yet.
+ * An L1 entry of @pd's domain names a frame another domain owns: here,
+ * only a grant mapping being installed may (common/grant_table.c).  A
+ * privileged domain's mappings by FOREIGNDOM (privcmd) do not come
+ * through this hook: mmu_update names the foreign domain to the engine
+ * itself (pt_update_entry_foreign()).
  */
 static bool hv_foreign(const struct pt_domain *pd, unsigned long mfn, u64 pte)
 {
@@ -225,16 +249,16 @@ void pv_mm_init(struct domain *d)
 	d->pt.id = d->id;
 	d->pt.mem = &hv_pt_ops;
 	d->pt.shared_info_mfn = d->shared_info_mfn;
+	/* dom0 maps other domains' frames (mmu_update FOREIGNDOM). */
+	d->pt.foreign_mapper = d->is_privileged;
 	for (unsigned int i = 0; i < PT_HV_NR_SLOTS; i++)
 		d->pt.hv_l4e[i] = idle_l4[PT_HV_FIRST_SLOT + i];
 	if (!(pg->count_info & PGC_allocated))
 		assign_page(pg, DOMID_XEN);
 }
 
-/**
- * pv_mfn_is_guest_page() - is @mfn an allocated frame owned by @d?
- */
-bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
+/* Is @mfn an allocated frame owned by domain @id? */
+static bool pv_mfn_is_owned_by(domid_t id, unsigned long mfn)
 {
 	struct page_info *pg;
 
@@ -243,7 +267,15 @@ bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
 	pg = mfn_to_page(mfn);
 	return (READ_ONCE(pg->count_info) & PGC_allocated) &&
 	       !(READ_ONCE(pg->count_info) & (PGC_free | PGC_reserved)) &&
-	       READ_ONCE(pg->owner) == d->id;
+	       READ_ONCE(pg->owner) == id;
+}
+
+/**
+ * pv_mfn_is_guest_page() - is @mfn an allocated frame owned by @d?
+ */
+bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn)
+{
+	return pv_mfn_is_owned_by(d->id, mfn);
 }
 
 static void audit_if_asked(struct domain *d, const char *why)
@@ -380,19 +412,57 @@ int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user)
 /* --- argument checks shared by the batched calls ----------------------- */
 
 /*
- * The domain whose frames the requests name.  Only DOMID_SELF for now;
- * like Xen, naming oneself explicitly or a domain that does not exist is
- * -ESRCH, and the special domains (DOMID_IO, DOMID_XEN) are refused.
+ * The domain whose frames the requests name (FOREIGNDOM), found as
+ * Xen's get_pg_owner() finds it: DOMID_SELF is the caller (*pg_owner
+ * DOMID_SELF); naming oneself by id, a domain that does not exist or one
+ * being destroyed is -ESRCH; the special domains (DOMID_IO, DOMID_XEN:
+ * we have no device memory or hypervisor pages to map that way) -EPERM.
+ * Whether the caller may use another domain's frames is checked per
+ * request, as Xen's XSM hook does (foreign_allowed()).
+ *
+ * mmu_update keeps only the id: an entry takes its reference on the
+ * frame through the frame table (get_page() refuses a frame its owner
+ * has let go), so a domain that dies meanwhile leaves nothing to map.
+ * mmuext_op walks the domain's tables and holds a domain_get()
+ * reference for the call.
  */
-static long check_foreign(struct domain *d, unsigned long domid)
+static long pg_owner_of(struct vcpu *v, unsigned long domid,
+			domid_t *pg_owner)
 {
 	domid_t id = (domid_t)domid;
+	struct domain *fd;
 
+	*pg_owner = DOMID_SELF;
 	if (id == DOMID_SELF)
 		return 0;
 	if (id == DOMID_IO || id == DOMID_XEN)
 		return -EPERM;
-	return -ESRCH;
+	fd = domain_get(id);
+	if (!fd)
+		return -ESRCH;
+	if (fd != v->domain && !READ_ONCE(fd->is_dying))
+		*pg_owner = id;
+	domain_put(fd);
+	return *pg_owner == DOMID_SELF ? -ESRCH : 0;
+}
+
+/*
+ * May @v's domain use frames of @pg_owner?  Only a privileged domain
+ * (SECURITY.md invariant 9); anyone else gets -EPERM, as from Xen's
+ * default XSM policy, and one log line.
+ */
+static long foreign_allowed(struct vcpu *v, domid_t pg_owner,
+			    const char *call)
+{
+	struct domain *d = v->domain;
+
+	if (pg_owner == DOMID_SELF || d->is_privileged)
+		return 0;
+	if (!d->foreign_map_logged)
+		gprintk(LOG_WARN, v, "%s naming d%u's frames refused: not "
+			"a privileged domain (logged once)", call, pg_owner);
+	d->foreign_map_logged = true;
+	return -EPERM;
 }
 
 /**
@@ -525,33 +595,56 @@ static int finish_release(struct vcpu *v)
 
 /* --- mmu_update ----------------------------------------------------------- */
 
-static long mmu_update_one(struct vcpu *v, const struct mmu_update *u)
+/*
+ * One request.  @pg_owner is DOMID_SELF or the foreign domain whose
+ * frames the request may name: an L1 entry of the caller's own tables
+ * (pt_update_entry_foreign()), or the M2P entry of that domain's frame.
+ */
+static long mmu_update_one(struct vcpu *v, const struct mmu_update *u,
+			   domid_t pg_owner)
 {
 	struct domain *d = v->domain;
 	unsigned long mfn = u->ptr >> PAGE_SHIFT;
+	unsigned int flags = (u->ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD ?
+			     PT_UPD_PRESERVE_AD : 0;
 	long rc;
 
 	switch (u->ptr & 7) {
 	case MMU_NORMAL_PT_UPDATE:
 	case MMU_PT_UPDATE_PRESERVE_AD:
+		rc = foreign_allowed(v, pg_owner, "mmu_update");
+		if (rc)
+			return rc;
 		spin_lock(&d->pt_lock);
-		rc = pt_update_entry_job(&d->pt, pv_ptjob(), u->ptr & ~7UL,
-					 u->val, (u->ptr & 7) ==
-					 MMU_PT_UPDATE_PRESERVE_AD ?
-					 PT_UPD_PRESERVE_AD : 0, NULL);
+		if (pg_owner == DOMID_SELF)
+			rc = pt_update_entry_job(&d->pt, pv_ptjob(),
+						 u->ptr & ~7UL, u->val, flags,
+						 NULL);
+		else
+			rc = pt_update_entry_foreign(&d->pt, pv_ptjob(),
+						     u->ptr & ~7UL, u->val,
+						     flags, pg_owner);
 		if (rc && rc != -PT_ERESTART)
-			gprintk(LOG_WARN, v, "mmu_update %#lx = %#lx refused: "
+			gprintk(LOG_WARN, v, "mmu_update %#lx = %#lx%s refused: "
 				"%s", (unsigned long)u->ptr,
-				(unsigned long)u->val, d->pt.why);
+				(unsigned long)u->val,
+				pg_owner == DOMID_SELF ? "" : " (foreign)",
+				d->pt.why);
 		spin_unlock(&d->pt_lock);
 		if (!rc)
 			v->stats.pt_updates++;
 		return rc;
 	case MMU_MACHPHYS_UPDATE:
-		/* The M2P entry of a frame the domain owns; -EINVAL as Xen. */
-		if (!pv_mfn_is_guest_page(d, mfn)) {
+		rc = foreign_allowed(v, pg_owner, "mmu_update");
+		if (rc)
+			return rc;
+		/* The M2P entry of a frame the page owner owns; -EINVAL as
+		 * Xen.  A domain builder in dom0 names the new domain. */
+		if (!pv_mfn_is_owned_by(pg_owner == DOMID_SELF ? d->id :
+					pg_owner, mfn)) {
 			gprintk(LOG_WARN, v, "machphys update of frame %#lx "
-				"refused: not the domain's", mfn);
+				"refused: not d%u's", mfn,
+				pg_owner == DOMID_SELF ? d->id : pg_owner);
 			return -EINVAL;
 		}
 		WRITE_ONCE(M2P_RW[mfn], u->val);
@@ -566,21 +659,40 @@ static long mmu_update_one(struct vcpu *v, const struct mmu_update *u)
  * @reqs:  guest array of struct mmu_update
  * @count: its length
  * @done:  guest counter of requests completed, or 0
- * @domid: DOMID_SELF (foreign domains are not supported yet)
+ * @domid: FOREIGNDOM: DOMID_SELF, or (a privileged caller) the domain
+ *         whose frames the entries name (privcmd's foreign mappings)
  *
  * Stops at the first failure and returns its error; *@done then says how
- * many requests succeeded before it.
+ * many requests succeeded before it, exactly: Linux's privcmd
+ * (MMAPBATCH_V2) skips the failed request by that count, records its
+ * error for that frame alone and goes on with the next one.
  */
 long do_mmu_update(unsigned long reqs, unsigned long count,
 		   unsigned long done, unsigned long domid)
 {
 	struct vcpu *v = current_vcpu();
 	unsigned int i = 0, n = (unsigned int)count, before = 0;
+	domid_t pg_owner;
 	long rc;
 
-	rc = check_foreign(v->domain, domid);
-	if (rc)
+	/* Bits 16-31 name a page-table owner on Xen (a PV domain builder's
+	 * extension we do not have): refused, not taken as DOMID_SELF. */
+	if (domid >> 16) {
+		if (!v->domain->foreign_map_logged)
+			gprintk(LOG_WARN, v, "mmu_update: foreign domain "
+				"%#lx with a page-table owner: not supported "
+				"(logged once)", domid);
+		v->domain->foreign_map_logged = true;
+		return -EINVAL;
+	}
+	rc = pg_owner_of(v, domid, &pg_owner);
+	if (rc) {
+		/* Xen reports nothing done here too (Linux reads it). */
+		if (done && !(n & BATCH_PREEMPTED) &&
+		    copy_to_guest(done, &before, sizeof(before)))
+			return -EFAULT;
 		return rc;
+	}
 	rc = finish_release(v);
 	if (rc)
 		return hypercall_continuation(__HYPERVISOR_mmu_update, 4, reqs,
@@ -609,7 +721,7 @@ long do_mmu_update(unsigned long reqs, unsigned long count,
 			rc = -EFAULT;
 			break;
 		}
-		rc = mmu_update_one(v, &u);
+		rc = mmu_update_one(v, &u, pg_owner);
 		if (rc == -PT_ERESTART) {	/* this one goes on later */
 			rc = hypercall_continuation(__HYPERVISOR_mmu_update, 4,
 					reqs + i * sizeof(u),
@@ -676,27 +788,109 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	return -ENOSYS;
 }
 
+/*
+ * An operation of a privileged caller on another domain @fd: pinning
+ * and unpinning its tables, as a PV domain builder in dom0 does (Xen's
+ * MMUEXT_PIN_Ln_TABLE / UNPIN_TABLE with a foreign domain).  The walk is
+ * validated against @fd's frames under @fd's page-table lock, in @fd's
+ * foreign job (restartable: -PT_ERESTART makes the batch re-enter), and
+ * a release it leaves is finished before the next operation and before
+ * the batch returns (mmuext_foreign_settle()).  Everything else only
+ * makes sense for the caller's own domain (-EPERM, as on Xen).
+ */
+static long mmuext_foreign(struct vcpu *v, struct domain *fd,
+			   const struct mmuext_op *op)
+{
+	unsigned long mfn = op->arg1.mfn;
+	long rc;
+
+	switch (op->cmd) {
+	case MMUEXT_PIN_L1_TABLE:
+	case MMUEXT_PIN_L2_TABLE:
+	case MMUEXT_PIN_L3_TABLE:
+	case MMUEXT_PIN_L4_TABLE:
+		spin_lock(&fd->pt_lock);
+		/* Teardown sets is_dying, then takes this lock to unpin
+		 * everything: no pin may come after it. */
+		if (READ_ONCE(fd->is_dying)) {
+			spin_unlock(&fd->pt_lock);
+			return -ESRCH;
+		}
+		rc = pt_pin_job(&fd->pt, foreign_job(fd), mfn,
+				op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+		if (rc && rc != -PT_ERESTART)
+			gprintk(LOG_WARN, v, "pin L%u %#lx of d%u refused: %s",
+				op->cmd - MMUEXT_PIN_L1_TABLE + 1, mfn, fd->id,
+				fd->pt.why);
+		else if (!rc)
+			audit_if_asked(fd, "foreign pin");
+		spin_unlock(&fd->pt_lock);
+		return rc;
+	case MMUEXT_UNPIN_TABLE:
+		spin_lock(&fd->pt_lock);
+		rc = pt_unpin_job(&fd->pt, foreign_job(fd), mfn);
+		if (rc && rc != -PT_ERESTART)
+			gprintk(LOG_WARN, v, "unpin %#lx of d%u refused: %s",
+				mfn, fd->id, fd->pt.why);
+		else if (!rc)
+			audit_if_asked(fd, "foreign unpin");
+		spin_unlock(&fd->pt_lock);
+		return rc;
+	}
+	return -EPERM;
+}
+
+/* A release left in @fd's foreign job: 0 when done, else -PT_ERESTART. */
+static int mmuext_foreign_settle(struct domain *fd)
+{
+	int rc = 0;
+
+	if (!fd || !pt_job_pending(&fd->foreign_job) || !fd->foreign_job.put)
+		return 0;
+	spin_lock(&fd->pt_lock);
+	rc = pt_job_finish_put(&fd->pt, foreign_job(fd));
+	spin_unlock(&fd->pt_lock);
+	return rc;
+}
+
 /**
  * do_mmuext_op() - a batch of extended MMU operations
  * @ops:   guest array of struct mmuext_op
  * @count: its length
  * @done:  guest counter of operations completed, or 0
- * @domid: DOMID_SELF
+ * @domid: DOMID_SELF.  Another domain: -EPERM for an unprivileged caller
+ *         (Xen's XSM check, before any operation); dom0 may pin and
+ *         unpin that domain's tables (a domain builder does), every
+ *         other operation is -EPERM at its first request, as on Xen.
  */
 long do_mmuext_op(unsigned long ops, unsigned long count,
 		  unsigned long done, unsigned long domid)
 {
 	struct vcpu *v = current_vcpu();
 	unsigned int i = 0, n = (unsigned int)count, before = 0;
+	struct domain *fd = NULL;
+	domid_t pg_owner;
 	long rc;
 
-	rc = check_foreign(v->domain, domid);
+	rc = pg_owner_of(v, domid, &pg_owner);
+	if (!rc)
+		rc = foreign_allowed(v, pg_owner, "mmuext_op");
 	if (rc)
 		return rc;
+	/* Held for the call: its tables are walked under its lock. */
+	if (pg_owner != DOMID_SELF) {
+		fd = domain_get(pg_owner);
+		if (!fd)
+			return -ESRCH;
+	}
 	rc = finish_release(v);
-	if (rc)
-		return hypercall_continuation(__HYPERVISOR_mmuext_op, 4, ops,
-					      count, done, domid, 0);
+	if (!rc)
+		rc = mmuext_foreign_settle(fd);
+	if (rc) {
+		rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4, ops,
+					    count, done, domid, 0);
+		goto put;
+	}
 	if (n & BATCH_PREEMPTED) {
 		n &= ~BATCH_PREEMPTED;
 		if (done && copy_from_guest(&before, done, sizeof(before)))
@@ -705,7 +899,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	for (i = 0; ; i++) {
 		struct mmuext_op op;
 
-		if (release_pending(v) ||
+		if (release_pending(v) || mmuext_foreign_settle(fd) ||
 		    (i && i < n && hypercall_preempt_check())) {
 			rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4,
 					ops + i * sizeof(op),
@@ -719,7 +913,7 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 			rc = -EFAULT;
 			break;
 		}
-		rc = mmuext_one(v, &op);
+		rc = fd ? mmuext_foreign(v, fd, &op) : mmuext_one(v, &op);
 		if (rc == -PT_ERESTART) {	/* this one goes on later */
 			rc = hypercall_continuation(__HYPERVISOR_mmuext_op, 4,
 					ops + i * sizeof(op),
@@ -732,6 +926,9 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	}
 	before += i;
 	if (done && copy_to_guest(done, &before, sizeof(before)))
-		return -EFAULT;
+		rc = -EFAULT;
+put:
+	if (fd)
+		domain_put(fd);
 	return rc;
 }

@@ -15,7 +15,9 @@
  * unconditionally, as domain destruction does) and the allocator handing
  * a free frame to a domain.  Domain 1 may map frames 40-43 of domain 3
  * (read-only, or writable for 40-41) as a foreign hook would allow
- * grant mappings.
+ * grant mappings; domain 2 writes entries naming domain 1's or 3's
+ * frames as a dom0 does with mmu_update's FOREIGNDOM
+ * (pt_update_entry_foreign(), any foreign domain id, its own too).
  *
  * After every operation machine_check() recomputes I1-I9 from scratch;
  * a refused operation must have changed nothing; at the end everything
@@ -38,6 +40,7 @@
 #define MAX_OPS		256
 #define FOREIGN_DOM	3
 #define FOREIGN_FIRST	40		/* 40..43 of domain 3 */
+#define MAPPER		2		/* maps domains 1 and 3 by naming them */
 
 enum pt_op {
 	OP_RAW_WRITE,
@@ -53,6 +56,7 @@ enum pt_op {
 	OP_FREE_IF_UNUSED,
 	OP_RELINQUISH,
 	OP_ALLOC,
+	OP_MMU_FOREIGN,
 	NR_PT_OPS
 };
 
@@ -60,6 +64,7 @@ static const char *const op_names[NR_PT_OPS] = {
 	"raw write", "raw fill", "pin", "unpin", "base pointer",
 	"base pointer drop", "mmu_update", "cmpxchg update", "get type",
 	"put type", "free if unused", "relinquish", "alloc",
+	"foreign mmu_update",
 };
 
 /* The restartable walks: jobs, and when the engine is asked to stop. */
@@ -119,17 +124,32 @@ static bool again(unsigned int d)
 		rc_;							\
 	})
 
-static bool foreign_allowed(unsigned int d, unsigned long mfn, u64 pte)
+static bool grant_allowed(unsigned int d, unsigned long mfn, u64 pte)
 {
 	return d == 1 && mfn >= FOREIGN_FIRST && mfn < FOREIGN_FIRST + 4 &&
 	       frames[mfn].owner == FOREIGN_DOM &&
 	       (!(pte & PTE_RW) || mfn < FOREIGN_FIRST + 2);
 }
 
+/*
+ * What the checker accepts in a live L1 entry naming another domain's
+ * frame: domain 1's grant-style mappings, and anything domain 2 (the
+ * foreign mapper, a dom0) mapped by naming the frame's owner.  Whether
+ * the entry's references are right is checked all the same.
+ */
+static bool foreign_allowed(unsigned int d, unsigned long mfn, u64 pte)
+{
+	domid_t owner = frames[mfn].owner;
+
+	return grant_allowed(d, mfn, pte) ||
+	       (d == MAPPER && owner >= 1 && owner <= NDOM);
+}
+
+/* The engine's hook: grants only (a foreign mapper names its domain). */
 static bool engine_foreign(const struct pt_domain *d, unsigned long mfn,
 			   u64 pte)
 {
-	return foreign_allowed(d->id, mfn, pte);
+	return grant_allowed(d->id, mfn, pte);
 }
 
 /*
@@ -313,6 +333,19 @@ static void do_op(struct input *in)
 		m.alloc[f] = true;
 		rc = 0;
 		break;
+	case OP_MMU_FOREIGN:		/* mmu_update with FOREIGNDOM */
+		if (d != MAPPER)
+			break;
+		s = take8(in);
+		idx = take_index(in);
+		val = take_entry(in, s & 1 ? 3 : 1, f);
+		rc = RESTARTABLE(d, pt_update_entry_foreign(&dom[d], job_of(d),
+				(f << 12) | (idx << 3), val,
+				s & 2 ? PT_UPD_PRESERVE_AD : 0,
+				s & 4 ? (s & 1 ? 3 : 1) : (s >> 3) % 5));
+		if (rc)
+			check_refused(rc, "foreign mmu_update");
+		break;
 	}
 	stat_op(op, rc == 0);
 	machine_check();
@@ -375,6 +408,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	machine_preempt = use_jobs ? fuzz_preempt : NULL;
 	m.foreign_ok = foreign_allowed;
+	dom[MAPPER].foreign_mapper = true;
 	for (n = 0; n < MAX_OPS && in.n; n++)
 		do_op(&in);
 	teardown();

@@ -85,6 +85,14 @@ NEGATIVE_LOG_LINES = {
         r"ptwr: write of 0x[0-9a-f]+ to L1 entry 0x[0-9a-f]+ at "
         r"0x[0-9a-f]+ refused: mapping of a frame the domain does not own"],
     "machphys_update": [r"machphys update of frame 0x[0-9a-f]+ refused"],
+    "foreign_map": [
+        r"\(d0v0\) mmu_update 0x[0-9a-f]+ = 0x[0-9a-f]+ \(foreign\) "
+        r"refused: mapping of a frame neither the domain nor the foreign "
+        r"domain owns",
+        r"machphys update of frame 0x[0-9a-f]+ refused: not d\d+'s",
+        r"d\d+ destroyed: \d+ pages freed, 2 still referenced elsewhere",
+        # the created domain's audit, with dom0 mapping its frames
+        r"\(d\d+\) pt_audit \(foreign pin\): L1 1 .*: ok"],
     "set_gdt_bad": [r"set_gdt: bad descriptor 2: 0x890000000067"],
     "mgmt_dom0": [r"mgmt: setvcpucontext is not available yet",
                   r"\(d0v0\) hypercall 56\(0x1000, .*\): -EFAULT",

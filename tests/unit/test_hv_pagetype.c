@@ -154,6 +154,11 @@ static u64 pte(unsigned long mfn, u64 flags)
 #define RO	(PTE_P)
 #define L4_TYPE	PGT_l4_page_table
 
+static unsigned long pte_mfn_of(u64 e)
+{
+	return (e & PTE_MFN_MASK) >> 12;
+}
+
 static u64 maddr(unsigned long mfn, unsigned int idx)
 {
 	return ((u64)mfn << 12) | (idx << 3);
@@ -414,6 +419,187 @@ static void foreign_entry_holds_exact_refs(void **state)
 	only_mfn = 0;
 	allow_rw = false;
 	mem[1][0] = 0;
+	assert_baseline();
+}
+
+/* ---- foreign mappings by a privileged domain (mmu_update FOREIGNDOM) -- */
+
+/* Domain OTHER's own view, to pin its tables. */
+static struct pt_domain od;
+
+static void other_domain_init(void)
+{
+	memset(&od, 0, sizeof(od));
+	od.id = OTHER;
+	od.mem = &ops;
+	od.shared_info_mfn = XENPRIV;
+}
+
+/*
+ * The entry holds one general reference on the foreign frame and, if
+ * writable, its writable type, like any L1 entry; the grant hook is
+ * never asked; clearing the entry gives both back.
+ */
+static void foreign_update_maps_named_domains_frame(void **state)
+{
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST, RW), 0,
+						 OTHER), 0);
+	assert_int_equal(pte_mfn_of(mem[1][0]), OTHER_FIRST);
+	assert_int_equal(refs(OTHER_FIRST), 2);
+	assert_int_equal(tcount(OTHER_FIRST), 1);
+	assert_int_equal(ptype(OTHER_FIRST), PGT_writable_page);
+	assert_int_equal(asked.calls, 0);
+	/* Read-only: a general reference only. */
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 1),
+						 pte(OTHER_FIRST + 1, RO), 0,
+						 OTHER), 0);
+	assert_int_equal(refs(OTHER_FIRST + 1), 2);
+	assert_int_equal(tcount(OTHER_FIRST + 1), 0);
+	/* The domain's own frames stay mappable in the same call. */
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 2),
+						 pte(2, RW), 0, OTHER), 0);
+	/* Without the foreign domain named, the same entry is refused. */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 3), pte(OTHER_FIRST, RO)),
+			 -EBUSY);
+	/* The audit accepts the entries only from a foreign mapper. */
+	assert_int_equal(pt_check_table(&d, 1), -EINVAL);
+	d.foreign_mapper = true;
+	assert_int_equal(pt_check_table(&d, 1), 0);
+	/* Replaced, then cleared with the whole table: all given back. */
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), pte(3, RO)), 0);
+	assert_int_equal(refs(OTHER_FIRST), 1);
+	assert_int_equal(tcount(OTHER_FIRST), 0);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_int_equal(refs(OTHER_FIRST + 1), 1);
+	assert_int_equal(nr_released, 0);
+	assert_baseline();
+}
+
+/*
+ * Only the named domain's frames: not a third domain's, not the
+ * hypervisor's, not a hypervisor page of the named domain's (PGC_heap,
+ * its grant table); the caller's own id or a special one is no foreign
+ * domain.  Each refusal leaves the entry as it was.
+ */
+static void foreign_update_refuses_frames_not_of_named_domain(void **state)
+{
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	mem[1][0] = 0;
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST, RO), 0,
+						 OTHER + 1), -EBUSY);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(XENPRIV, RO), 0, OTHER),
+			 -EBUSY);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(M2P1, RW), 0, OTHER),
+			 -EINVAL);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(NFRAMES + 1, RO), 0,
+						 OTHER), -EINVAL);
+	frames[OTHER_FIRST + 3].count_info |= PGC_heap;
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST + 3, RW), 0,
+						 OTHER), -EBUSY);
+	frames[OTHER_FIRST + 3].count_info &= ~PGC_heap;
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST, RO), 0, DOM),
+			 -EINVAL);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST, RO), 0,
+						 DOMID_XEN), -EINVAL);
+	/* The table must be the caller's own. */
+	assert_int_equal(pt_update_entry_foreign(&d, NULL,
+						 maddr(OTHER_FIRST, 0),
+						 pte(OTHER_FIRST + 1, RO), 0,
+						 OTHER), -EINVAL);
+	assert_int_equal(mem[1][0], 0);
+	assert_int_equal(mem[OTHER_FIRST][0], 0);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_baseline();
+}
+
+/*
+ * The type rule holds across domains: a page table of the foreign
+ * domain maps read-only only, and a frame mapped writable from outside
+ * cannot become a page table of its owner until that mapping goes.
+ */
+static void foreign_page_table_never_mapped_writable(void **state)
+{
+	other_domain_init();
+	assert_int_equal(pt_pin(&od, OTHER_FIRST + 1, 1), 0);
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST + 1, RW), 0,
+						 OTHER), -EBUSY);
+	assert_int_equal(mem[1][0], 0);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST + 1, RO), 0,
+						 OTHER), 0);
+	assert_int_equal(refs(OTHER_FIRST + 1), 3);	/* alloc, pin, entry */
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 1),
+						 pte(OTHER_FIRST + 2, RW), 0,
+						 OTHER), 0);
+	assert_true(pt_pin(&od, OTHER_FIRST + 2, 1) != 0);
+	assert_int_equal(tcount(OTHER_FIRST + 2), 1);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assert_int_equal(pt_pin(&od, OTHER_FIRST + 2, 1), 0);
+	assert_int_equal(pt_unpin(&od, OTHER_FIRST + 2), 0);
+	assert_int_equal(pt_unpin(&od, OTHER_FIRST + 1), 0);
+	assert_baseline();
+}
+
+/*
+ * FOREIGNDOM covers the one L1 entry written: an L2 entry written with
+ * it validates its child L1 as usual, so a foreign frame in that child
+ * is refused, and so is pinning a table that holds a copy of a foreign
+ * entry.
+ */
+static void foreign_domain_covers_only_the_entry_written(void **state)
+{
+	assert_int_equal(pt_pin(&d, 5, 2), 0);
+	mem[3][0] = pte(OTHER_FIRST, RO);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(5, 0),
+						 pte(3, RW), 0, OTHER),
+			 -EINVAL);
+	assert_int_equal(mem[5][0], 0);
+	assert_int_equal(pt_pin(&d, 3, 1), -EBUSY);
+	mem[3][0] = 0;
+	assert_int_equal(pt_unpin(&d, 5), 0);
+	assert_baseline();
+}
+
+/*
+ * The owner lets the frame go (destroy, balloon) while the entry maps
+ * it: it is held, nobody can take a new reference on it, the audit
+ * still accepts the entry, and it is released at the entry's end, after
+ * its writable type went.
+ */
+static void foreign_frame_released_at_last_unmap(void **state)
+{
+	struct page_info *pg = &frames[OTHER_FIRST];
+
+	d.foreign_mapper = true;
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST, RW), 0,
+						 OTHER), 0);
+	assert_false(put_allocation(pg));
+	assert_int_equal(refs(OTHER_FIRST), 1);
+	assert_false(get_page(pg, OTHER));
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 1),
+						 pte(OTHER_FIRST, RO), 0,
+						 OTHER), -EBUSY);
+	assert_int_equal(pt_check_table(&d, 1), 0);
+	assert_int_equal(nr_released, 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
+	assert_int_equal(nr_released, 1);
+	assert_int_equal(refs(OTHER_FIRST), 0);
+	assert_int_equal(tcount(OTHER_FIRST), 0);
+	assert_int_equal(pt_unpin(&d, 1), 0);
+	assign_page(pg, OTHER);		/* back for the baseline */
 	assert_baseline();
 }
 
@@ -1247,6 +1433,11 @@ int main(void)
 		cmocka_unit_test_setup(guest_cannot_map_foreign_or_hypervisor_frame, setup),
 		cmocka_unit_test_setup(foreign_hook_allows_grant_mappings, setup),
 		cmocka_unit_test_setup(foreign_entry_holds_exact_refs, setup),
+		cmocka_unit_test_setup(foreign_update_maps_named_domains_frame, setup),
+		cmocka_unit_test_setup(foreign_update_refuses_frames_not_of_named_domain, setup),
+		cmocka_unit_test_setup(foreign_page_table_never_mapped_writable, setup),
+		cmocka_unit_test_setup(foreign_domain_covers_only_the_entry_written, setup),
+		cmocka_unit_test_setup(foreign_frame_released_at_last_unmap, setup),
 		cmocka_unit_test_setup(shared_info_mappable, setup),
 		cmocka_unit_test_setup(m2p_mappable_readonly_only, setup),
 		cmocka_unit_test_setup(pin_l4_validates_tree_recursively, setup),

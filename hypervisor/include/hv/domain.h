@@ -146,7 +146,11 @@ struct domain {
 	u64 unknown_hypercall_logged[1]; /* bitmap, one log line per number */
 	bool dr7_refusal_logged;	/* pv/debugreg.c */
 	bool bad_iret_logged;		/* pv/iret.c */
+	bool foreign_map_logged;	/* pv/mm-ops.c: one refusal line */
+	bool foreign_mem_logged;	/* common/memory.c: one refusal line */
 	struct pt_domain pt;		/* page-type engine view (pv/mm-ops.c) */
+	struct pt_job foreign_job;	/* a walk dom0 does on our tables
+					 * (foreign pin/unpin), under pt_lock */
 	spinlock_t pt_lock;		/* held around every pt_*() call */
 	struct evtchn_table *evtchn;	/* ports (common/event_channel.c) */
 	struct gnttab *gnttab;		/* grant table (common/grant_table.c) */

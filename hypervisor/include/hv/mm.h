@@ -58,6 +58,7 @@ void guest_frame_free(struct page_info *pg);
 struct domain;
 unsigned long domain_set_max_pages(struct domain *d, unsigned long max);
 unsigned long domain_tot_pages(const struct domain *d);
+void memory_domain_dying(struct domain *d);
 void put_page_and_free(struct page_info *pg);
 unsigned long frames_given_back(unsigned long *flushes,
 				unsigned long *flush_ns);

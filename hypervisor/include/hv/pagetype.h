@@ -116,6 +116,11 @@ struct pt_mem_ops {
  *                   entries that already exist (a foreign hook answers
  *                   differently for an entry being made and one that is
  *                   already there)
+ * @foreign_mapper:  the domain may map other domains' frames by naming
+ *                   them (pt_update_entry_foreign(): a privileged
+ *                   domain); the audit then accepts an existing L1 entry
+ *                   naming any domain's frame, whose owner may have died
+ *                   since
  */
 struct pt_domain {
 	domid_t id;
@@ -124,6 +129,7 @@ struct pt_domain {
 	u64 hv_l4e[PT_HV_NR_SLOTS];
 	const char *why;
 	bool auditing;
+	bool foreign_mapper;
 };
 
 /* Flags of pt_update_entry(). */
@@ -239,6 +245,9 @@ int pt_unpin(struct pt_domain *d, unsigned long mfn);
 /* Entry updates: mmu_update, update_va_mapping, emulated writes. */
 int pt_update_entry(struct pt_domain *d, u64 maddr, u64 val,
 		    unsigned int flags, u64 *old);
+int pt_update_entry_foreign(struct pt_domain *d, struct pt_job *job,
+			    u64 maddr, u64 val, unsigned int flags,
+			    domid_t pg_owner);
 int pt_mmu_update(struct pt_domain *d, u64 ptr, u64 val);
 int pt_find_l1e(struct pt_domain *d, unsigned long l4_mfn, u64 va,
 		u64 *maddr);

@@ -82,6 +82,7 @@ int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
 int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user);
 struct pt_job *pv_ptjob(void);
 void pv_ptjob_abandon(struct vcpu *v);
+void pv_ptjob_abandon_foreign(struct domain *d);
 bool pv_mfn_is_guest_page(struct domain *d, unsigned long mfn);
 void pv_flush_domain(struct domain *d);
 
