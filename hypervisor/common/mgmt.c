@@ -272,6 +272,7 @@ static void fill_info(struct domain *d, struct veneer_domaininfo *info)
 	info->tot_pages = domain_tot_pages(d);
 	info->max_pages = READ_ONCE(d->max_pages);
 	info->cpu_time_ns = ns;
+	info->shared_info_frame = d->shared_info_mfn;
 }
 
 static long mgmt_getdomaininfo(struct mgmt_call *c)
