@@ -213,9 +213,10 @@ int cmd_create(int argc, char **argv)
 	}
 	if (apply_sched(m, domid, &cfg, phys.nr_cpus))
 		goto fail;
-	if (vctl_name_set(domid, cfg.name)) {
+	rc = vctl_name_set(domid, cfg.name);
+	if (rc) {
 		vctl_err("create", "%s: cannot record the name in %s: %s",
-			 cfg.name, VCTL_RUN_DIR, strerror(errno));
+			 cfg.name, VCTL_RUN_DIR, strerror(-rc));
 		goto fail;
 	}
 	rc = vctl_mgmt(m, VENEER_MGMT_unpausedomain, domid);

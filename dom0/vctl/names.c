@@ -97,8 +97,10 @@ int vctl_name_set(domid_t domid, const char *name)
 	size_t len = strlen(name);
 	int fd;
 
-	if (mkdir("/var/run", 0755) && errno != EEXIST)
-		return -errno;
+	/* /var/run may be a link to a /run nobody made yet (initramfs). */
+	mkdir("/run", 0755);
+	mkdir("/var", 0755);
+	mkdir("/var/run", 0755);
 	if (mkdir(VCTL_RUN_DIR, 0755) && errno != EEXIST)
 		return -errno;
 	path_of(domid, path, sizeof(path));
