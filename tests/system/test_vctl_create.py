@@ -190,3 +190,112 @@ def test_failed_creates_are_one_line_and_leave_nothing(session):
 
 def test_dom0_powers_off_cleanly(session):
     assert session["status"] == 33
+
+
+# --- Linux as a domU built by vctl --------------------------------------
+
+LINUX_MIB = 128
+
+
+def newc_cpio(entries):
+    """A gzip'd newc cpio archive of (path, data) files (and their
+    directories); Linux unpacks it after the initramfs it is appended to."""
+    import gzip
+    out = bytearray()
+    ino = [0x7e000]
+
+    def add(name, mode, data=b""):
+        ino[0] += 1
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08X" % v for v in (
+            ino[0], mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out.extend(hdr.encode() + nb)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    dirs = set()
+    for path, _ in entries:
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:i]))
+    for d in sorted(dirs):
+        add(d, 0o040755)
+    for path, data in entries:
+        add(path, 0o100644, data)
+    add("TRAILER!!!", 0)
+    out.extend(b"\0" * (-len(out) % 512))
+    return gzip.compress(bytes(out), compresslevel=1)
+
+
+@pytest.fixture(scope="module")
+def linux_session(tmp_path_factory):
+    for path, target in ((qemu.GUEST_VMLINUX, "guest-kernel"),
+                         (qemu.DOM0_INITRAMFS, "initramfs")):
+        if not os.path.exists(path):
+            pytest.fail("%s is missing: run 'make %s'" % (path, target))
+    # dom0's initramfs with our kernel and that same initramfs added, for
+    # the domU
+    with open(qemu.DOM0_INITRAMFS, "rb") as f:
+        initramfs = f.read()
+    with open(qemu.GUEST_VMLINUX, "rb") as f:
+        vmlinux = f.read()
+    initrd = tmp_path_factory.mktemp("vctl") / "initrd.gz"
+    initrd.write_bytes(initramfs + newc_cpio([
+        ("usr/lib/veneer/vmlinux", vmlinux),
+        ("usr/lib/veneer/initramfs.gz", initramfs)]))
+    args = qemu.veneer_dom0_args(qemu.GUEST_VMLINUX, "console=hvc0 " +
+                                 qemu.kernel_append(), str(initrd),
+                                 memory="1G", dom0_mem="512M")
+    i = args.index("-append")
+    args[i + 1] += " domu_console"
+    out = {}
+    with qemu.Machine("vctl_create_linux", args, timeout=TIMEOUT) as m:
+        m.expect(r"Quit QEMU with Ctrl-A X", timeout=TIMEOUT)
+        m.sendline(SHELL_HELPER)
+        m.sendline("cat > /tmp/linux.cfg <<'EOF'")
+        for line in ['name = "linux1"', "memory = %d" % LINUX_MIB,
+                     "vcpus = 1", 'kernel = "/usr/lib/veneer/vmlinux"',
+                     'ramdisk = "/usr/lib/veneer/initramfs.gz"',
+                     "extra = 'earlyprintk=xen keep_bootcon "
+                     "veneer.run=\"echo LINUX-DOMU-BUILT-BY-VCTL\"'",
+                     "EOF"]:
+            m.sendline(line)
+        sh = Dom0Shell(m)
+        out["free0"] = free_pages(sh)
+        out["create"] = sh.run("vctl", "create", "/tmp/linux.cfg")
+        state = None
+        for _ in range(120):
+            doms = [d for d in domains(sh) if d["name"] == "linux1"]
+            state = doms[0] if doms else None
+            if state is None or state["shutdown"]:
+                break
+            sh.sleep(1)
+        out["state"] = state
+        out["destroy"] = sh.run("vctl", "destroy", "linux1")
+        out["free1"] = wait_free_pages(sh, out["free0"])
+        out["results"] = sh.results
+        m.sendline("poweroff")
+        out["status"] = m.wait_exit(timeout=120)
+        out["log"] = read_log(m)
+    print("\n".join("$ %s -> %d\n%s%s" % r for r in out["results"]))
+    return out
+
+
+def test_linux_domu_built_by_vctl_reaches_its_ready_marker(linux_session):
+    s = linux_session
+    status, out, err = s["create"]
+    assert status == 0, err
+    domid = int(re.fullmatch(r"Domain linux1 created \(id (\d+)\)\n",
+                             out).group(1))
+    log = s["log"]
+    assert re.search(r"\(d%d\) (?:\[ *\d+\.\d+\] )?VENEER-DOMU-READY"
+                     % domid, log), log[-3000:]
+    assert re.search(r"\(d%d\) (?:\[ *\d+\.\d+\] )?LINUX-DOMU-BUILT-BY-VCTL"
+                     % domid, log)
+    state = s["state"]
+    assert state["shutdown"] and state["shutdown_reason"] == "poweroff", \
+        state
+    assert s["destroy"][0] == 0
+    assert s["free1"] == s["free0"]
+    assert s["status"] == 33
