@@ -120,13 +120,6 @@ static uint32_t limit_of(uint16_t sel)
 	return ok ? limit : 0;
 }
 
-static uint64_t kernel_l4_mfn(void)
-{
-	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
-
-	return p2m[(start_info->pt_base - VIRT_BASE) >> 12];
-}
-
 void test_main(void)
 {
 	unsigned long frames[NGDT];
