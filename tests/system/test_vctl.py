@@ -196,7 +196,7 @@ def test_info_describes_the_host(session):
     # hold part of that
     assert 0 < info["free_memory_mib"] < info["total_memory_mib"] <= 1024
     assert info["total_memory_mib"] > DOM0_MEM_MIB + DOMU_MEM_MIB
-    assert info["mgmt_version"] == "1.1"
+    assert info["mgmt_version"] == "1.0"
 
 
 def test_vcpu_list_and_pin(session):

@@ -23,8 +23,13 @@
 /* A number Xen leaves unused (it stops at 42; 48-55 are per-arch). */
 #define __HYPERVISOR_veneer_mgmt 56
 
-/* Major version in the top 16 bits: another major is refused. */
-#define VENEER_MGMT_VERSION 0x00010001U
+/*
+ * Major version in the top 16 bits: another major is refused.  A minor
+ * version may only add what an older caller cannot misread (a new
+ * sub-operation, a field in what was padding); a record that changes
+ * size or layout (getdomaininfolist's array, say) is a new major.
+ */
+#define VENEER_MGMT_VERSION 0x00010000U
 
 /* Sub-operations (veneer_mgmt.cmd). */
 #define VENEER_MGMT_physinfo          1 /* u.physinfo (out) */
@@ -96,7 +101,7 @@ struct veneer_domaininfo {
 	uint64_t tot_pages;      /* pages the domain holds now */
 	uint64_t max_pages;      /* its limit */
 	uint64_t cpu_time_ns;    /* all its vCPUs, running */
-	uint64_t shared_info_frame; /* MFN of its shared_info (1.1) */
+	uint64_t shared_info_frame; /* MFN of its shared_info */
 };
 
 /* Fills buffer with up to max_domains records of the domains whose ids
