@@ -895,8 +895,10 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	}
 	if (n & BATCH_PREEMPTED) {
 		n &= ~BATCH_PREEMPTED;
-		if (done && copy_from_guest(&before, done, sizeof(before)))
-			return -EFAULT;
+		if (done && copy_from_guest(&before, done, sizeof(before))) {
+			rc = -EFAULT;	/* and fd's reference goes */
+			goto put;
+		}
 	}
 	for (i = 0; ; i++) {
 		struct mmuext_op op;
