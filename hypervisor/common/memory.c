@@ -453,6 +453,28 @@ static struct page_info *give_extent(struct domain *d, unsigned int order,
 }
 
 /*
+ * The extent give_extent() just gave @d goes back: its caller could not
+ * be told its MFN.  A frame something took a reference on meanwhile (a
+ * racing vCPU that guessed it) stays @d's; a dying @d's frames are
+ * teardown's to take.
+ */
+static void take_back_extent(struct domain *d, struct page_info *pg,
+			     unsigned int order)
+{
+	unsigned long j, mfn = page_to_mfn(pg);
+	struct frame_batch b;
+
+	frame_batch_init(&b);
+	spin_lock(&balloon_lock);
+	if (!READ_ONCE(d->is_dying))
+		for (j = 0; j < (1UL << order); j++)
+			if (release_frame(d, mfn + j, &b))
+				d->ballooned++;
+	spin_unlock(&balloon_lock);
+	frame_batch_free(&b);
+}
+
+/*
  * populate_physmap (@with_pfn) and increase_reservation: each extent's
  * frames go to @d, and their first MFN is written back over the guest's
  * list entry (for a PV domain Xen does the same: the list is in the
@@ -488,10 +510,18 @@ static long populate_physmap(struct domain *d,
 		if (!pg)
 			break;
 		mfn = page_to_mfn(pg);
+		/*
+		 * A list the MFN cannot be written to: that extent goes back
+		 * (increase_reservation's frames have no PFN: nobody could
+		 * ever find them again) and the answer counts the extents
+		 * done before it, as the first copy's failure does.
+		 */
 		if (r->extent_start &&
 		    copy_to_guest(r->extent_start + i * sizeof(mfn), &mfn,
-				  sizeof(mfn)))
-			return -EFAULT;
+				  sizeof(mfn))) {
+			take_back_extent(d, pg, r->extent_order);
+			return i ? (long)i : -EFAULT;
+		}
 	}
 	return (long)i;
 }

@@ -172,6 +172,26 @@ bool put_allocation_if_unused(struct page_info *pg)
  */
 int get_page_type(struct page_info *pg, u64 type)
 {
+	u64 prev;
+
+	return get_page_type_prev(pg, type, &prev);
+}
+
+/**
+ * get_page_type_prev() - get_page_type(), saying what it replaced
+ * @pg:   the frame
+ * @type: as for get_page_type()
+ * @prev: out, on success: the type_info the reference was taken from
+ *        (its type is what the frame was before, when the return is 1)
+ *
+ * A frame may leave the writable type here while another domain's
+ * mapping was dropped a moment ago (a foreign mapping cleared by
+ * mmu_update, under that domain's page-table lock, not the owner's): a
+ * snapshot read before this call cannot say whether the type really
+ * changed from writable; @prev can.
+ */
+int get_page_type_prev(struct page_info *pg, u64 type, u64 *prev)
+{
 	u64 old = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE);
 	u64 new;
 	int rc;
@@ -198,6 +218,7 @@ int get_page_type(struct page_info *pg, u64 type)
 			return -EBUSY;
 		}
 	} while (!cas(&pg->type_info, &old, new));
+	*prev = old;
 	return rc;
 }
 

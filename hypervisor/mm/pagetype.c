@@ -303,7 +303,7 @@ static void flush_stale(struct pt_domain *d, struct pt_job *job)
 static int take_type(struct pt_domain *d, unsigned long mfn, u64 type)
 {
 	struct page_info *pg = d->mem->page(mfn);
-	u64 ti;
+	u64 ti, prev;
 	int rc;
 
 	if (!pg)
@@ -316,15 +316,25 @@ static int take_type(struct pt_domain *d, unsigned long mfn, u64 type)
 		return refuse(d, "frame is half validated or released by "
 			      "another operation");
 	}
-	if (type != PGT_writable_page && !(ti & PGT_count_mask) &&
-	    (ti & PGT_type_mask) == PGT_writable_page && d->mem->leave_writable)
-		d->mem->leave_writable(mfn);
-	rc = get_page_type(pg, type);
+	rc = get_page_type_prev(pg, type, &prev);
 	if (rc < 0) {
 		drop_page(d, pg, mfn);
 		return refuse(d, rc == -EBUSY ? "frame is in use as another type"
 					      : "bad type or type count overflow");
 	}
+	/*
+	 * It was writable until the reference we just took: flush now,
+	 * before anything reads its contents.  Decided on what the type
+	 * change replaced, not on an earlier look: another domain's
+	 * writable mapping (dom0's foreign mapping, under its own
+	 * page-table lock) may have gone, or come and gone, since then.
+	 * Now that the frame has its new type no writable mapping can be
+	 * made, so none escapes this flush.
+	 */
+	if (rc == 1 && type != PGT_writable_page &&
+	    (prev & PGT_type_mask) == PGT_writable_page &&
+	    d->mem->leave_writable)
+		d->mem->leave_writable(mfn);
 	if (rc == 0) {
 		ASSERT(pg->type_info & PGT_validated);
 		return 0;

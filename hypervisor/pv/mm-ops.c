@@ -24,7 +24,8 @@
  * The TLB rule: the engine never flushes.  Removing a mapping leaves the
  * old translation in TLBs until the guest asks for a flush (as on Xen),
  * except when a frame stops being writable to become a table or a
- * descriptor page: then leave_writable() flushes every CPU first; and a
+ * descriptor page: then leave_writable() flushes every CPU as soon as it
+ * has the new type, before it is validated; and a
  * frame that leaves its owner (decrease_reservation, destroy, the last
  * reference of a frame let go while mapped: released()) is freed only
  * after a flush of every CPU that may hold a guest translation
@@ -161,7 +162,8 @@ static void flush_domain(struct domain *d, const struct flush_req *f)
 }
 
 /*
- * @mfn was writable and is becoming a table or descriptor page: a CPU may
+ * @mfn was writable and has just become a table or descriptor page (not
+ * validated yet; no new writable mapping can be made of it): a CPU may
  * still hold a writable translation of it from a mapping removed without
  * a flush, in the owner's tables or (a grant mapping cleared by
  * mmu_update) another domain's.  Flush every CPU that may hold any
@@ -925,8 +927,10 @@ long do_mmuext_op(unsigned long ops, unsigned long count,
 	}
 	if (n & BATCH_PREEMPTED) {
 		n &= ~BATCH_PREEMPTED;
-		if (done && copy_from_guest(&before, done, sizeof(before)))
-			return -EFAULT;
+		if (done && copy_from_guest(&before, done, sizeof(before))) {
+			rc = -EFAULT;	/* and fd's reference goes */
+			goto put;
+		}
 	}
 	for (i = 0; ; i++) {
 		struct mmuext_op op;

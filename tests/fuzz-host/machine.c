@@ -99,9 +99,13 @@ static void h_leave_writable(unsigned long mfn)
 {
 	const struct page_info *pg = &frames[mfn];
 
-	if (page_type_count(pg) ||
-	    (pg->type_info & PGT_type_mask) != PGT_writable_page)
-		fuzz_fail("frame %lu leaves the writable type in use", mfn);
+	/* Called once the frame holds its new type (its first reference,
+	 * not validated yet): no writable mapping can come after it. */
+	if (page_type_count(pg) != 1 ||
+	    (pg->type_info & PGT_type_mask) == PGT_writable_page ||
+	    (pg->type_info & PGT_validated))
+		fuzz_fail("frame %lu: flush for leaving the writable type "
+			  "before its new type is taken", mfn);
 }
 
 static bool h_preempt(void)

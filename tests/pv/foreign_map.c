@@ -17,6 +17,8 @@
  *     pin as its L1 table (mmuext_op naming d_d, as a domain builder
  *     does) maps read-only only, and one we map writable cannot be
  *     pinned; MACHPHYS_UPDATE sets d_d's M2P entry, not d_e's;
+ *   - a continuation of mmuext_op naming d_e with a done counter that
+ *     cannot be read gets -EFAULT and leaves no reference on d_e;
  *   - decrease_reservation naming d_e takes its frame back; naming d_d
  *     it cannot take a frame we still map;
  *   - d_d is destroyed while we still map two of its frames: they stay
@@ -37,9 +39,12 @@ const char test_name[] = "foreign_map";
 #define EINVAL	22
 #define ESRCH	3
 #define EBUSY	16
+#define EFAULT	14
 #define SEC	1000000000ULL
 #define NWIN	4
 #define PATTERN	0x666f726569676e00ULL
+#define BATCH_PREEMPTED	0x80000000U	/* a continuation's count */
+#define BAD_PTR	0xffff830000000000UL	/* the hypervisor's */
 
 static volatile uint64_t win[NWIN][512] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t own_mfn[NWIN];
@@ -232,6 +237,18 @@ void test_main(void)
 	batch[0].ptr = (e_mfn << 12) | MMU_MACHPHYS_UPDATE;
 	check_rc(hyp_mmu_update(batch, 1, NULL, dd), -EINVAL);
 	check_eq(m2p(e_mfn), 0);
+
+	/* A continuation (as the count says) whose done counter cannot be
+	 * read: -EFAULT, and d_e's reference goes with it, or its shell
+	 * never would (the free-page count below says). */
+	printk("mmuext_op continuation naming d%u, bad done pointer\n", de);
+	{
+		struct mmuext_op op = { .cmd = MMUEXT_UNPIN_TABLE };
+
+		op.arg1.mfn = e_mfn;
+		check_rc(hyp_mmuext_op(&op, 1 | BATCH_PREEMPTED,
+				       (unsigned int *)BAD_PTR, de), -EFAULT);
+	}
 
 	printk("decrease_reservation for d%u and d%u\n", de, dd);
 	f = e_mfn;

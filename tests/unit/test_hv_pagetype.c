@@ -95,9 +95,14 @@ static void t_released(unsigned long mfn)
 	nr_released++;
 }
 
+/* When set: what another CPU does while the flush runs (see below). */
+static void (*flush_hook)(unsigned long mfn);
+
 static void t_leave_writable(unsigned long mfn)
 {
 	nr_flushes++;
+	if (flush_hook)
+		flush_hook(mfn);
 }
 
 /*
@@ -189,6 +194,7 @@ static int setup(void **state)
 	memset(&asked, 0, sizeof(asked));
 	nr_released = 0;
 	nr_flushes = 0;
+	flush_hook = NULL;
 	return 0;
 }
 
@@ -600,6 +606,50 @@ static void foreign_frame_released_at_last_unmap(void **state)
 	assert_int_equal(tcount(OTHER_FIRST), 0);
 	assert_int_equal(pt_unpin(&d, 1), 0);
 	assign_page(pg, OTHER);		/* back for the baseline */
+	assert_baseline();
+}
+
+/*
+ * The flush for a frame leaving the writable type races a foreign
+ * mapper: dom0 (domain DOM here) maps the frame writable and drops the
+ * entry under its own page-table lock while its owner (OTHER) pins it
+ * as a table under its own.  Whatever dom0 does while the flush runs,
+ * no writable mapping may be made once the flush has started: it would
+ * leave a stale writable TLB entry into the new table, unflushed.  So
+ * the flush comes when the frame already has its new type.
+ */
+static int map_during_flush = 1;
+
+static void foreign_mapper_during_flush(unsigned long mfn)
+{
+	map_during_flush = pt_update_entry_foreign(&d, NULL, maddr(1, 5),
+						   pte(mfn, RW), 0, OTHER);
+	if (map_during_flush == 0)	/* a translation cached, then gone */
+		assert_int_equal(pt_mmu_update(&d, maddr(1, 5), 0), 0);
+}
+
+static void foreign_writable_mapping_cannot_slip_past_flush(void **state)
+{
+	other_domain_init();
+	d.foreign_mapper = true;
+	assert_int_equal(pt_pin(&d, 1, 1), 0);
+	/* dom0 maps the frame writable, uses it, drops the entry. */
+	assert_int_equal(pt_update_entry_foreign(&d, NULL, maddr(1, 0),
+						 pte(OTHER_FIRST + 2, RW), 0,
+						 OTHER), 0);
+	assert_int_equal(pt_mmu_update(&d, maddr(1, 0), 0), 0);
+	assert_int_equal(ptype(OTHER_FIRST + 2), PGT_writable_page);
+	assert_int_equal(tcount(OTHER_FIRST + 2), 0);
+	/* Its owner pins it as an L1 table; dom0 tries again meanwhile. */
+	flush_hook = foreign_mapper_during_flush;
+	assert_int_equal(pt_pin(&od, OTHER_FIRST + 2, 1), 0);
+	flush_hook = NULL;
+	assert_int_equal(nr_flushes, 1);
+	assert_int_equal(map_during_flush, -EBUSY);
+	assert_int_equal(mem[1][5], 0);
+	assert_int_equal(ptype(OTHER_FIRST + 2), PGT_l1_page_table);
+	assert_int_equal(pt_unpin(&od, OTHER_FIRST + 2), 0);
+	assert_int_equal(pt_unpin(&d, 1), 0);
 	assert_baseline();
 }
 
@@ -1438,6 +1488,7 @@ int main(void)
 		cmocka_unit_test_setup(foreign_page_table_never_mapped_writable, setup),
 		cmocka_unit_test_setup(foreign_domain_covers_only_the_entry_written, setup),
 		cmocka_unit_test_setup(foreign_frame_released_at_last_unmap, setup),
+		cmocka_unit_test_setup(foreign_writable_mapping_cannot_slip_past_flush, setup),
 		cmocka_unit_test_setup(shared_info_mappable, setup),
 		cmocka_unit_test_setup(m2p_mappable_readonly_only, setup),
 		cmocka_unit_test_setup(pin_l4_validates_tree_recursively, setup),

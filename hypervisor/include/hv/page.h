@@ -74,6 +74,7 @@ bool put_page(struct page_info *pg);
 bool put_allocation(struct page_info *pg);
 bool put_allocation_if_unused(struct page_info *pg);
 int get_page_type(struct page_info *pg, u64 type);
+int get_page_type_prev(struct page_info *pg, u64 type, u64 *prev);
 bool put_page_type(struct page_info *pg);
 void assign_page(struct page_info *pg, domid_t owner);
 unsigned long page_refcount(const struct page_info *pg);

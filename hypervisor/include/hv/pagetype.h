@@ -77,10 +77,11 @@ struct pt_domain;
  *           descriptor page; 0 or -errno; may be NULL (accept)
  * @released: the last general reference of @mfn was dropped by the
  *           engine; may be NULL
- * @leave_writable: @mfn, writable until now, is about to become a page
- *           table or descriptor page: TLBs that may still hold a writable
- *           translation of it must be flushed before it is validated
- *           (removing a mapping does not flush); may be NULL
+ * @leave_writable: @mfn, writable until now, has just taken its first
+ *           page-table or descriptor type reference (so no new writable
+ *           mapping of it can be made): TLBs that may still hold a
+ *           writable translation of it must be flushed before it is
+ *           validated (removing a mapping does not flush); may be NULL
  * @preempt: asked now and then by a preemptible job (struct pt_job):
  *           true if it should stop here and be continued later; may be
  *           NULL (never)
