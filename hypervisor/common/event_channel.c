@@ -360,9 +360,18 @@ static long evtchn_op_locked(struct domain *d, unsigned long cmd,
 		 * rest when evtchn_domain_destroy() takes the lock after us.
 		 */
 		struct domain *ld = lookup_domain(d, op->u.alloc_unbound.dom);
+		static bool logged;
 
-		if (ld != d && !d->is_privileged)
+		if (ld != d && !d->is_privileged) {
+			if (!__atomic_exchange_n(&logged, true,
+						 __ATOMIC_RELAXED))
+				log_warn("d%u: EVTCHNOP_alloc_unbound in d%u "
+					 "refused: only dom0 allocates in "
+					 "another domain's table: -EPERM "
+					 "(logged once)", d->id,
+					 op->u.alloc_unbound.dom);
 			return -EPERM;
+		}
 		if (!ld || !table_of(ld))
 			return -ESRCH;
 		rd = lookup_domain(d, op->u.alloc_unbound.remote_dom);

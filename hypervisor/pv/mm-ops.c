@@ -377,6 +377,21 @@ static int new_baseptr(struct vcpu *v, struct pt_job *job, unsigned long mfn,
 			rc = -EINVAL;
 			goto out;
 		}
+		/*
+		 * An earlier context that failed part way left the vCPU
+		 * holding another L4.  Dropping it here is all at once (no
+		 * job, no continuation): only while the pin still holds it,
+		 * so that ours is not the last reference and nothing below
+		 * it is released now.
+		 */
+		pg = *slot && *slot != mfn ? d->pt.mem->page(*slot) : NULL;
+		if (pg && !(READ_ONCE(pg->type_info) & PGT_pinned)) {
+			gprintk(LOG_WARN, v, "%sbase pointer %#lx refused: the "
+				"vCPU still holds %#lx, which is no longer "
+				"pinned", user ? "user " : "", mfn, *slot);
+			rc = -EBUSY;
+			goto out;
+		}
 	}
 	/*
 	 * Already there: nothing to take or drop.  VCPUOP_initialise sets
@@ -436,7 +451,9 @@ int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user)
  *
  * @mfn must be a table @v's domain has pinned as an L4 (dom0 pins it
  * with mmuext_op naming the domain): taking it then validates nothing.
- * Return: 0 or -EINVAL.
+ * An L4 the vCPU holds already (from a context refused part way) must
+ * still be pinned too, so that dropping it releases nothing below it.
+ * Return: 0, -EINVAL, or -EBUSY (the one held is no longer pinned).
  */
 int pv_new_baseptr_pinned(struct vcpu *v, unsigned long mfn, bool user)
 {

@@ -282,7 +282,8 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
  * vCPU 0 of a new domain then runs once the domain is unpaused; a down
  * vCPU waits for the guest's VCPUOP_up.
  *
- * Return: 0, -EEXIST (it has a context), -EBUSY (it may be running), or
+ * Return: 0, -EEXIST (it has a context), -EBUSY (it may be running, or
+ * an L4 it holds from a context refused part way was unpinned since), or
  * the refusal of a check (logged with the reason).
  */
 long pv_toolstack_set_context(struct vcpu *v,

@@ -9,7 +9,9 @@
  *     a bad context pointer, our own (pinned) L4 as the domain's, a
  *     frame of the domain that is not pinned, and one pinned as an L1,
  *     a code selector that names nothing, a rip in the hypervisor's
- *     area, a start in user mode;
+ *     area, a start in user mode; a new L4 for a vCPU still holding,
+ *     from a context refused part way, one that was unpinned since
+ *     (dropping it would release the whole table at once: -EBUSY);
  *   - accepted for vCPU 0 (the domain is paused, as created) and for
  *     the down vCPU 1, once each (-EEXIST after);
  *   - refused for vCPU 0 of a domain that was unpaused without one
@@ -179,6 +181,19 @@ void test_main(void)
 	good_ctx(f[0]);
 	ctx.ctrlreg[1] = own_l4 << 12;			/* user L4: ours */
 	check_rc(set(d, 0), -EINVAL);
+
+	/* A context refused part way leaves vCPU 1 holding the L4 f[2];
+	 * once that is unpinned, the vCPU's reference is its last, and a
+	 * new context would release the whole table in one go: refused
+	 * until f[2] is pinned again. */
+	check_rc(foreign_op(MMUEXT_PIN_L4_TABLE, f[2], d), 0);
+	good_ctx(f[2]);
+	ctx.ctrlreg[1] = own_l4 << 12;
+	check_rc(set(d, 1), -EINVAL);
+	check_rc(foreign_op(MMUEXT_UNPIN_TABLE, f[2], d), 0);
+	good_ctx(f[0]);
+	check_rc(set(d, 1), -EBUSY);
+	check_rc(foreign_op(MMUEXT_PIN_L4_TABLE, f[2], d), 0);
 
 	printk("accepted, once per vCPU\n");
 	good_ctx(f[0]);

@@ -106,6 +106,9 @@ NEGATIVE_LOG_LINES = {
         r"setvcpucontext of d\d+v0 refused: -22: cs 0x1233 is not a code "
         r"selector",
         r"setvcpucontext of d\d+v0 refused: -16",
+        r"base pointer 0x[0-9a-f]+ refused: the vCPU still holds "
+        r"0x[0-9a-f]+, which is no longer pinned",
+        r"setvcpucontext of d\d+v1 refused: -16",
         r"d\d+: vCPU 1 has its initial context from the toolstack"],
     "iret_failsafe": [r"iret: bad frame rip 0x[0-9a-f]+ cs 0xfff0 .*: "
                       r"#GP\(0xfff0\) to the guest"],
