@@ -135,6 +135,26 @@ int vctl_mgmt(struct veneer_mgmt *m, uint32_t cmd, domid_t domid)
 	return 0;
 }
 
+long vctl_hypercall(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+		    uint64_t a3)
+{
+	struct privcmd_hypercall hc = { .op = op, .arg = { a0, a1, a2, a3 } };
+	long ret;
+	int err = privcmd_open();
+
+	if (err)
+		return err;
+	ret = ioctl(privcmd_fd, IOCTL_PRIVCMD_HYPERCALL, &hc);
+	return ret < 0 ? -errno : ret;
+}
+
+int vctl_privcmd_fd(void)
+{
+	int err = privcmd_open();
+
+	return err ? err : privcmd_fd;
+}
+
 int vctl_mgmt_fail(const char *what, int err, const struct veneer_mgmt *m)
 {
 	char buf[128];

@@ -13,6 +13,8 @@
 #include "vctl.h"
 
 const struct vctl_verb vctl_verbs[] = {
+	{ "create", cmd_create, "CONFIG",
+	  "build and start a domain from an xl.cfg subset" },
 	{ "list", cmd_list, "[-l] [--json] [DOMAIN]",
 	  "list domains: Name ID Mem VCPUs State Time(s)" },
 	{ "info", cmd_info, "[--json]",
@@ -41,7 +43,7 @@ const struct vctl_verb vctl_verbs[] = {
 
 /* Verbs of xl that vctl will have and does not have yet. */
 static const char *const later_verbs[] = {
-	"create", "shutdown", "reboot", "console", NULL,
+	"shutdown", "reboot", "console", NULL,
 };
 
 static bool is_later_verb(const char *name)

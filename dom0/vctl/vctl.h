@@ -39,6 +39,7 @@ int vctl_err(const char *what, const char *fmt, ...)
 /* "usage: vctl VERB ..." on stderr; returns 2 (as a bad invocation). */
 int vctl_usage(const struct vctl_verb *v);
 
+int cmd_create(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
@@ -71,6 +72,13 @@ struct veneer_mgmt *vctl_mgmt_alloc(void);
 void *vctl_hc_alloc(size_t size);
 void vctl_hc_free(void *p, size_t size);
 
+/* Any hypercall through privcmd (arguments in memory from
+ * vctl_hc_alloc()); its return value, or a negative errno. */
+long vctl_hypercall(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+		    uint64_t a3);
+/* The open privcmd file (for mmap), or a negative errno. */
+int vctl_privcmd_fd(void);
+
 /* Issue sub-operation cmd on domid with m; 0 or a negative errno. */
 int vctl_mgmt(struct veneer_mgmt *m, uint32_t cmd, domid_t domid);
 
@@ -92,11 +100,24 @@ int vctl_mgmt_fail(const char *what, int err, const struct veneer_mgmt *m);
 #define VCTL_NAME_MAX 63
 #define VCTL_DOM0_NAME "Domain-0"
 
+/*
+ * Names of the domains vctl created (names.c keeps them in dom0, one
+ * file per domain under VCTL_RUN_DIR).  parse.c falls back to weak
+ * versions that know no names (the host unit tests link no names.c).
+ * vctl_name_lookup: the id of the live domain called name, 0 or -1.
+ * vctl_name_get: the name of domid, 0 or -1 if it has none.
+ */
+#define VCTL_RUN_DIR "/var/run/veneer"
+int vctl_name_lookup(const char *name, domid_t *out);
+int vctl_name_get(domid_t domid, char *buf, size_t size);
+int vctl_name_set(domid_t domid, const char *name);
+void vctl_name_forget(domid_t domid);
+
 /* A domain given by id ("3") or name ("Domain-0").  0 or -1 with the
  * reason in err. */
 int vctl_parse_domain(const char *s, domid_t *out, char *err, size_t size);
-/* A domain's name as vctl shows it: dom0 is "Domain-0"; a domU shows as
- * its id until the toolstack names domains. */
+/* A domain's name as vctl shows it: dom0 is "Domain-0"; a domU its name
+ * from `vctl create`, else its id. */
 void vctl_domain_name(domid_t domid, char *buf, size_t size);
 
 /* xl's CPU list: "all", "3", "0-3,5", "^2" (all but), "0-7,^4".  CPUs

@@ -15,18 +15,20 @@ VCTL_HDRS := $(wildcard $(VCTL_DIR)/*.h) hypercall-abi/include/veneer/mgmt.h
 VCTL_PURE := parse format config
 VCTL_CMDS := $(patsubst $(VCTL_DIR)/%.c,%,$(wildcard $(VCTL_DIR)/cmd_*.c))
 VCTL_OBJS := $(addprefix $(VCTL_OUT)/,$(addsuffix .o,main hypercall \
-                $(VCTL_PURE) $(VCTL_CMDS)))
+                names guest_build $(VCTL_PURE) $(VCTL_CMDS)))
+# create builds guests with the builder library the hypervisor uses.
+VCTL_LIBS := $(BUILD)/host/libbuilder.a
 VCTL_BIN  := $(VCTL_OUT)/vctl
 
-$(VCTL_OUT)/%.o: $(VCTL_DIR)/%.c $(VCTL_HDRS) | $(DEPS_STAMP)
+$(VCTL_OUT)/%.o: $(VCTL_DIR)/%.c $(VCTL_HDRS) builder/builder.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+	$(HOSTCC) $(HOST_CFLAGS) -Ibuilder -c -o $@ $<
 
-$(VCTL_BIN): $(VCTL_OBJS)
+$(VCTL_BIN): $(VCTL_OBJS) $(VCTL_LIBS)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
 
 # dom0 has no shared libraries: the initramfs gets a static build.
-$(VCTL_BIN)-static: $(VCTL_OBJS)
+$(VCTL_BIN)-static: $(VCTL_OBJS) $(VCTL_LIBS)
 	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $^
 
 .PHONY: vctl

@@ -42,6 +42,7 @@
 
 #include <veneer/mgmt.h>
 #include <veneer/sched.h>
+#include <veneer/vcpu.h>
 
 _Static_assert(NR_HYPERCALL_COUNTERS == VENEER_NR_HYPERCALL_COUNTERS,
 	       "hypercall counters");
@@ -271,6 +272,7 @@ static void fill_info(struct domain *d, struct veneer_domaininfo *info)
 	info->tot_pages = domain_tot_pages(d);
 	info->max_pages = READ_ONCE(d->max_pages);
 	info->cpu_time_ns = ns;
+	info->shared_info_frame = d->shared_info_mfn;
 }
 
 static long mgmt_getdomaininfo(struct mgmt_call *c)
@@ -418,22 +420,48 @@ static long mgmt_setmaxmem(struct mgmt_call *c)
 /* --- setvcpucontext ------------------------------------------------------ */
 
 /*
- * Not yet: a context names page tables in the domain's memory, and a
- * domain created here gets memory only with foreign mapping and
- * populate_physmap for another domain, which come later.  Refused,
- * never pretended.
+ * The initial context of a vCPU of a domain dom0 is building: copied in
+ * once and checked as VCPUOP_initialise checks a guest's own (pv/vcpu-
+ * op.c), with a base pointer that must be an L4 dom0 pinned for the
+ * domain.  Never dom0's own vCPUs, nor a dying domain's.
  */
 static long mgmt_setvcpucontext(struct mgmt_call *c)
 {
-	static bool logged;
+	const struct veneer_mgmt_setvcpucontext *sc = &c->op.u.vcpucontext;
+	struct vcpu_guest_context *ctx;
+	struct domain *d;
+	struct vcpu *v;
+	long rc;
 
-	if (c->op.u.vcpucontext.pad)
+	_Static_assert(sizeof(*ctx) <= 2 * PAGE_SIZE, "vcpu_guest_context");
+	if (sc->pad)
 		return -EINVAL;
-	if (!__atomic_exchange_n(&logged, true, __ATOMIC_RELAXED))
-		log_warn("mgmt: setvcpucontext is not available yet (a "
-			 "domain gets memory only with foreign mapping, to "
-			 "come): -EOPNOTSUPP (logged once)");
-	return -EOPNOTSUPP;
+	rc = get_target(c, true, &d);
+	if (rc)
+		return rc;
+	ctx = alloc_heap_pages(1);
+	if (!ctx) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (copy_from_guest(ctx, sc->ctxt, sizeof(*ctx)))
+		rc = -EFAULT;
+	/* Not a domain being destroyed, nor one still being created. */
+	spin_lock(&create_lock);
+	if (!rc && READ_ONCE(d->is_dying))
+		rc = -EINVAL;
+	if (!rc)
+		rc = get_vcpu(d, sc->vcpu, &v);
+	if (!rc)
+		rc = pv_toolstack_set_context(v, ctx);
+	spin_unlock(&create_lock);
+	free_heap_pages(ctx, 1);
+	if (!rc)
+		log_info("d%u: vCPU %u has its initial context from the "
+			 "toolstack", d->id, v->id);
+out:
+	domain_put(d);
+	return rc;
 }
 
 /* --- getschedparams, setschedparams -------------------------------------- */

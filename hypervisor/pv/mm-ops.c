@@ -346,7 +346,7 @@ static int unpin_table(struct vcpu *v, unsigned long mfn)
  * points at it.
  */
 static int new_baseptr(struct vcpu *v, struct pt_job *job, unsigned long mfn,
-		       bool user)
+		       bool user, bool pinned_only)
 {
 	struct domain *d = v->domain;
 	unsigned long *slot = user ? &v->pv.user_l4 : &v->pv.kernel_l4;
@@ -356,6 +356,26 @@ static int new_baseptr(struct vcpu *v, struct pt_job *job, unsigned long mfn,
 	if (!mfn && !user)
 		return -EINVAL;
 	spin_lock(&d->pt_lock);
+	/*
+	 * From the toolstack: only a table the domain's builder already
+	 * pinned as an L4 of this domain.  Checked under the page-table
+	 * lock, so no unpin comes between the check and the reference, and
+	 * the reference needs no validation (nothing to restart).
+	 */
+	if (pinned_only && mfn) {
+		struct page_info *pg = d->pt.mem->page(mfn);
+		u64 ti = pg ? READ_ONCE(pg->type_info) : 0;
+
+		if (!pg || READ_ONCE(pg->owner) != d->id ||
+		    !(ti & PGT_pinned) ||
+		    (ti & PGT_type_mask) != PGT_l4_page_table) {
+			gprintk(LOG_WARN, v, "%sbase pointer %#lx refused: not "
+				"an L4 the domain has pinned", user ? "user " :
+				"", mfn);
+			rc = -EINVAL;
+			goto out;
+		}
+	}
 	/*
 	 * Already there: nothing to take or drop.  VCPUOP_initialise sets
 	 * the kernel L4 again each time it re-enters for a user L4 that
@@ -395,7 +415,7 @@ out:
  */
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
 {
-	return new_baseptr(v, NULL, mfn, user);
+	return new_baseptr(v, NULL, mfn, user, false);
 }
 
 /**
@@ -406,7 +426,19 @@ int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
  */
 int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user)
 {
-	return new_baseptr(v, pv_ptjob(), mfn, user);
+	return new_baseptr(v, pv_ptjob(), mfn, user, false);
+}
+
+/**
+ * pv_new_baseptr_pinned() - the same for VENEER_MGMT_setvcpucontext
+ *
+ * @mfn must be a table @v's domain has pinned as an L4 (dom0 pins it
+ * with mmuext_op naming the domain): taking it then validates nothing.
+ * Return: 0 or -EINVAL.
+ */
+int pv_new_baseptr_pinned(struct vcpu *v, unsigned long mfn, bool user)
+{
+	return new_baseptr(v, NULL, mfn, user, true);
 }
 
 /* --- argument checks shared by the batched calls ----------------------- */
@@ -757,9 +789,9 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 	case MMUEXT_UNPIN_TABLE:
 		return unpin_table(v, mfn);
 	case MMUEXT_NEW_BASEPTR:
-		return new_baseptr(v, pv_ptjob(), mfn, false);
+		return new_baseptr(v, pv_ptjob(), mfn, false, false);
 	case MMUEXT_NEW_USER_BASEPTR:
-		return new_baseptr(v, pv_ptjob(), mfn, true);
+		return new_baseptr(v, pv_ptjob(), mfn, true, false);
 	case MMUEXT_TLB_FLUSH_LOCAL:
 		v->stats.tlb_flushes++;
 		flush_tlb_local();

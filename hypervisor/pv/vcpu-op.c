@@ -116,13 +116,18 @@ static long check_user_regs(struct vcpu *v, const struct vcpu_guest_context *c,
 }
 
 /*
- * VCPUOP_initialise for a down vCPU @v, from @c (hypervisor copy).
- * Refuses what we do not support rather than ignoring it: user mode
- * starts, an FPU image, debug registers.
+ * VCPUOP_initialise for a down vCPU @v, from @c (hypervisor copy), and
+ * VENEER_MGMT_setvcpucontext for a vCPU of a domain dom0 builds
+ * (@toolstack): the same checks, since dom0's context is untrusted too.
+ * The one difference is the base pointer: the guest's own may be any L4
+ * of its own (validated now, restartably); dom0's must be a table it
+ * already pinned for the domain.  Refuses what we do not support rather
+ * than ignoring it: user mode starts, an FPU image, debug registers.
  */
-static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
+static long initialise(struct vcpu *v, const struct vcpu_guest_context *c,
+		       bool toolstack)
 {
-	struct vcpu *cur = current_vcpu();
+	struct domain *d = v->domain;
 	unsigned long gdt[16];
 	struct cpu_regs r;
 	long rc;
@@ -180,14 +185,19 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 	 * vcpu_initialise(), which has the guest call again; everything
 	 * above is simply done again then, and nothing below has happened.
 	 */
-	rc = pv_new_baseptr_job(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
+	rc = toolstack ?
+	     pv_new_baseptr_pinned(v, c->ctrlreg[3] >> PAGE_SHIFT, false) :
+	     pv_new_baseptr_job(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
 	if (rc == -PT_ERESTART)
 		return rc;
 	if (rc)
 		return refuse(v, rc, "ctrlreg[3] %#lx: not a usable L4: %ld",
 			      (unsigned long)c->ctrlreg[3], rc);
 	if (c->ctrlreg[1])
-		rc = pv_new_baseptr_job(v, c->ctrlreg[1] >> PAGE_SHIFT, true);
+		rc = toolstack ?
+		     pv_new_baseptr_pinned(v, c->ctrlreg[1] >> PAGE_SHIFT,
+					   true) :
+		     pv_new_baseptr_job(v, c->ctrlreg[1] >> PAGE_SHIFT, true);
 	if (rc == -PT_ERESTART)
 		return rc;
 	if (rc)
@@ -220,7 +230,11 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 	v->pv.fs_sel = c->user_regs.fs;
 	v->pv.gs_sel = c->user_regs.gs;
 	v->pv.in_kernel = true;
-	v->pv.vm_assist = cur->pv.vm_assist;	/* the domain's assists */
+	/* The domain's assists: the caller's own for VCPUOP_initialise;
+	 * for the toolstack, what vCPU 0 has (none before it runs). */
+	v->pv.vm_assist = toolstack ? (v == d->vcpu[0] ? 0 :
+				       d->vcpu[0]->pv.vm_assist) :
+			  current_vcpu()->pv.vm_assist;
 	/* As Xen: the context's IOPL is the vCPU's virtual IOPL (what
 	 * PHYSDEVOP_set_iopl sets); Linux starts its CPUs with IOPL 1. */
 	vcpu_evt(v)->iopl = (c->user_regs.rflags & X86_EFLAGS_IOPL) >> 12;
@@ -242,7 +256,7 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 	if (!rc) {
 		spin_lock(&v->ctx_lock);
 		rc = v->initialised ? -EEXIST : !v->down ? -EINVAL :
-		     initialise(v, c);
+		     initialise(v, c, false);
 		spin_unlock(&v->ctx_lock);
 	}
 	free_heap_pages(c, 1);
@@ -253,6 +267,45 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
 	if (rc)
 		gprintk(LOG_WARN, current_vcpu(), "VCPUOP_initialise of vCPU "
 			"%u refused: %ld%s%s", v->id, rc,
+			refuse_why[smp_processor_id()][0] ? ": " : "",
+			refuse_why[smp_processor_id()]);
+	return rc;
+}
+
+/**
+ * pv_toolstack_set_context() - VENEER_MGMT_setvcpucontext
+ * @v: a vCPU of a domain dom0 holds (not dom0's own)
+ * @c: the context, already copied into hypervisor memory
+ *
+ * Only once per vCPU, and only while it cannot run: its domain paused
+ * by the toolstack (a new domain is created paused) or the vCPU down.
+ * vCPU 0 of a new domain then runs once the domain is unpaused; a down
+ * vCPU waits for the guest's VCPUOP_up.
+ *
+ * Return: 0, -EEXIST (it has a context), -EBUSY (it may be running), or
+ * the refusal of a check (logged with the reason).
+ */
+long pv_toolstack_set_context(struct vcpu *v,
+			      const struct vcpu_guest_context *c)
+{
+	struct domain *d = v->domain;
+	long rc;
+
+	refuse_why[smp_processor_id()][0] = 0;
+	spin_lock(&v->ctx_lock);
+	if (v->initialised)
+		rc = -EEXIST;
+	else if ((!v->down && !READ_ONCE(d->pause_count)) ||
+		 vcpu_is_on_cpu(v))
+		rc = -EBUSY;
+	else
+		rc = initialise(v, c, true);
+	if (!rc && !v->down)
+		WRITE_ONCE(v->runnable, true);	/* runs once unpaused */
+	spin_unlock(&v->ctx_lock);
+	if (rc)
+		gprintk(LOG_WARN, current_vcpu(), "setvcpucontext of d%uv%u "
+			"refused: %ld%s%s", d->id, v->id, rc,
 			refuse_why[smp_processor_id()][0] ? ": " : "",
 			refuse_why[smp_processor_id()]);
 	return rc;

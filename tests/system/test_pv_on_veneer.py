@@ -94,11 +94,19 @@ NEGATIVE_LOG_LINES = {
         # the created domain's audit, with dom0 mapping its frames
         r"\(d\d+\) pt_audit \(foreign pin\): L1 1 .*: ok"],
     "set_gdt_bad": [r"set_gdt: bad descriptor 2: 0x890000000067"],
-    "mgmt_dom0": [r"mgmt: setvcpucontext is not available yet",
+    "mgmt_dom0": [r"\(d0v0\) setvcpucontext of d\d+v0 refused: -16",
                   r"\(d0v0\) hypercall 56\(0x1000, .*\): -EFAULT",
                   r"d\d+: created by the toolstack: 2 vCPUs, at most 256 "
                   r"pages, paused",
                   r"d\d+: destroyed by the toolstack"],
+    "mgmt_setvcpucontext": [
+        r"\(d0v0\) setvcpucontext of d\d+v0 refused: -22: ctrlreg\[3\] "
+        r"0x[0-9a-f]+: not a usable L4",
+        r"base pointer 0x[0-9a-f]+ refused: not an L4 the domain has pinned",
+        r"setvcpucontext of d\d+v0 refused: -22: cs 0x1233 is not a code "
+        r"selector",
+        r"setvcpucontext of d\d+v0 refused: -16",
+        r"d\d+: vCPU 1 has its initial context from the toolstack"],
     "iret_failsafe": [r"iret: bad frame rip 0x[0-9a-f]+ cs 0xfff0 .*: "
                       r"#GP\(0xfff0\) to the guest"],
 }

@@ -54,6 +54,8 @@ XEN_KNOWN_FAILURES = {
     "int_n": QEMU_INT_N_BUG,
     "mgmt_dom0": "Veneer's own management hypercall (56): Xen 4.17 has "
                  "none there and answers -ENOSYS",
+    "mgmt_setvcpucontext": "Veneer's own management hypercall (56): "
+                           "-ENOSYS on Xen",
     # Creates its second domain with Veneer's management hypercall.
     "foreign_map": "needs Veneer's management hypercall (56) to create "
                    "a domain: -ENOSYS on Xen",

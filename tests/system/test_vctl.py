@@ -196,7 +196,7 @@ def test_info_describes_the_host(session):
     # hold part of that
     assert 0 < info["free_memory_mib"] < info["total_memory_mib"] <= 1024
     assert info["total_memory_mib"] > DOM0_MEM_MIB + DOMU_MEM_MIB
-    assert info["mgmt_version"] == "1.0"
+    assert info["mgmt_version"] == "1.1"
 
 
 def test_vcpu_list_and_pin(session):
@@ -249,7 +249,7 @@ def test_bad_verbs_and_domains_are_one_clear_line(session):
     assert refused(session["unknown_verb"]) == \
         "vctl: frobnicate: unknown verb (try 'vctl help')"
     assert refused(session["create"]).startswith(
-        "vctl: create: not available yet")
+        "vctl: create: /etc/x.cfg: ")
     assert refused(session["bad_name"]) == \
         "vctl: pause: no domain named 'no-such-guest'"
     assert refused(session["no_domain"]) == \

@@ -197,7 +197,7 @@ static void info_key_value_and_json(void **state)
 "max_domains            : 64\n"
 "hypervisor_version     : 4.17-veneer\n"
 "capabilities           : pv64 foreign-map 0x200\n"
-"mgmt_version           : 1.0\n");
+"mgmt_version           : 1.1\n");
 	f = capture();
 	vctl_print_info_json(f, &phys, "h\"x");
 	fclose(f);
@@ -206,7 +206,7 @@ static void info_key_value_and_json(void **state)
 "\"total_memory_mib\": 2048, \"free_memory_mib\": 1000, "
 "\"total_pages\": 524288, \"free_pages\": 256000, \"max_domains\": 64, "
 "\"hypervisor_version\": \"4.17-veneer\", "
-"\"capabilities\": \"pv64 foreign-map 0x200\", \"mgmt_version\": \"1.0\"}\n");
+"\"capabilities\": \"pv64 foreign-map 0x200\", \"mgmt_version\": \"1.1\"}\n");
 }
 
 static void info_extra_version_need_not_be_terminated(void **state)
@@ -303,7 +303,7 @@ static void mgmt_errors_in_words(void **state)
 		"no such domain");
 	assert_string_equal(vctl_mgmt_strerror(-EPROTONOSUPPORT, 0x00020003,
 					       buf, sizeof(buf)),
-		"hypervisor speaks management interface version 2.3, vctl 1.0");
+		"hypervisor speaks management interface version 2.3, vctl 1.1");
 	assert_string_equal(vctl_mgmt_strerror(-ENOSYS, 0, buf, sizeof(buf)),
 		"the hypervisor does not implement this operation");
 	assert_string_equal(vctl_mgmt_strerror(-ENOMEM, 0, buf, sizeof(buf)),

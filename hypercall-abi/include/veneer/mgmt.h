@@ -24,7 +24,7 @@
 #define __HYPERVISOR_veneer_mgmt 56
 
 /* Major version in the top 16 bits: another major is refused. */
-#define VENEER_MGMT_VERSION 0x00010000U
+#define VENEER_MGMT_VERSION 0x00010001U
 
 /* Sub-operations (veneer_mgmt.cmd). */
 #define VENEER_MGMT_physinfo          1 /* u.physinfo (out) */
@@ -96,6 +96,7 @@ struct veneer_domaininfo {
 	uint64_t tot_pages;      /* pages the domain holds now */
 	uint64_t max_pages;      /* its limit */
 	uint64_t cpu_time_ns;    /* all its vCPUs, running */
+	uint64_t shared_info_frame; /* MFN of its shared_info (1.1) */
 };
 
 /* Fills buffer with up to max_domains records of the domains whose ids
@@ -215,7 +216,7 @@ struct veneer_mgmt {
 
 /* The layout is the interface: no Xen header to check it against. */
 _Static_assert(sizeof(struct veneer_mgmt_physinfo) == 64, "physinfo");
-_Static_assert(sizeof(struct veneer_domaininfo) == 48, "domaininfo");
+_Static_assert(sizeof(struct veneer_domaininfo) == 56, "domaininfo");
 _Static_assert(sizeof(struct veneer_mgmt_getdomaininfolist) == 24, "list");
 _Static_assert(sizeof(struct veneer_mgmt_getvcpuinfo) == 32, "vcpuinfo");
 _Static_assert(sizeof(struct veneer_mgmt_readconsole) == 32, "console");

@@ -80,6 +80,10 @@ void pv_mm_init(struct domain *d);
 int pv_pin_table(struct domain *d, unsigned long mfn, unsigned int level);
 int pv_new_baseptr(struct vcpu *v, unsigned long mfn, bool user);
 int pv_new_baseptr_job(struct vcpu *v, unsigned long mfn, bool user);
+int pv_new_baseptr_pinned(struct vcpu *v, unsigned long mfn, bool user);
+struct vcpu_guest_context;
+long pv_toolstack_set_context(struct vcpu *v,
+			      const struct vcpu_guest_context *c);
 struct pt_job *pv_ptjob(void);
 void pv_ptjob_abandon(struct vcpu *v);
 void pv_ptjob_abandon_foreign(struct domain *d);

@@ -26,3 +26,7 @@ domu-kernels: $(DOMU_KERNELS)
 .PHONY: domu-kernels
 ALL_TARGETS += domu-kernels
 SYSTEM_TEST_DEPS += domu-kernels
+
+# `vctl create` builds this one from dom0 (tests/system/test_vctl_create.py).
+INITRAMFS_FILES += $(DOMU_OUT)/domu_vctl.elf=usr/lib/veneer/domu_vctl.elf
+INITRAMFS_DEPS  += $(DOMU_OUT)/domu_vctl.elf

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vctl create CONFIG: make a domain from an xl.cfg subset and start it.
+ *
+ * In order: the configuration is checked (config.c); the name must not
+ * be in use; the kernel (an ELF vmlinux or PV test kernel) and ramdisk
+ * are read and the kernel's notes checked (builder/); there must be
+ * memory for it.  Only then is the domain created (paused), built
+ * (guest_build.c), given its scheduler settings and name, and unpaused.
+ * A failure after the domain exists destroys it again: nothing is left
+ * half-built.  Each failure is one line on stderr and exit status 1.
+ *
+ * Not yet: bzImage/vmlinuz (compressed kernels), the store and console
+ * rings (start_info says none, as for a boot-time domU), `-c`, and
+ * on_poweroff/on_reboot/on_crash (a domain that ends stays, shut down,
+ * until `vctl destroy`).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "guest_build.h"
+#include "opts.h"
+
+#define FILE_MAX (512UL << 20)
+
+static int read_file(const char *what, const char *path, uint8_t **out,
+		     size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return vctl_err("create", "%s %s: %s", what, path,
+				strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > FILE_MAX) {
+		close(fd);
+		return vctl_err("create", "%s %s: not a regular file of 1 "
+				"byte to %lu MiB", what, path, FILE_MAX >> 20);
+	}
+	buf = malloc(st.st_size);
+	if (!buf) {
+		close(fd);
+		return vctl_err("create", "%s %s: out of memory", what, path);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, st.st_size - got);
+
+		if (n <= 0) {
+			close(fd);
+			free(buf);
+			return vctl_err("create", "%s %s: %s", what, path,
+					n ? strerror(errno) : "short read");
+		}
+		got += n;
+	}
+	close(fd);
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/* A kernel we cannot take yet, said plainly. */
+static const char *unsupported_kernel(const uint8_t *k, size_t len)
+{
+	if (len >= 4 && !memcmp(k, "\x7f" "ELF", 4))
+		return NULL;
+	if (len > 0x206 && !memcmp(k + 0x202, "HdrS", 4))
+		return "a bzImage/vmlinuz is not supported yet (give the "
+		       "ELF vmlinux)";
+	if (len >= 2 && k[0] == 0x1f && k[1] == 0x8b)
+		return "a gzip-compressed kernel is not supported yet (give "
+		       "the ELF vmlinux)";
+	if (len >= 6 && !memcmp(k, "\xfd" "7zXZ", 5))
+		return "an xz-compressed kernel is not supported yet (give "
+		       "the ELF vmlinux)";
+	return "not an ELF kernel";
+}
+
+static void destroy(domid_t domid)
+{
+	struct veneer_mgmt *m = vctl_mgmt_alloc();
+
+	if (m) {
+		int err = vctl_mgmt(m, VENEER_MGMT_destroydomain, domid);
+
+		if (err)
+			vctl_mgmt_fail("create: destroying the half-built "
+				       "domain", err, m);
+		vctl_hc_free(m, sizeof(*m));
+	}
+	vctl_name_forget(domid);
+}
+
+/* Scheduler settings and CPUs from the configuration. */
+static int apply_sched(struct veneer_mgmt *m, domid_t domid,
+		       const struct vctl_config *cfg, unsigned int nr_cpus)
+{
+	char what[64];
+	int err;
+
+	if (cfg->cpu_weight != 256 || cfg->cap) {
+		memset(m, 0, sizeof(*m));
+		m->u.sched.weight = cfg->cpu_weight;
+		m->u.sched.cap = cfg->cap;
+		err = vctl_mgmt(m, VENEER_MGMT_setschedparams, domid);
+		if (err)
+			return vctl_mgmt_fail("create: cpu_weight/cap", err, m);
+	}
+	if (!cfg->cpus)
+		return 0;
+	for (uint32_t v = 0; v < cfg->vcpus; v++) {
+		uint64_t mask = cfg->cpumask;
+
+		if (nr_cpus < 64)
+			mask &= (1ULL << nr_cpus) - 1;
+		memset(m, 0, sizeof(*m));
+		m->u.affinity.vcpu = v;
+		m->u.affinity.cpumask = mask;
+		err = vctl_mgmt(m, VENEER_MGMT_setvcpuaffinity, domid);
+		if (err) {
+			snprintf(what, sizeof(what), "create: cpus \"%s\"",
+				 cfg->cpus);
+			return vctl_mgmt_fail(what, err, m);
+		}
+	}
+	return 0;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct vctl_config cfg;
+	struct veneer_mgmt_physinfo phys;
+	struct veneer_mgmt *m = NULL;
+	struct vb_image img;
+	struct vb_request req;
+	struct vb_error verr = { "" };
+	uint8_t *kernel = NULL, *ramdisk = NULL;
+	size_t klen = 0, rlen = 0;
+	char err[256];
+	const char *why;
+	domid_t domid = 0, other;
+	uint64_t pages, max_pages;
+	int rc = 1;
+
+	if (argc == 3 && !strcmp(argv[2], "-c"))
+		return vctl_err("create", "-c: the console back end is not "
+				"there yet (see the hypervisor log: vctl "
+				"dmesg)");
+	if (argc != 2 || argv[1][0] == '-')
+		return vctl_usage(vctl_find_verb("create"));
+	if (vctl_config_load(argv[1], &cfg, err, sizeof(err)))
+		return vctl_err("create", "%s", err);
+	if (!vctl_name_lookup(cfg.name, &other) ||
+	    !strcmp(cfg.name, VCTL_DOM0_NAME)) {
+		vctl_err("create", "name \"%s\" is in use", cfg.name);
+		goto out;
+	}
+	if (read_file("kernel", cfg.kernel, &kernel, &klen))
+		goto out;
+	why = unsupported_kernel(kernel, klen);
+	if (why) {
+		vctl_err("create", "kernel %s: %s", cfg.kernel, why);
+		goto out;
+	}
+	if (vb_parse_image(kernel, klen, false, &img, &verr)) {
+		vctl_err("create", "kernel %s: %s", cfg.kernel, verr.msg);
+		goto out;
+	}
+	if (cfg.ramdisk && read_file("ramdisk", cfg.ramdisk, &ramdisk, &rlen))
+		goto out;
+	pages = cfg.memory_mib << (20 - VB_PAGE_SHIFT);
+	max_pages = cfg.maxmem_mib << (20 - VB_PAGE_SHIFT);
+	if (max_pages < pages)
+		max_pages = pages;
+	if (vctl_physinfo("create", &phys))
+		goto out;
+	if (pages > phys.free_pages) {
+		vctl_err("create", "not enough memory: %lu MiB asked, %lu MiB "
+			 "free", (unsigned long)cfg.memory_mib,
+			 (unsigned long)(phys.free_pages >> 8));
+		goto out;
+	}
+
+	m = vctl_mgmt_alloc();
+	if (!m)
+		goto out;
+	m->u.create.max_pages = max_pages;
+	m->u.create.max_vcpus = cfg.vcpus;
+	rc = vctl_mgmt(m, VENEER_MGMT_createdomain, 0);
+	if (rc) {
+		rc = vctl_mgmt_fail("create", rc, m);
+		goto out;
+	}
+	domid = m->domid;
+	rc = 1;
+
+	memset(&req, 0, sizeof(req));
+	req.nr_pages = pages;
+	req.initrd = ramdisk;
+	req.initrd_len = rlen;
+	req.cmdline = cfg.cmdline;
+	if (vctl_build_guest(domid, &img, &req, err, sizeof(err))) {
+		vctl_err("create", "%s: %s", cfg.name, err);
+		goto fail;
+	}
+	if (apply_sched(m, domid, &cfg, phys.nr_cpus))
+		goto fail;
+	rc = vctl_name_set(domid, cfg.name);
+	if (rc) {
+		vctl_err("create", "%s: cannot record the name in %s: %s",
+			 cfg.name, VCTL_RUN_DIR, strerror(-rc));
+		goto fail;
+	}
+	rc = vctl_mgmt(m, VENEER_MGMT_unpausedomain, domid);
+	if (rc) {
+		rc = vctl_mgmt_fail("create: unpause", rc, m);
+		goto fail;
+	}
+	printf("Domain %s created (id %u)\n", cfg.name, domid);
+	rc = 0;
+	goto out;
+fail:
+	destroy(domid);
+	rc = 1;
+out:
+	vctl_hc_free(m, sizeof(*m));
+	free(kernel);
+	free(ramdisk);
+	vctl_config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A domU that `vctl create` builds from dom0 user space (tests/system/
+ * test_vctl_create.py; dom0's initramfs carries it as
+ * /usr/lib/veneer/domu_vctl.elf).  It checks what the toolstack's build
+ * gave it: unprivileged, no store or console channel yet, the memory and
+ * command line of its configuration ("vctlpages=N" says how many pages
+ * to expect), a P2M whose entries the M2P maps back; then it says so on
+ * the console and powers off (SCHEDOP_shutdown), which `vctl list`
+ * shows as state s, reason poweroff.
+ */
+#include "domu.h"
+
+const char test_name[] = "domu_vctl";
+
+static unsigned long cmdline_number(const char *cmdline, const char *key)
+{
+	const char *p = cmdline;
+	size_t klen = strlen(key);
+	unsigned long n = 0;
+
+	while (*p && strncmp(p, key, klen))
+		p++;
+	if (!*p)
+		fail("no %s in the command line '%s'", key, cmdline);
+	for (p += klen; *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	return n;
+}
+
+void test_main(void)
+{
+	const char *cmdline = (const char *)start_info->cmd_line;
+	const uint64_t *p2m = (const uint64_t *)start_info->mfn_list;
+	unsigned long want = cmdline_number(cmdline, "vctlpages=");
+
+	check_eq(start_info->flags & (SIF_INITDOMAIN | SIF_PRIVILEGED), 0);
+	check_eq(start_info->store_evtchn, 0);
+	check_eq(start_info->console.domU.evtchn, 0);
+	check_eq(start_info->nr_pages, want);
+	for (unsigned long pfn = 0; pfn < start_info->nr_pages; pfn += 97)
+		check_eq(((const uint64_t *)MACH2PHYS_VIRT_START)[p2m[pfn]], pfn);
+	printk("domu_vctl: built by vctl, %lu pages, cmdline '%s'\n",
+	       (unsigned long)start_info->nr_pages, cmdline);
+}

@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: GPL-2.0
+"""`vctl create` (dom0/vctl/cmd_create.c) in a Veneer dom0 under QEMU.
+
+One Linux dom0 (our kernel and initramfs, which carries the PV test
+kernel tests/pv/domu/domu_vctl.c as /usr/lib/veneer/domu_vctl.elf).  At
+its shell the test writes configuration files and runs:
+
+  - create of the test kernel: it is built from dom0 user space (the
+    builder library through privcmd, setvcpucontext), checks what it was
+    given, says so on the console (the hypervisor log, domu_console) and
+    powers off; `vctl list` shows it by name, shut down, reason poweroff;
+    the name cannot be taken twice; destroy removes it and the free
+    memory comes back to where it was;
+  - a bad config, a missing kernel, a compressed kernel, too little
+    memory for the layout (a failure after the domain exists): one line,
+    non-zero, no domain left, free memory unchanged.
+
+Linux as a domU created this way is not tested here yet.
+"""
+
+import json
+import os
+import re
+
+import pytest
+
+import qemu
+from test_domu import read_log
+from test_vctl import SHELL_HELPER, Dom0Shell
+
+TIMEOUT = 300
+TINY_MIB = 16
+KERNEL = "/usr/lib/veneer/domu_vctl.elf"
+
+CONFIGS = {
+    "ok": ['name = "tiny"', 'memory = %d' % TINY_MIB, 'maxmem = 24',
+           'vcpus = 1', 'kernel = "%s"' % KERNEL,
+           'extra = "vctlpages=%d"' % (TINY_MIB << 8)],
+    "bad": ['name = "bad"', 'memory = "lots"', 'kernel = "%s"' % KERNEL],
+    "nokernel": ['name = "nok"', 'kernel = "/no/such/kernel"'],
+    "gzip": ['name = "gz"', 'kernel = "/tmp/k.gz"'],
+    "small": ['name = "small"', 'memory = 1', 'kernel = "%s"' % KERNEL],
+}
+
+
+def write_config(m, name, lines):
+    m.sendline("rm -f /tmp/%s.cfg" % name)
+    for line in lines:
+        m.sendline("echo '%s' >> /tmp/%s.cfg" % (line, name))
+
+
+def free_pages(sh):
+    status, out, err = sh.run("vctl", "info", "--json")
+    assert status == 0, err
+    return json.loads(out)["free_pages"]
+
+
+def domains(sh):
+    status, out, err = sh.run("vctl", "list", "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def wait_free_pages(sh, want, tries=20):
+    """A destroyed domain's shell goes a little after its memory."""
+    got = free_pages(sh)
+    for _ in range(tries):
+        if got == want:
+            break
+        sh.sleep(1)
+        got = free_pages(sh)
+    return got
+
+
+@pytest.fixture(scope="module")
+def session():
+    for path, target in ((qemu.GUEST_VMLINUX, "guest-kernel"),
+                         (qemu.DOM0_INITRAMFS, "initramfs")):
+        if not os.path.exists(path):
+            pytest.fail("%s is missing: run 'make %s'" % (path, target))
+    args = qemu.veneer_dom0_args(qemu.GUEST_VMLINUX, "console=hvc0 " +
+                                 qemu.kernel_append(), qemu.DOM0_INITRAMFS,
+                                 memory="1G", dom0_mem="512M")
+    i = args.index("-append")
+    args[i + 1] += " domu_console"
+    out = {}
+    with qemu.Machine("vctl_create", args, timeout=TIMEOUT) as m:
+        m.expect(r"Quit QEMU with Ctrl-A X", timeout=TIMEOUT)
+        m.sendline(SHELL_HELPER)
+        for name, lines in CONFIGS.items():
+            write_config(m, name, lines)
+        m.sendline("echo x | gzip > /tmp/k.gz")
+        sh = Dom0Shell(m)
+        out["free0"] = free_pages(sh)
+        out["create"] = sh.run("vctl", "create", "/tmp/ok.cfg")
+        state = None
+        for _ in range(60):
+            doms = [d for d in domains(sh) if d["name"] == "tiny"]
+            state = doms[0] if doms else None
+            if state is None or state["shutdown"]:
+                break
+            sh.sleep(1)
+        out["tiny"] = state
+        out["list"] = sh.run("vctl", "list")
+        out["list_l"] = sh.run("vctl", "list", "-l", "tiny")
+        out["again"] = sh.run("vctl", "create", "/tmp/ok.cfg")
+        out["destroy"] = sh.run("vctl", "destroy", "tiny")
+        out["after_destroy"] = domains(sh)
+        out["free1"] = wait_free_pages(sh, out["free0"])
+        out["gone"] = sh.run("vctl", "list", "tiny")
+        for name in ("bad", "nokernel", "gzip", "small"):
+            out[name] = sh.run("vctl", "create", "/tmp/%s.cfg" % name)
+        out["after_failures"] = domains(sh)
+        out["free2"] = wait_free_pages(sh, out["free0"])
+        out["results"] = sh.results
+        m.sendline("poweroff")
+        out["status"] = m.wait_exit(timeout=120)
+        out["log"] = read_log(m)
+    print("\n".join("$ %s -> %d\n%s%s" % r for r in out["results"]))
+    return out
+
+
+def refused(res):
+    status, stdout, stderr = res
+    assert status != 0
+    assert stdout == ""
+    assert len(stderr.splitlines()) == 1, stderr
+    return stderr.strip()
+
+
+def test_created_test_kernel_runs_and_powers_off(session):
+    status, out, err = session["create"]
+    assert status == 0, err
+    m = re.fullmatch(r"Domain tiny created \(id (\d+)\)\n", out)
+    assert m, out
+    domid = int(m.group(1))
+    tiny = session["tiny"]
+    assert tiny is not None and tiny["domid"] == domid
+    assert tiny["shutdown"] and tiny["shutdown_reason"] == "poweroff", tiny
+    assert not tiny["crashed"]
+    assert tiny["max_pages"] == 24 << 8
+    assert tiny["max_vcpus"] == 1
+    log = session["log"]
+    assert re.search(r"\(d%d\) domu_vctl: built by vctl, %d pages, cmdline "
+                     r"'vctlpages=%d'" % (domid, TINY_MIB << 8,
+                                          TINY_MIB << 8), log)
+    assert re.search(r"\(d%d\) Test result: SUCCESS" % domid, log)
+    assert re.search(r"d%d: vCPU 0 has its initial context from the "
+                     r"toolstack" % domid, log)
+
+
+def test_list_shows_the_name_and_state(session):
+    status, out, _ = session["list"]
+    assert status == 0
+    rows = [line.split() for line in out.splitlines()[1:]]
+    tiny = [r for r in rows if r[0] == "tiny"]
+    assert len(tiny) == 1, out
+    assert "s" in tiny[0][4], out
+    status, out, _ = session["list_l"]
+    assert status == 0
+    assert out.splitlines()[1].split()[0] == "tiny"
+    assert "poweroff" in out
+
+
+def test_a_name_in_use_is_refused(session):
+    assert refused(session["again"]) == \
+        'vctl: create: name "tiny" is in use'
+
+
+def test_destroy_gives_everything_back(session):
+    assert session["destroy"][0] == 0, session["destroy"]
+    assert [d["domid"] for d in session["after_destroy"]] == [0]
+    assert session["free1"] == session["free0"]
+    assert refused(session["gone"]) == "vctl: list: no domain named 'tiny'"
+
+
+def test_failed_creates_are_one_line_and_leave_nothing(session):
+    assert re.fullmatch(r"vctl: create: /tmp/bad\.cfg:2: .*",
+                        refused(session["bad"]))
+    assert refused(session["nokernel"]) == \
+        "vctl: create: kernel /no/such/kernel: No such file or directory"
+    assert refused(session["gzip"]) == \
+        "vctl: create: kernel /tmp/k.gz: a gzip-compressed kernel is not " \
+        "supported yet (give the ELF vmlinux)"
+    assert re.fullmatch(r"vctl: create: small: kernel layout: .*",
+                        refused(session["small"]))
+    assert [d["domid"] for d in session["after_failures"]] == [0]
+    assert session["free2"] == session["free0"]
+
+
+def test_dom0_powers_off_cleanly(session):
+    assert session["status"] == 33
