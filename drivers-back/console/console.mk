@@ -48,5 +48,9 @@ $(CONSOLE_TESTS): tests/unit/test_console_backend.c $(CONSOLE_PURE) \
 	$(HOSTCC) $(HOST_CFLAGS) -I$(CONSOLE_DIR) -o $@ $< $(CONSOLE_PURE) \
 		-lcmocka
 
+# tests/unit/test_consoled.py (pytest, in make test-unit) runs the daemon
+# and vctl on the host: building the cmocka test builds them too.
+$(CONSOLE_TESTS): | $(CONSOLED) $(BUILD)/dom0/vctl/vctl
+
 UNIT_TESTS  += $(CONSOLE_TESTS)
 ALL_TARGETS += $(CONSOLED) $(CONSOLE_TESTS)

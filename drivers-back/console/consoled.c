@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -59,7 +60,8 @@ struct console {
 	unsigned int domid;
 	char name[NAME_MAX_LEN + 1];
 	struct xendev_page page;
-	struct xendev_evtchn ev;
+	struct xendev_evtchn ev;	/* host stand-in: ev.fd is the kick */
+	int host_notify_fd;		/* host stand-in: >= 0, an eventfd */
 	struct cons_ring ring;
 	bool broken;			/* bad indices: no longer read */
 	bool masked;			/* kicked; port not unmasked yet */
@@ -187,6 +189,33 @@ static void note(struct console *c, const char *what)
 		send(c->client, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
+/* --- the event channel, or the host stand-in's eventfds ------------------ */
+
+static void ev_notify(struct console *c)
+{
+	uint64_t one = 1;
+
+	if (c->host_notify_fd < 0)
+		ev_notify(c);
+	else if (write(c->host_notify_fd, &one, sizeof(one)) != sizeof(one))
+		say("domain %u: notify: %s", c->domid, strerror(errno));
+}
+
+static bool ev_ack(struct console *c)
+{
+	uint64_t v;
+
+	if (c->host_notify_fd < 0)
+		return xendev_evtchn_ack(&c->ev);
+	return read(c->ev.fd, &v, sizeof(v)) == sizeof(v);
+}
+
+static void ev_unmask(struct console *c)
+{
+	if (c->host_notify_fd < 0)
+		ev_unmask(c);
+}
+
 /* --- clients ------------------------------------------------------------- */
 
 static void client_drop(struct console *c)
@@ -198,6 +227,22 @@ static void client_drop(struct console *c)
 	c->client_in_full = false;
 	if (g.verbose)
 		say("domain %u (%s): client detached", c->domid, c->name);
+}
+
+/*
+ * The guest wrote an index out of range: its console is not read or
+ * written again (until vctl adds the domain anew), its client is let go.
+ */
+static void console_break(struct console *c, const char *which)
+{
+	char what[96];
+
+	c->broken = true;
+	snprintf(what, sizeof(what), "bad %s ring indices: console no "
+		 "longer served", which);
+	note(c, what);
+	say("domain %u (%s): %s", c->domid, c->name, what);
+	client_drop(c);
 }
 
 /* Never wait for a client: what its socket cannot take now is lost to it
@@ -225,10 +270,7 @@ static void client_input(struct console *c)
 	ssize_t n;
 
 	if (space < 0) {
-		c->broken = true;
-		note(c, "bad input ring indices: console no longer served");
-		say("domain %u (%s): bad input ring indices", c->domid,
-		    c->name);
+		console_break(c, "input");
 		return;
 	}
 	if (space == 0) {
@@ -244,11 +286,10 @@ static void client_input(struct console *c)
 		return;
 	if (cons_ring_write(&c->ring, buf, (size_t)n) != n) {
 		/* Space shrank under us: only a lying guest does that. */
-		c->broken = true;
-		note(c, "bad input ring indices: console no longer served");
+		console_break(c, "input");
 		return;
 	}
-	xendev_evtchn_notify(&c->ev);
+	ev_notify(c);
 }
 
 /* --- one console --------------------------------------------------------- */
@@ -267,6 +308,8 @@ static void console_free(struct console *c)
 {
 	client_drop(c);
 	xendev_evtchn_close(&c->ev);
+	if (c->host_notify_fd >= 0)
+		close(c->host_notify_fd);
 	xendev_unmap_page(&c->page);
 	if (c->log_fd >= 0)
 		close(c->log_fd);
@@ -323,10 +366,7 @@ static void console_read(struct console *c)
 		n = avail;
 	}
 	if (n < 0) {
-		c->broken = true;
-		note(c, "bad output ring indices: console no longer served");
-		say("domain %u (%s): bad output ring indices; its console "
-		    "is no longer read", c->domid, c->name);
+		console_break(c, "output");
 		return;
 	}
 	if (n == 0)
@@ -334,14 +374,14 @@ static void console_read(struct console *c)
 	log_write(c, buf, (size_t)n);
 	scrollback_append(&c->sb, buf, (size_t)n);
 	client_send(c, buf, (size_t)n);
-	xendev_evtchn_notify(&c->ev);	/* room in out[] for the guest */
+	ev_notify(c);	/* room in out[] for the guest */
 	if (cons_ring_out_avail(&c->ring) != 0)
 		c->more = true;
 }
 
 static void console_kicked(struct console *c)
 {
-	if (xendev_evtchn_ack(&c->ev))
+	if (ev_ack(c))
 		c->masked = true;
 	c->client_in_full = false;	/* it may have read input */
 	console_read(c);
@@ -353,12 +393,17 @@ static void console_settle(struct console *c)
 {
 	if (c->masked && !c->throttled && !c->broken) {
 		c->masked = false;
-		xendev_evtchn_unmask(&c->ev);
+		ev_unmask(c);
 	}
 }
 
+/*
+ * Serve a domain's console.  host_fds (tests, --host-ring) replaces the
+ * Xen devices with a page file and two eventfds: {page, kick, notify}.
+ */
 static int console_add(unsigned int domid, const char *name, uint64_t mfn,
-		       unsigned int port, char *err, size_t err_size)
+		       unsigned int port, const int *host_fds, char *err,
+		       size_t err_size)
 {
 	struct console *c;
 	char how[160];
@@ -382,16 +427,36 @@ static int console_add(unsigned int domid, const char *name, uint64_t mfn,
 	c->client = -1;
 	c->log_fd = -1;
 	c->ev.fd = -1;
+	c->host_notify_fd = -1;
 	c->page.gnt_fd = -1;
 	scrollback_init(&c->sb);
 	cons_limit_init(&c->lim, g.rate, g.burst, now_ns());
-	rc = xendev_map_page(&c->page, domid, GNTTAB_RESERVED_CONSOLE, mfn,
-			     how, sizeof(how));
-	if (rc) {
-		snprintf(err, err_size, "map its ring: %s", how);
-		goto fail;
+	if (host_fds) {
+		c->page.addr = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, host_fds[0], 0);
+		if (c->page.addr == MAP_FAILED) {
+			c->page.addr = NULL;
+			rc = -errno;
+			snprintf(err, err_size, "map page fd: %s",
+				 strerror(errno));
+			goto fail;
+		}
+		snprintf(how, sizeof(how), "host page fd %d", host_fds[0]);
+		close(host_fds[0]);
+		c->ev.fd = host_fds[1];
+		c->host_notify_fd = host_fds[2];
+		fcntl(c->ev.fd, F_SETFL, O_NONBLOCK);
+		rc = 0;
+	} else {
+		rc = xendev_map_page(&c->page, domid, GNTTAB_RESERVED_CONSOLE,
+				     mfn, how, sizeof(how));
+		if (rc)
+			snprintf(err, err_size, "map its ring: %s", how);
 	}
-	rc = xendev_evtchn_bind(&c->ev, domid, port);
+	if (rc)
+		goto fail;
+	if (!host_fds)
+		rc = xendev_evtchn_bind(&c->ev, domid, port);
 	if (rc) {
 		snprintf(err, err_size, "bind its port %u: %s", port,
 			 strerror(-rc));
@@ -409,7 +474,7 @@ static int console_add(unsigned int domid, const char *name, uint64_t mfn,
 	    c->name, how, port, c->log_path);
 	/* It may have printed before we came: read and wake it. */
 	console_read(c);
-	xendev_evtchn_notify(&c->ev);
+	ev_notify(c);
 	return 0;
 fail:
 	console_free(c);
@@ -490,7 +555,7 @@ static bool command(int fd, char *line)
 			return false;
 		}
 		if (console_add((unsigned int)domid, argv[2], mfn,
-				(unsigned int)port, err, sizeof(err)))
+				(unsigned int)port, NULL, err, sizeof(err)))
 			reply(fd, "error domain %u: %s",
 			      (unsigned int)domid, err);
 		else
@@ -519,6 +584,11 @@ static bool command(int fd, char *line)
 			      "elsewhere", c->name);
 			return false;
 		}
+		if (c->broken) {
+			reply(fd, "error the console of %s is not served: its "
+			      "guest wrote bad ring indices", c->name);
+			return false;
+		}
 		reply(fd, "ok %s", c->name);
 		c->client = fd;
 		c->client_in_full = false;
@@ -528,9 +598,6 @@ static bool command(int fd, char *line)
 			client_send(c, buf, n);
 			free(buf);
 		}
-		if (c->broken)
-			note(c, "this console's ring was broken by its "
-			     "guest; no longer served");
 		if (g.verbose)
 			say("domain %u (%s): client attached", c->domid,
 			    c->name);
@@ -722,11 +789,34 @@ static int run(void)
 	return 0;
 }
 
+#define MAX_HOST_RINGS 8
+
+/* --host-ring DOMID:NAME:PAGEFD:KICKFD:NOTIFYFD (tests): a console whose
+ * page is a shared file and whose channel is two eventfds. */
+static int host_ring(const char *spec)
+{
+	unsigned int domid;
+	int fds[3], n = 0;
+	char name[NAME_MAX_LEN + 1], err[200];
+
+	if (sscanf(spec, "%u:%63[^:]:%d:%d:%d%n", &domid, name, &fds[0],
+		   &fds[1], &fds[2], &n) != 5 || spec[n] || !name_ok(name)) {
+		say("--host-ring %s: want DOMID:NAME:PAGEFD:KICKFD:NOTIFYFD",
+		    spec);
+		return -1;
+	}
+	if (console_add(domid, name, 0, 0, fds, err, sizeof(err))) {
+		say("--host-ring %s: %s", spec, err);
+		return -1;
+	}
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: consoled [--socket PATH] [--log-dir DIR] "
 		"[--log-max BYTES] [--rate BYTES/S] [--burst BYTES] "
-		"[--verbose]\n");
+		"[--verbose] [--host-ring DOMID:NAME:PAGEFD:KICKFD:NOTIFYFD]...\n");
 	exit(2);
 }
 
@@ -739,9 +829,11 @@ int main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "host-ring", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned int i;
+	const char *host[MAX_HOST_RINGS];
+	unsigned int i, nr_host = 0;
 	int o, rc;
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -763,6 +855,11 @@ int main(int argc, char **argv)
 				usage();
 			break;
 		case 'v': g.verbose = true; break;
+		case 'h':
+			if (nr_host >= MAX_HOST_RINGS)
+				usage();
+			host[nr_host++] = optarg;
+			break;
 		default: usage();
 		}
 	}
@@ -777,6 +874,9 @@ int main(int argc, char **argv)
 	if (g.listen_fd < 0)
 		return 1;
 	mkdirs(g.log_dir);
+	for (i = 0; i < nr_host; i++)
+		if (host_ring(host[i]))
+			return 1;
 	say("serving consoles on %s, logs in %s (cap %llu bytes, rate %llu "
 	    "B/s, burst %llu)", g.socket_path, g.log_dir,
 	    (unsigned long long)g.log_max, (unsigned long long)g.rate,
