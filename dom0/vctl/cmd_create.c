@@ -3,14 +3,15 @@
  * vctl create CONFIG: make a domain from an xl.cfg subset and start it.
  *
  * In order: the configuration is checked (config.c); the name must not
- * be in use; the kernel (an ELF vmlinux or PV test kernel) and ramdisk
- * are read and the kernel's notes checked (builder/); there must be
+ * be in use; the kernel (an ELF vmlinux or PV test kernel, or a
+ * bzImage/vmlinuz or vmlinux.gz/.xz, unpacked by kernel_image.c) and
+ * ramdisk are read and the kernel's notes checked (builder/); there must be
  * memory for it.  Only then is the domain created (paused), built
  * (guest_build.c), given its scheduler settings and name, and unpaused.
  * A failure after the domain exists destroys it again: nothing is left
  * half-built.  Each failure is one line on stderr and exit status 1.
  *
- * Not yet: bzImage/vmlinuz (compressed kernels), the store and console
+ * Not yet: the store and console
  * rings (start_info says none, as for a boot-time domU), `-c`, and
  * on_poweroff/on_reboot/on_crash (a domain that ends stays, shut down,
  * until `vctl destroy`).
@@ -24,6 +25,7 @@
 
 #include "config.h"
 #include "guest_build.h"
+#include "kernel_image.h"
 #include "opts.h"
 
 #define FILE_MAX (512UL << 20)
@@ -65,23 +67,6 @@ static int read_file(const char *what, const char *path, uint8_t **out,
 	*out = buf;
 	*len = got;
 	return 0;
-}
-
-/* A kernel we cannot take yet, said plainly. */
-static const char *unsupported_kernel(const uint8_t *k, size_t len)
-{
-	if (len >= 4 && !memcmp(k, "\x7f" "ELF", 4))
-		return NULL;
-	if (len > 0x206 && !memcmp(k + 0x202, "HdrS", 4))
-		return "a bzImage/vmlinuz is not supported yet (give the "
-		       "ELF vmlinux)";
-	if (len >= 2 && k[0] == 0x1f && k[1] == 0x8b)
-		return "a gzip-compressed kernel is not supported yet (give "
-		       "the ELF vmlinux)";
-	if (len >= 6 && !memcmp(k, "\xfd" "7zXZ", 5))
-		return "an xz-compressed kernel is not supported yet (give "
-		       "the ELF vmlinux)";
-	return "not an ELF kernel";
 }
 
 static void destroy(domid_t domid)
@@ -145,7 +130,6 @@ int cmd_create(int argc, char **argv)
 	uint8_t *kernel = NULL, *ramdisk = NULL;
 	size_t klen = 0, rlen = 0;
 	char err[256];
-	const char *why;
 	domid_t domid = 0, other;
 	uint64_t pages, max_pages;
 	int rc = 1;
@@ -172,9 +156,8 @@ int cmd_create(int argc, char **argv)
 	}
 	if (read_file("kernel", cfg.kernel, &kernel, &klen))
 		goto out;
-	why = unsupported_kernel(kernel, klen);
-	if (why) {
-		vctl_err("create", "kernel %s: %s", cfg.kernel, why);
+	if (vctl_kernel_unpack(&kernel, &klen, err, sizeof(err))) {
+		vctl_err("create", "kernel %s: %s", cfg.kernel, err);
 		goto out;
 	}
 	if (vb_parse_image(kernel, klen, false, &img, &verr)) {

@@ -16,7 +16,8 @@ VCTL_HDRS := $(wildcard $(VCTL_DIR)/*.h) hypercall-abi/include/veneer/mgmt.h \
 VCTL_PURE := parse format config
 VCTL_CMDS := $(patsubst $(VCTL_DIR)/%.c,%,$(wildcard $(VCTL_DIR)/cmd_*.c))
 VCTL_OBJS := $(addprefix $(VCTL_OUT)/,$(addsuffix .o,main hypercall \
-                names guest_build console_client $(VCTL_PURE) $(VCTL_CMDS)))
+                names guest_build kernel_image console_client \
+                $(VCTL_PURE) $(VCTL_CMDS)))
 # create builds guests with the builder library the hypervisor uses.
 VCTL_LIBS := $(BUILD)/host/libbuilder.a
 VCTL_BIN  := $(VCTL_OUT)/vctl
@@ -25,12 +26,15 @@ $(VCTL_OUT)/%.o: $(VCTL_DIR)/%.c $(VCTL_HDRS) builder/builder.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -Ibuilder -c -o $@ $<
 
+# bzImage payloads: zlib and liblzma (Debian's zlib1g-dev, liblzma-dev).
+VCTL_LDLIBS := -lz -llzma
+
 $(VCTL_BIN): $(VCTL_OBJS) $(VCTL_LIBS)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(VCTL_LDLIBS)
 
 # dom0 has no shared libraries: the initramfs gets a static build.
 $(VCTL_BIN)-static: $(VCTL_OBJS) $(VCTL_LIBS)
-	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $^
+	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $^ $(VCTL_LDLIBS)
 
 .PHONY: vctl
 vctl: $(VCTL_BIN) $(VCTL_BIN)-static
