@@ -755,17 +755,8 @@ static int run(void)
 			say("poll: %s", strerror(errno));
 			return 1;
 		}
-		if (fds[0].revents & POLLIN)
-			accept_one();
-		for (i = 0; i < MAX_PENDING; i++)
-			if (g.pend[i].fd >= 0) {
-				unsigned int k;
-
-				for (k = 1; k < nfds; k++)
-					if (fds[k].fd == g.pend[i].fd &&
-					    !owner[k] && fds[k].revents)
-						pending_read(&g.pend[i]);
-			}
+		/* The consoles first: a command below may free one that
+		 * owner[] still points to. */
 		for (i = 1; i < nfds; i++) {
 			c = owner[i];
 			if (!c || !fds[i].revents)
@@ -781,6 +772,17 @@ static int run(void)
 				console_read(c);
 			console_settle(c);
 		}
+		for (i = 1; i < nfds; i++) {
+			unsigned int k;
+
+			if (owner[i] || !fds[i].revents)
+				continue;
+			for (k = 0; k < MAX_PENDING; k++)
+				if (g.pend[k].fd == fds[i].fd)
+					pending_read(&g.pend[k]);
+		}
+		if (fds[0].revents & POLLIN)
+			accept_one();
 		if (now_ns() >= next_scan) {
 			scan_domains();
 			next_scan = now_ns() + SCAN_MS * 1000000ULL;

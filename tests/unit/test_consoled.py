@@ -5,7 +5,10 @@ eventfds per console instead of gntdev and evtchn): output reaches the
 log and an attached `vctl console`, typed input reaches the guest's
 input ring, a flooding guest is rate limited and its log capped and
 rotated while another console is still served, and a guest that writes
-bad ring indices loses its console and nothing else."""
+bad ring indices loses its console and nothing else; commands, and a
+domain deleted in the same turn it kicks.  CONSOLED_WRAPPER="valgrind
+-q --error-exitcode=9" runs the daemon under valgrind (an error fails
+the teardown's exit-status check)."""
 
 import mmap
 import os
@@ -73,6 +76,15 @@ class Guest:
         return data
 
 
+def command(sock, line):
+    """One command on consoled's socket; its one-line answer."""
+    import socket
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(sock)
+        s.sendall(line.encode() + b"\n")
+        return s.makefile("rb").readline().decode().rstrip("\n")
+
+
 def wait_for(what, cond, timeout=30):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -102,6 +114,7 @@ def daemon(tmp_path):
             "--burst", str(BURST)]
     for g in guests:
         args += ["--host-ring", g.spec()]
+    args = os.environ.get("CONSOLED_WRAPPER", "").split() + args
     p = subprocess.Popen(args, pass_fds=[fd for g in guests for fd in g.fds()],
                          stderr=open(tmp_path / "consoled.err", "wb"))
     wait_for("the socket", lambda: os.path.exists(sock))
@@ -204,3 +217,25 @@ def test_bad_indices_end_that_console_only(daemon):
     assert r.returncode == 1
     assert r.stderr == (b"vctl: console: the console of quiet is not "
                         b"served: its guest wrote bad ring indices\n")
+
+
+def test_commands_and_del_while_the_guest_prints(daemon):
+    (flood, quiet), sock, logdir, p = daemon
+    assert command(sock, "frob") == "error unknown command"
+    assert command(sock, "del 99") == "error domain 99 has no console here"
+    assert command(sock, "attach 0x8000") == "error bad domain id"
+    assert command(sock, "add 7 ../x 1 1") == "error bad add arguments"
+    assert command(sock, "x" * 400) == "error line too long"
+    # The host has no gntdev or privcmd: an add says why it cannot map.
+    assert command(sock, "add 7 seven 0x1234 3").startswith(
+        "error domain 7: map its ring: grant 0: ")
+    # Kicked and deleted in the same turn of the loop.
+    quiet.print(b"LAST\r\n")
+    assert command(sock, "del 6") == "ok"
+    wait_for("the note", lambda: b"[consoled: domain destroyed]" in
+             read(logdir / "quiet.log"))
+    assert command(sock, "attach 6") == "error domain 6 has no console here"
+    flood.print(b"FLOOD-STILL-SERVED\r\n")
+    wait_for("flood", lambda: b"FLOOD-STILL-SERVED" in
+             read(logdir / "flood.log"))
+    assert p.poll() is None
