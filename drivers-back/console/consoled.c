@@ -238,6 +238,7 @@ static void console_break(struct console *c, const char *which)
 	char what[96];
 
 	c->broken = true;
+	c->throttled = c->more = false;	/* and its port stays masked */
 	snprintf(what, sizeof(what), "bad %s ring indices: console no "
 		 "longer served", which);
 	note(c, what);
