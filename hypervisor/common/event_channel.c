@@ -351,17 +351,29 @@ static long evtchn_op_locked(struct domain *d, unsigned long cmd,
 	int port;
 
 	switch (cmd) {
-	case EVTCHNOP_alloc_unbound:
-		if (lookup_domain(d, op->u.alloc_unbound.dom) != d)
+	case EVTCHNOP_alloc_unbound: {
+		/*
+		 * In the caller's own table, or, for dom0 building a domain,
+		 * in that domain's (its store and console ports, as xl
+		 * does).  The domain is looked up under evtchn_lock: one
+		 * being destroyed has no table, or loses the port with the
+		 * rest when evtchn_domain_destroy() takes the lock after us.
+		 */
+		struct domain *ld = lookup_domain(d, op->u.alloc_unbound.dom);
+
+		if (ld != d && !d->is_privileged)
 			return -EPERM;
+		if (!ld || !table_of(ld))
+			return -ESRCH;
 		rd = lookup_domain(d, op->u.alloc_unbound.remote_dom);
-		port = evtchn_alloc_port(t);
+		port = evtchn_alloc_port(table_of(ld));
 		if (port < 0)
 			return -ENOSPC;
-		t->port[port].remote_dom = rd ? rd->id :
-					   op->u.alloc_unbound.remote_dom;
+		table_of(ld)->port[port].remote_dom = rd ? rd->id :
+			op->u.alloc_unbound.remote_dom;
 		op->u.alloc_unbound.port = port;
 		return 0;
+	}
 	case EVTCHNOP_bind_interdomain:
 		return evtchn_bind_interdomain(d, &op->u.bind_interdomain);
 	case EVTCHNOP_bind_virq:

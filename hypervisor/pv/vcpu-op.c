@@ -303,6 +303,10 @@ long pv_toolstack_set_context(struct vcpu *v,
 	if (!rc && !v->down)
 		WRITE_ONCE(v->runnable, true);	/* runs once unpaused */
 	spin_unlock(&v->ctx_lock);
+	/* An unpause that came after the check above found it not yet
+	 * runnable and left it: look again (nothing while still paused). */
+	if (!rc)
+		vcpu_kick(v);
 	if (rc)
 		gprintk(LOG_WARN, current_vcpu(), "setvcpucontext of d%uv%u "
 			"refused: %ld%s%s", d->id, v->id, rc,

@@ -14,12 +14,16 @@
  *     the down vCPU 1, once each (-EEXIST after);
  *   - refused for vCPU 0 of a domain that was unpaused without one
  *     (it may be running: -EBUSY);
+ *   - dom0 allocates an unbound port in the domain for itself (as a
+ *     toolstack does for the store and console) and binds to it; a
+ *     domain that does not exist is -ESRCH;
  *   - both domains destroyed, every page comes back.
  *
  * Veneer only: creating a domain needs its management hypercall.
  */
 #include "pvmm.h"
 
+#include <veneer/event_channel.h>
 #include <veneer/memory.h>
 #include <veneer/mgmt.h>
 
@@ -111,6 +115,11 @@ static long memop(int cmd, domid_t dom, xen_pfn_t *list, unsigned int n)
 	return hypercall2(__HYPERVISOR_memory_op, cmd, &r);
 }
 
+static long evtchn_op(int cmd, void *arg)
+{
+	return hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
+}
+
 static long foreign_op(unsigned int cmd, uint64_t mfn, domid_t dom)
 {
 	struct mmuext_op op = { .cmd = cmd };
@@ -181,6 +190,23 @@ void test_main(void)
 	memset(&m, 0, sizeof(m));
 	check_rc(mgmt(VENEER_MGMT_getvcpuinfo, d), 0);
 	check_eq(m.u.vcpuinfo.cpu_time_ns, 0);
+
+	printk("an unbound port in d for us\n");
+	{
+		struct evtchn_alloc_unbound a = { .dom = d, .remote_dom = 0 };
+		struct evtchn_bind_interdomain b = { .remote_dom = d };
+		struct evtchn_close c;
+
+		check_rc(evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
+		check(a.port > 0);
+		b.remote_port = a.port;
+		check_rc(evtchn_op(EVTCHNOP_bind_interdomain, &b), 0);
+		check(b.local_port > 0);
+		c.port = b.local_port;
+		check_rc(evtchn_op(EVTCHNOP_close, &c), 0);
+		a.dom = 999;
+		check_rc(evtchn_op(EVTCHNOP_alloc_unbound, &a), -ESRCH);
+	}
 
 	printk("a domain unpaused without a context\n");
 	e = create(16, 1);

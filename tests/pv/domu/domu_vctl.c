@@ -5,13 +5,17 @@
  * /usr/lib/veneer/domu_vctl.elf).  It checks what the toolstack's build
  * gave it: unprivileged, no store or console channel yet, the memory and
  * command line of its configuration ("vctlpages=N" says how many pages
- * to expect), a P2M whose entries the M2P maps back; then it says so on
+ * to expect), a P2M whose entries the M2P maps back, and no port in
+ * dom0's table for the asking (only dom0 allocates in another domain's
+ * table); then it says so on
  * the console and powers off (SCHEDOP_shutdown), which `vctl list`
  * shows as state s, reason poweroff.
  */
 #include "domu.h"
 
 const char test_name[] = "domu_vctl";
+
+#define EPERM	1
 
 static unsigned long cmdline_number(const char *cmdline, const char *key)
 {
@@ -40,6 +44,11 @@ void test_main(void)
 	check_eq(start_info->nr_pages, want);
 	for (unsigned long pfn = 0; pfn < start_info->nr_pages; pfn += 97)
 		check_eq(((const uint64_t *)MACH2PHYS_VIRT_START)[p2m[pfn]], pfn);
+	{
+		struct evtchn_alloc_unbound a = { .dom = 0, .remote_dom = 0 };
+
+		check_rc(evtchn_op(EVTCHNOP_alloc_unbound, &a), -EPERM);
+	}
 	printk("domu_vctl: built by vctl, %lu pages, cmdline '%s'\n",
 	       (unsigned long)start_info->nr_pages, cmdline);
 }
