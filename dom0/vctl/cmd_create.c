@@ -134,10 +134,17 @@ int cmd_create(int argc, char **argv)
 	uint64_t pages, max_pages;
 	int rc = 1;
 
-	if (argc == 3 && !strcmp(argv[2], "-c"))
-		return vctl_err("create", "-c: the console back end is not "
-				"there yet (see the hypervisor log: vctl "
-				"dmesg)");
+	bool attach = false;
+
+	/* -c (before or after CONFIG): attach to its console once it runs. */
+	if (argc == 3 && !strcmp(argv[2], "-c")) {
+		attach = true;
+		argc = 2;
+	} else if (argc == 3 && !strcmp(argv[1], "-c")) {
+		attach = true;
+		argv[1] = argv[2];
+		argc = 2;
+	}
 	if (argc != 2 || argv[1][0] == '-')
 		return vctl_usage(vctl_find_verb("create"));
 	if (vctl_config_load(argv[1], &cfg, err, sizeof(err)))
@@ -218,5 +225,9 @@ out:
 	free(kernel);
 	free(ramdisk);
 	vctl_config_free(&cfg);
+	if (rc == 0 && attach) {
+		fflush(stdout);
+		rc = vctl_console_attach(domid);
+	}
 	return rc;
 }

@@ -45,8 +45,10 @@ int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 		vctl_err(who, "paused too many times without an unpause");
 	else if (err)
 		vctl_mgmt_fail(who, err, m);
-	if (!err && cmd == VENEER_MGMT_destroydomain)
+	if (!err && cmd == VENEER_MGMT_destroydomain) {
+		vctl_console_del(domid);
 		vctl_name_forget(domid);
+	}
 	vctl_hc_free(m, sizeof(*m));
 	return err ? 1 : 0;
 }

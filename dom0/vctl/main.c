@@ -13,8 +13,10 @@
 #include "vctl.h"
 
 const struct vctl_verb vctl_verbs[] = {
-	{ "create", cmd_create, "CONFIG",
+	{ "create", cmd_create, "CONFIG [-c]",
 	  "build and start a domain from an xl.cfg subset" },
+	{ "console", cmd_console, "DOMAIN",
+	  "attach to a domain's console (Ctrl-] detaches)" },
 	{ "list", cmd_list, "[-l] [--json] [DOMAIN]",
 	  "list domains: Name ID Mem VCPUs State Time(s)" },
 	{ "info", cmd_info, "[--json]",
@@ -43,7 +45,7 @@ const struct vctl_verb vctl_verbs[] = {
 
 /* Verbs of xl that vctl will have and does not have yet. */
 static const char *const later_verbs[] = {
-	"shutdown", "reboot", "console", NULL,
+	"shutdown", "reboot", NULL,
 };
 
 static bool is_later_verb(const char *name)

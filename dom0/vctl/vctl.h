@@ -40,6 +40,7 @@ int vctl_err(const char *what, const char *fmt, ...)
 int vctl_usage(const struct vctl_verb *v);
 
 int cmd_create(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
@@ -112,6 +113,17 @@ int vctl_name_lookup(const char *name, domid_t *out);
 int vctl_name_get(domid_t domid, char *buf, size_t size);
 int vctl_name_set(domid_t domid, const char *name);
 void vctl_name_forget(domid_t domid);
+
+/*
+ * The console back end (console_client.c, consoled): add tells it of a
+ * new domain's console ring (mfn: its frame, for when grant 0 does not
+ * map) and channel, 0 or -1 with why; del says the domain is gone
+ * (quietly: there may be no back end); attach is `vctl console`.
+ */
+int vctl_console_add(domid_t domid, const char *name, uint64_t mfn,
+		     uint32_t port, char *why, size_t size);
+void vctl_console_del(domid_t domid);
+int vctl_console_attach(domid_t domid);
 
 /* A domain given by id ("3") or name ("Domain-0").  0 or -1 with the
  * reason in err. */

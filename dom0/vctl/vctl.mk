@@ -10,12 +10,14 @@
 
 VCTL_DIR  := dom0/vctl
 VCTL_OUT  := $(BUILD)/dom0/vctl
-VCTL_HDRS := $(wildcard $(VCTL_DIR)/*.h) hypercall-abi/include/veneer/mgmt.h
+VCTL_HDRS := $(wildcard $(VCTL_DIR)/*.h) hypercall-abi/include/veneer/mgmt.h \
+             drivers-back/console/consoled_proto.h
 # What the unit tests link: no privcmd in these.
 VCTL_PURE := parse format config
 VCTL_CMDS := $(patsubst $(VCTL_DIR)/%.c,%,$(wildcard $(VCTL_DIR)/cmd_*.c))
 VCTL_OBJS := $(addprefix $(VCTL_OUT)/,$(addsuffix .o,main hypercall \
-                names guest_build kernel_image $(VCTL_PURE) $(VCTL_CMDS)))
+                names guest_build kernel_image console_client \
+                $(VCTL_PURE) $(VCTL_CMDS)))
 # create builds guests with the builder library the hypervisor uses.
 VCTL_LIBS := $(BUILD)/host/libbuilder.a
 VCTL_BIN  := $(VCTL_OUT)/vctl
