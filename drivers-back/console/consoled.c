@@ -196,7 +196,7 @@ static void ev_notify(struct console *c)
 	uint64_t one = 1;
 
 	if (c->host_notify_fd < 0)
-		ev_notify(c);
+		xendev_evtchn_notify(&c->ev);
 	else if (write(c->host_notify_fd, &one, sizeof(one)) != sizeof(one))
 		say("domain %u: notify: %s", c->domid, strerror(errno));
 }
