@@ -1175,21 +1175,6 @@ static long get_status_frames(struct domain *d, unsigned long uop)
 
 /* --- what the rest of the hypervisor asks -------------------------------- */
 
-/**
- * gnttab_domain_destroy() - end a dying domain's grant state
- * @d: a domain being destroyed: its vCPUs run nowhere; called before its
- *     memory goes, while its page tables still hold their references
- *
- * As a mapper: each live handle's pin on the granter's entry is dropped,
- * so the granter may end the grant (the frame itself stays referenced by
- * @d's L1 entry until its memory is relinquished).  As a granter: it no
- * longer has a table, so nothing more can be mapped or copied from it;
- * others' handles on its grants stay until they unmap (unmap_one() then
- * only takes its own entry down).  They stop naming @d's id, which is
- * free at once and may go to a new domain (VENEER_MGMT_createdomain):
- * an unmap must not drop a pin on that domain's entry.  The table lets
- * its frames go; those @d still maps are freed when its page tables go.
- */
 /*
  * Others' handles on @d's grants name DOMID_INVALID from now on (no
  * domain: domain_by_id() gives NULL).  gnttab_lock held; bounded by
@@ -1217,6 +1202,21 @@ static void orphan_handles(struct domain *d)
 	}
 }
 
+/**
+ * gnttab_domain_destroy() - end a dying domain's grant state
+ * @d: a domain being destroyed: its vCPUs run nowhere; called before its
+ *     memory goes, while its page tables still hold their references
+ *
+ * As a mapper: each live handle's pin on the granter's entry is dropped,
+ * so the granter may end the grant (the frame itself stays referenced by
+ * @d's L1 entry until its memory is relinquished).  As a granter: it no
+ * longer has a table, so nothing more can be mapped or copied from it;
+ * others' handles on its grants stay until they unmap (unmap_one() then
+ * only takes its own entry down).  They stop naming @d's id, which is
+ * free at once and may go to a new domain (VENEER_MGMT_createdomain):
+ * an unmap must not drop a pin on that domain's entry.  The table lets
+ * its frames go; those @d still maps are freed when its page tables go.
+ */
 void gnttab_domain_destroy(struct domain *d)
 {
 	struct gnttab *gt = d->gnttab;
