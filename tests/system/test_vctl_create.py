@@ -26,7 +26,7 @@ import pytest
 
 import qemu
 from test_domu import read_log
-from test_vctl import SHELL_HELPER, Dom0Shell
+from test_vctl import SHELL_HELPER, Dom0Shell, refused
 
 TIMEOUT = 300
 TINY_MIB = 16
@@ -85,6 +85,19 @@ def wait_free_pages(sh, want, tries=20):
     return got
 
 
+def wait_shutdown(sh, name, tries):
+    """The list record of domain `name` once it has shut down (or after
+    `tries` seconds); None if it is gone."""
+    state = None
+    for _ in range(tries):
+        doms = [d for d in domains(sh) if d["name"] == name]
+        state = doms[0] if doms else None
+        if state is None or state["shutdown"]:
+            break
+        sh.sleep(1)
+    return state
+
+
 @pytest.fixture(scope="module")
 def session():
     for path, target in ((qemu.GUEST_VMLINUX, "guest-kernel"),
@@ -106,14 +119,7 @@ def session():
         sh = Shell(m)
         out["free0"] = free_pages(sh)
         out["create"] = sh.run("vctl", "create", "/tmp/ok.cfg")
-        state = None
-        for _ in range(60):
-            doms = [d for d in domains(sh) if d["name"] == "tiny"]
-            state = doms[0] if doms else None
-            if state is None or state["shutdown"]:
-                break
-            sh.sleep(1)
-        out["tiny"] = state
+        out["tiny"] = wait_shutdown(sh, "tiny", 60)
         out["list"] = sh.run("vctl", "list")
         out["list_l"] = sh.run("vctl", "list", "-l", "tiny")
         out["again"] = sh.run("vctl", "create", "/tmp/ok.cfg")
@@ -131,14 +137,6 @@ def session():
         out["log"] = read_log(m)
     print("\n".join("$ %s -> %d\n%s%s" % r for r in out["results"]))
     return out
-
-
-def refused(res):
-    status, stdout, stderr = res
-    assert status != 0
-    assert stdout == ""
-    assert len(stderr.splitlines()) == 1, stderr
-    return stderr.strip()
 
 
 def test_created_test_kernel_runs_and_powers_off(session):
@@ -278,14 +276,7 @@ def linux_session(tmp_path_factory):
         sh = Shell(m)
         out["free0"] = free_pages(sh)
         out["create"] = sh.run("vctl", "create", "/tmp/linux.cfg")
-        state = None
-        for _ in range(120):
-            doms = [d for d in domains(sh) if d["name"] == "linux1"]
-            state = doms[0] if doms else None
-            if state is None or state["shutdown"]:
-                break
-            sh.sleep(1)
-        out["state"] = state
+        out["state"] = wait_shutdown(sh, "linux1", 120)
         out["destroy"] = sh.run("vctl", "destroy", "linux1")
         out["free1"] = wait_free_pages(sh, out["free0"])
         out["results"] = sh.results
