@@ -213,7 +213,7 @@ static bool ev_ack(struct console *c)
 static void ev_unmask(struct console *c)
 {
 	if (c->host_notify_fd < 0)
-		ev_unmask(c);
+		xendev_evtchn_unmask(&c->ev);
 }
 
 /* --- clients ------------------------------------------------------------- */
