@@ -3,7 +3,8 @@
  * test_consoled_evtchn.c - consoled's event-channel glue on the real
  * (non host stand-in) path, with /dev/xen stubbed: the process test
  * (test_consoled.py) only runs host rings, which skip this path.  A
- * kicked port must be unmasked through the evtchn device, once.
+ * kicked port must be unmasked through the evtchn device, once. A guest
+ * kicking an empty ring past its kick bucket keeps its port masked.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -12,9 +13,21 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+/* consoled's clock is ours: the kick limit is checked without timing. */
+#define clock_gettime fake_clock_gettime
 #define main consoled_main
 #include "../../drivers-back/console/consoled.c"
 #undef main
+#undef clock_gettime
+
+static uint64_t fake_ns = 1000000000ULL;
+
+int fake_clock_gettime(clockid_t id, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)(fake_ns / 1000000000ULL);
+	ts->tv_nsec = (long)(fake_ns % 1000000000ULL);
+	return 0;
+}
 
 static int unmasks, notifies, acks;
 
@@ -46,6 +59,7 @@ static void test_real_port_unmask(void **state)
 	c.log_fd = -1;
 	cons_ring_attach(&c.ring, &page);
 	cons_limit_init(&c.lim, 1024, 8192, 0);
+	cons_limit_init(&c.kicks, KICK_RATE, KICK_BURST, 0);
 	unmasks = notifies = acks = 0;
 	console_kicked(&c);
 	assert_int_equal(acks, 1);
@@ -57,10 +71,50 @@ static void test_real_port_unmask(void **state)
 	assert_int_equal(notifies, 1);
 }
 
+/*
+ * A guest kicking its port with nothing in its ring: past KICK_BURST such
+ * kicks its port stays masked (no more wake-ups for dom0) until the kick
+ * bucket refills; then it is unmasked again.
+ */
+static void test_empty_kick_storm_masked(void **state)
+{
+	static struct console c;
+	static struct xencons_interface page;
+	int i;
+
+	c.host_notify_fd = -1;
+	c.ev.fd = 99;
+	c.client = -1;
+	c.log_fd = -1;
+	cons_ring_attach(&c.ring, &page);
+	cons_limit_init(&c.lim, 1024, 8192, now_ns());
+	cons_limit_init(&c.kicks, KICK_RATE, KICK_BURST, now_ns());
+	unmasks = 0;
+	for (i = 0; i < 10 * KICK_BURST; i++) {
+		console_kicked(&c);
+		console_settle(&c);
+	}
+	assert_int_equal(unmasks, KICK_BURST);
+	assert_true(c.kick_throttled);
+	assert_true(c.masked);
+	/* Output still flows on a kick: it costs no kick token. */
+	page.out[0] = 'x';
+	__atomic_store_n(&page.out_prod, 1, __ATOMIC_RELEASE);
+	console_kicked(&c);
+	assert_int_equal(c.ring.out_cons, 1);
+	/* Refilled (one second later): served and unmasked again. */
+	fake_ns += 1000000000ULL;
+	console_settle(&c);
+	assert_false(c.kick_throttled);
+	assert_false(c.masked);
+	assert_int_equal(unmasks, KICK_BURST + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_port_unmask),
+		cmocka_unit_test(test_empty_kick_storm_masked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
