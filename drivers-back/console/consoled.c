@@ -23,7 +23,7 @@
  * bytes are taken from its ring; over time at most --rate bytes a second
  * (burst --burst): when its bucket is empty its ring is not read and its
  * channel stays masked until the bucket refills (its own hvc driver then
- * waits, nobody else does); kicks that bring no output are bounded the
+ * waits, nobody else does); the kicks it wakes us with are bounded the
  * same way (KICK_RATE, KICK_BURST).  Its log is capped (--log-max, rotated once
  * to .log.1), its scrollback is SCROLLBACK_SIZE, a slow client loses
  * output rather than holding the loop (the log keeps it).
@@ -56,9 +56,11 @@
 #define MAX_CONSOLES 256
 #define MAX_PENDING 8			/* control connections reading */
 #define NAME_MAX_LEN 63
-/* Kicks a guest may send that find nothing new to read, per second and
- * in a burst: past that its port stays masked (xenconsoled bounds event
- * rates too), so kicking with an empty ring cannot spin dom0. */
+/* Kicks a guest may wake us with, per second and in a burst: past that
+ * its port stays masked until the bucket refills (xenconsoled bounds
+ * event rates too), so kicking with an empty ring, or a byte at a time,
+ * cannot spin dom0; its output waits in its ring, a pending kick is
+ * delivered at the unmask. */
 #define KICK_RATE 200
 #define KICK_BURST 50
 
@@ -78,7 +80,7 @@ struct console {
 	struct scrollback sb;
 	struct cons_limit lim;
 	bool throttled;
-	struct cons_limit kicks;	/* kicks that brought no output */
+	struct cons_limit kicks;	/* kicks that woke us */
 	bool kick_throttled;		/* out of those: port stays masked */
 	int client;			/* attached client, or -1 */
 	bool client_in_full;		/* input ring full: wait for a kick */
@@ -390,15 +392,12 @@ static void console_read(struct console *c)
 
 static void console_kicked(struct console *c)
 {
-	XENCONS_RING_IDX before = c->ring.out_cons;
-
 	if (ev_ack(c))
 		c->masked = true;
 	c->client_in_full = false;	/* it may have read input */
 	console_read(c);
-	/* A kick that brought nothing costs a token; none left: masked. */
-	if (c->ring.out_cons == before && !c->throttled &&
-	    !cons_limit_take(&c->kicks, now_ns(), 1))
+	/* Each kick costs a token; none left: the port stays masked. */
+	if (!cons_limit_take(&c->kicks, now_ns(), 1))
 		c->kick_throttled = true;
 }
 
