@@ -52,5 +52,14 @@ $(CONSOLE_TESTS): tests/unit/test_console_backend.c $(CONSOLE_PURE) \
 # and vctl on the host: building the cmocka test builds them too.
 $(CONSOLE_TESTS): | $(CONSOLED) $(BUILD)/dom0/vctl/vctl
 
-UNIT_TESTS  += $(CONSOLE_TESTS)
-ALL_TARGETS += $(CONSOLED) $(CONSOLE_TESTS)
+# consoled.c itself with /dev/xen stubbed: the real event-channel path.
+CONSOLE_EVTCHN_TEST := $(BUILD)/tests/unit/test_consoled_evtchn
+
+$(CONSOLE_EVTCHN_TEST): tests/unit/test_consoled_evtchn.c \
+		$(CONSOLE_DIR)/consoled.c $(CONSOLE_PURE) $(CONSOLE_HDRS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -I$(CONSOLE_DIR) -o $@ $< $(CONSOLE_PURE) \
+		-lcmocka
+
+UNIT_TESTS  += $(CONSOLE_TESTS) $(CONSOLE_EVTCHN_TEST)
+ALL_TARGETS += $(CONSOLED) $(CONSOLE_TESTS) $(CONSOLE_EVTCHN_TEST)

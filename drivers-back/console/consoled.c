@@ -23,7 +23,8 @@
  * bytes are taken from its ring; over time at most --rate bytes a second
  * (burst --burst): when its bucket is empty its ring is not read and its
  * channel stays masked until the bucket refills (its own hvc driver then
- * waits, nobody else does).  Its log is capped (--log-max, rotated once
+ * waits, nobody else does); the kicks it wakes us with are bounded the
+ * same way (KICK_RATE, KICK_BURST).  Its log is capped (--log-max, rotated once
  * to .log.1), its scrollback is SCROLLBACK_SIZE, a slow client loses
  * output rather than holding the loop (the log keeps it).
  */
@@ -55,6 +56,13 @@
 #define MAX_CONSOLES 256
 #define MAX_PENDING 8			/* control connections reading */
 #define NAME_MAX_LEN 63
+/* Kicks a guest may wake us with, per second and in a burst: past that
+ * its port stays masked until the bucket refills (xenconsoled bounds
+ * event rates too), so kicking with an empty ring, or a byte at a time,
+ * cannot spin dom0; its output waits in its ring, a pending kick is
+ * delivered at the unmask. */
+#define KICK_RATE 200
+#define KICK_BURST 50
 
 struct console {
 	unsigned int domid;
@@ -72,6 +80,8 @@ struct console {
 	struct scrollback sb;
 	struct cons_limit lim;
 	bool throttled;
+	struct cons_limit kicks;	/* kicks that woke us */
+	bool kick_throttled;		/* out of those: port stays masked */
 	int client;			/* attached client, or -1 */
 	bool client_in_full;		/* input ring full: wait for a kick */
 	uint64_t dropped;		/* bytes a slow client missed */
@@ -213,7 +223,7 @@ static bool ev_ack(struct console *c)
 static void ev_unmask(struct console *c)
 {
 	if (c->host_notify_fd < 0)
-		ev_unmask(c);
+		xendev_evtchn_unmask(&c->ev);
 }
 
 /* --- clients ------------------------------------------------------------- */
@@ -386,13 +396,19 @@ static void console_kicked(struct console *c)
 		c->masked = true;
 	c->client_in_full = false;	/* it may have read input */
 	console_read(c);
+	/* Each kick costs a token; none left: the port stays masked. */
+	if (!cons_limit_take(&c->kicks, now_ns(), 1))
+		c->kick_throttled = true;
 }
 
 /* Unmask the port unless the guest is over its rate or broke the ring:
  * a masked port is how a flooding guest is kept from waking us. */
 static void console_settle(struct console *c)
 {
-	if (c->masked && !c->throttled && !c->broken) {
+	if (c->kick_throttled &&
+	    !cons_limit_wait_ms(&c->kicks, now_ns(), 1))
+		c->kick_throttled = false;
+	if (c->masked && !c->throttled && !c->kick_throttled && !c->broken) {
 		c->masked = false;
 		ev_unmask(c);
 	}
@@ -432,6 +448,7 @@ static int console_add(unsigned int domid, const char *name, uint64_t mfn,
 	c->page.gnt_fd = -1;
 	scrollback_init(&c->sb);
 	cons_limit_init(&c->lim, g.rate, g.burst, now_ns());
+	cons_limit_init(&c->kicks, KICK_RATE, KICK_BURST, now_ns());
 	if (host_fds) {
 		c->page.addr = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 				    MAP_SHARED, host_fds[0], 0);
@@ -748,6 +765,11 @@ static int run(void)
 					timeout = w;
 			} else if (c->more) {
 				timeout = 0;
+			}
+			if (c->kick_throttled) {
+				w = cons_limit_wait_ms(&c->kicks, t, 1);
+				if (w < timeout)
+					timeout = w;
 			}
 		}
 		if (poll(fds, nfds, timeout) < 0) {
