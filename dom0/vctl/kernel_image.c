@@ -81,6 +81,11 @@ static int gunzip(const uint8_t *in, size_t len, uint8_t **out,
 	return 0;
 }
 
+/* The decoder's own memory: Linux packs its kernel with a 32 MiB
+ * dictionary at most; a header asking for more is refused rather than
+ * allocated. */
+#define XZ_MEMLIMIT (128ULL << 20)
+
 static int unxz(const uint8_t *in, size_t len, uint8_t **out,
 		size_t *out_len, char *err, size_t size)
 {
@@ -89,7 +94,7 @@ static int unxz(const uint8_t *in, size_t len, uint8_t **out,
 	uint8_t *buf = malloc(cap), *grown;
 	lzma_ret rc;
 
-	if (!buf || lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) {
+	if (!buf || lzma_stream_decoder(&s, XZ_MEMLIMIT, 0) != LZMA_OK) {
 		free(buf);
 		return fail(err, size, "out of memory");
 	}
@@ -101,6 +106,12 @@ static int unxz(const uint8_t *in, size_t len, uint8_t **out,
 		rc = lzma_code(&s, LZMA_FINISH);
 		if (rc == LZMA_STREAM_END)
 			break;
+		if (rc == LZMA_MEMLIMIT_ERROR) {
+			lzma_end(&s);
+			free(buf);
+			return fail(err, size, "xz payload needs over 128 MiB "
+				    "to unpack");
+		}
 		if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
 			lzma_end(&s);
 			free(buf);
