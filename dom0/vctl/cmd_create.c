@@ -11,10 +11,14 @@
  * A failure after the domain exists destroys it again: nothing is left
  * half-built.  Each failure is one line on stderr and exit status 1.
  *
- * Not yet: the store and console
- * rings (start_info says none, as for a boot-time domU), `-c`, and
- * on_poweroff/on_reboot/on_crash (a domain that ends stays, shut down,
- * until `vctl destroy`).
+ * The domain gets a store and a console ring: two unbound event
+ * channels in it for dom0 (EVTCHNOP_alloc_unbound naming it), the pages
+ * from the builder; its store nodes are written and it is introduced to
+ * the store (store_nodes.c), and consoled is told to serve its console,
+ * all before it first runs.  -c attaches to that console once it runs.
+ *
+ * Not yet: on_poweroff/on_reboot/on_crash (a domain that ends stays,
+ * shut down, until `vctl destroy`).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +31,9 @@
 #include "guest_build.h"
 #include "kernel_image.h"
 #include "opts.h"
+#include "store_nodes.h"
+
+#include <veneer/event_channel.h>
 
 #define FILE_MAX (512UL << 20)
 
@@ -81,7 +88,72 @@ static void destroy(domid_t domid)
 				       "domain", err, m);
 		vctl_hc_free(m, sizeof(*m));
 	}
+	vctl_console_del(domid);
+	vctl_store_del_domain(domid);
 	vctl_name_forget(domid);
+}
+
+/* An unbound port in domid for dom0 to bind; > 0, or a negative errno. */
+static int alloc_port(domid_t domid)
+{
+	struct evtchn_alloc_unbound *a = vctl_hc_alloc(sizeof(*a));
+	long rc;
+
+	if (!a)
+		return -ENOMEM;
+	a->dom = domid;
+	a->remote_dom = 0;
+	rc = vctl_hypercall(__HYPERVISOR_event_channel_op,
+			    EVTCHNOP_alloc_unbound, (uint64_t)(uintptr_t)a,
+			    0, 0);
+	if (!rc)
+		rc = a->port;
+	vctl_hc_free(a, sizeof(*a));
+	return (int)rc;
+}
+
+/* Its rings: ports now, into start_info; the pages come from the build. */
+static int alloc_ports(domid_t domid, struct vb_request *req,
+		       const char *name)
+{
+	int store = alloc_port(domid);
+	int console = store > 0 ? alloc_port(domid) : store;
+
+	if (console <= 0)
+		return vctl_err("create", "%s: an event channel for its %s: "
+				"%s", name, store <= 0 ? "store" : "console",
+				strerror(console ? -console : EIO));
+	req->with_rings = true;
+	req->store_evtchn = (uint32_t)store;
+	req->console_evtchn = (uint32_t)console;
+	return 0;
+}
+
+/* The store's nodes and introduction, then consoled. */
+static int connect_rings(domid_t domid, const struct vctl_config *cfg,
+			 const struct vb_request *req,
+			 const struct vctl_rings *rings, uint64_t pages,
+			 uint64_t max_pages)
+{
+	struct vctl_dom_store ds = {
+		.domid = domid, .name = cfg->name,
+		.mem_kib = pages << (VB_PAGE_SHIFT - 10),
+		.maxmem_kib = max_pages << (VB_PAGE_SHIFT - 10),
+		.vcpus = cfg->vcpus,
+		.store_mfn = rings->store_mfn,
+		.console_mfn = rings->console_mfn,
+		.store_port = req->store_evtchn,
+		.console_port = req->console_evtchn,
+	};
+	char why[256];
+
+	if (vctl_store_add_domain(&ds, why, sizeof(why)))
+		return vctl_err("create", "%s: %s", cfg->name, why);
+	if (vctl_console_add(domid, cfg->name, rings->console_mfn,
+			     req->console_evtchn, why, sizeof(why)))
+		return vctl_err("create", "%s: the console back end: %s",
+				cfg->name, why);
+	return 0;
 }
 
 /* Scheduler settings and CPUs from the configuration. */
@@ -126,6 +198,7 @@ int cmd_create(int argc, char **argv)
 	struct veneer_mgmt *m = NULL;
 	struct vb_image img;
 	struct vb_request req;
+	struct vctl_rings rings = { 0, 0 };
 	struct vb_error verr = { "" };
 	uint8_t *kernel = NULL, *ramdisk = NULL;
 	size_t klen = 0, rlen = 0;
@@ -197,7 +270,9 @@ int cmd_create(int argc, char **argv)
 	req.initrd = ramdisk;
 	req.initrd_len = rlen;
 	req.cmdline = cfg.cmdline;
-	if (vctl_build_guest(domid, &img, &req, err, sizeof(err))) {
+	if (alloc_ports(domid, &req, cfg.name))
+		goto fail;
+	if (vctl_build_guest(domid, &img, &req, &rings, err, sizeof(err))) {
 		vctl_err("create", "%s: %s", cfg.name, err);
 		goto fail;
 	}
@@ -209,6 +284,8 @@ int cmd_create(int argc, char **argv)
 			 cfg.name, VCTL_RUN_DIR, strerror(-rc));
 		goto fail;
 	}
+	if (connect_rings(domid, &cfg, &req, &rings, pages, max_pages))
+		goto fail;
 	rc = vctl_mgmt(m, VENEER_MGMT_unpausedomain, domid);
 	if (rc) {
 		rc = vctl_mgmt_fail("create: unpause", rc, m);

@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "opts.h"
+#include "store_nodes.h"
 
 int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 			  char **argv)
@@ -47,6 +48,7 @@ int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 		vctl_mgmt_fail(who, err, m);
 	if (!err && cmd == VENEER_MGMT_destroydomain) {
 		vctl_console_del(domid);
+		vctl_store_del_domain(domid);
 		vctl_name_forget(domid);
 	}
 	vctl_hc_free(m, sizeof(*m));

@@ -15,6 +15,9 @@
  *      domain: the hypervisor validates the whole tree there;
  *   4. vCPU 0 gets the builder's register state (setvcpucontext, which
  *      takes only an L4 pinned for that domain).
+ * With req->with_rings the builder also gives the domain a store and a
+ * console page (start_info names them and the caller's ports); their
+ * machine frames come back in *rings for the store and consoled.
  * The caller unpauses.  On failure the caller destroys the domain, which
  * gives back every frame populated here.
  */
@@ -224,7 +227,8 @@ out:
 }
 
 int vctl_build_guest(domid_t domid, const struct vb_image *img,
-		     struct vb_request *req, char *err, size_t size)
+		     struct vb_request *req, struct vctl_rings *rings,
+		     char *err, size_t size)
 {
 	struct veneer_domaininfo info;
 	struct vb_error verr = { "" };
@@ -255,6 +259,11 @@ int vctl_build_guest(domid_t domid, const struct vb_image *img,
 	mem.unmap = unmap_page;
 	mem.ctx = &w;
 	rc = vb_build(img, req, &lay, &mem, &boot, &verr);
+	if (!rc && req->with_rings && rings) {
+		/* The builder zeroed both pages; the back ends map them. */
+		rings->store_mfn = p2m[lay.store_pfn];
+		rings->console_mfn = p2m[lay.console_pfn];
+	}
 	munmap(w.base, req->nr_pages * VB_PAGE_SIZE);
 	if (rc) {
 		fail(err, size, rc, "build: %s", verr.msg);

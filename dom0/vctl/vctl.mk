@@ -17,6 +17,7 @@ VCTL_PURE := parse format config
 VCTL_CMDS := $(patsubst $(VCTL_DIR)/%.c,%,$(wildcard $(VCTL_DIR)/cmd_*.c))
 VCTL_OBJS := $(addprefix $(VCTL_OUT)/,$(addsuffix .o,main hypercall \
                 names guest_build kernel_image console_client \
+                store_client store_nodes \
                 $(VCTL_PURE) $(VCTL_CMDS)))
 # create builds guests with the builder library the hypervisor uses.
 VCTL_LIBS := $(BUILD)/host/libbuilder.a

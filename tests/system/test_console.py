@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The console back end in a Veneer dom0 under QEMU (docs/console.md).
+"""The console back end and the store for domUs vctl creates, in a Veneer
+dom0 under QEMU (docs/console.md, docs/vctl.md "The store").
 
-dom0's init starts consoled.  The test creates a Linux domU from dom0
-(our vmlinux, dom0's initramfs as its ramdisk, console=hvc0; in a domU
-with a console ring that initramfs runs a shell on hvc0) and checks:
+dom0's init starts stored and consoled.  The test creates two Linux
+domUs from dom0 (our vmlinux, dom0's initramfs as their ramdisk,
+console=hvc0; in a domU with a console ring that initramfs runs a shell
+on hvc0) and checks:
 
   - its ready marker reaches /var/log/veneer/console/<name>.log;
   - `vctl console NAME` shows it (the scrollback), a command typed there
     runs in the guest (its output is computed there: TYPED-42), and
     Ctrl-] detaches back to dom0's shell;
+  - Debian's xenstore-utils: in dom0 `xenstore-ls` shows a domU's tree
+    (name, memory/target); in the domU, `xenstore-read name` reads its
+    own node, and reading the other domU's or dom0's nodes is refused;
   - destroy ends the console (consoled's log says so) and a console of a
     domain that is gone cannot be attached.
 """
@@ -23,16 +28,8 @@ from test_vctl import SHELL_HELPER, Dom0Shell
 from test_vctl_create import domains, newc_cpio
 
 TIMEOUT = 300
-LINUX_MIB = 128
+LINUX_MIB = 96
 LOG = "/var/log/veneer/console/con1.log"
-
-pytestmark = pytest.mark.skip(
-    reason="vctl create gives a domU no console ring yet: "
-    "dom0/vctl/guest_build.c does not set the builder's with_rings, so "
-    "start_info has no console page or event channel (dom0 may allocate "
-    "the domU's unbound port since event_channel commit 0e52861), and "
-    "cmd_create.c does not yet tell consoled (vctl_console_add)")
-
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
@@ -55,14 +52,24 @@ def session(tmp_path_factory):
     with qemu.Machine("console", args, timeout=TIMEOUT) as m:
         m.expect(r"Quit QEMU with Ctrl-A X", timeout=TIMEOUT)
         m.sendline(SHELL_HELPER)
-        m.sendline("cat > /tmp/con1.cfg <<'EOF'")
-        for line in ['name = "con1"', "memory = %d" % LINUX_MIB,
-                     'kernel = "/usr/lib/veneer/vmlinux"',
-                     'ramdisk = "/usr/lib/veneer/initramfs.gz"',
-                     'extra = "console=hvc0"', "EOF"]:
-            m.sendline(line)
+        for name in ("con1", "con2"):
+            m.sendline("cat > /tmp/%s.cfg <<'EOF'" % name)
+            for line in ['name = "%s"' % name, "memory = %d" % LINUX_MIB,
+                         'kernel = "/usr/lib/veneer/vmlinux"',
+                         'ramdisk = "/usr/lib/veneer/initramfs.gz"',
+                         'extra = "console=hvc0"', "EOF"]:
+                m.sendline(line)
         sh = Dom0Shell(m)
         out["create"] = sh.run("vctl", "create", "/tmp/con1.cfg")
+        out["create2"] = sh.run("vctl", "create", "/tmp/con2.cfg")
+        ids = {}
+        for name in ("con1", "con2"):
+            for d in domains(sh):
+                if d["name"] == name:
+                    ids[name] = d["domid"]
+        out["ids"] = ids
+        out["xs_ls"] = sh.run("xenstore-ls", "-p",
+                              "/local/domain/%d" % ids["con1"])
         found = None
         for _ in range(120):
             found = sh.run("grep", "-c", "VENEER-DOMU-READY", LOG)
@@ -75,11 +82,30 @@ def session(tmp_path_factory):
         m.expect(r"VENEER-DOMU-READY", timeout=60)
         m.sendline("echo TYPED-$((6*7))")
         m.expect(r"TYPED-42", timeout=120)
+        # The store from inside the guest, with Debian's xenstore-utils
+        # (on /dev/xen/xenbus): its own node, then another domU's and
+        # dom0's, which it may not read.
+        m.sendline("echo XS-OWN=$(xenstore-read name)")
+        m.expect(r"XS-OWN=(\S*)\r?\n", timeout=60)
+        out["xs_own"] = m.child.match.group(1)
+        for key, path in (("xs_other", "/local/domain/%d/name"
+                           % ids["con2"]),
+                          ("xs_dom0", "/local/domain/0")):
+            m.sendline("xenstore-read %s; echo XS-RC=$?" % path)
+            m.expect(r"(?s)xenstore-read %s;[^\n]*\n(.*?)XS-RC=(\d+)"
+                     % re.escape(path), timeout=60)
+            out[key] = (int(m.child.match.group(2)),
+                        m.child.match.group(1))
         m.send("\x1d")
         m.expect(r"CONSOLE-EXIT=(\d+)", timeout=60)
         out["console_exit"] = int(m.child.match.group(1))
         out["log"] = sh.run("cat", LOG)
+        out["dom0_reads"] = [sh.run("xenstore-read", p) for p in (
+            "/local/domain/%d/name" % ids["con2"], "/local/domain/0")]
         out["destroy"] = sh.run("vctl", "destroy", "con1")
+        out["xs_gone"] = sh.run("xenstore-ls", "/local/domain/%d"
+                                % ids["con1"])
+        out["destroy2"] = sh.run("vctl", "destroy", "con2")
         out["after"] = domains(sh)
         out["consoled_log"] = sh.run("cat", "/run/consoled.log")
         out["gone"] = sh.run("vctl", "console", "con1")
@@ -93,7 +119,32 @@ def test_domu_console_output_reaches_its_log(session):
     status, out, err = session["create"]
     assert status == 0, err
     assert re.fullmatch(r"Domain con1 created \(id \d+\)\n", out), out
+    assert session["create2"][0] == 0, session["create2"]
     assert session["marker_in_log"][0] == 0, session["marker_in_log"]
+
+
+def test_store_shows_the_domu_tree(session):
+    status, out, err = session["xs_ls"]
+    assert status == 0, err
+    domid = session["ids"]["con1"]
+    assert re.search(r'^name = "con1"', out, re.M), out
+    assert re.search(r'^domid = "%d"' % domid, out, re.M), out
+    assert re.search(r'^ target = "%d"' % (LINUX_MIB << 10), out, re.M), out
+    assert re.search(r'^ shutdown = ""', out, re.M), out
+    # The domain's own directory: dom0 owns it, the domain reads it.
+    assert re.search(r'^name = "con1"\s+\(n0,r%d\)' % domid, out, re.M), out
+
+
+def test_a_domu_reads_its_own_nodes_only(session):
+    assert session["xs_own"] == "con1"
+    for key in ("xs_other", "xs_dom0"):
+        status, out = session[key]
+        assert status != 0, (key, out)
+        assert "couldn't read path" in out, (key, out)
+    # The same paths exist: dom0 reads them.
+    (s1, name, e1), (s2, _, e2) = session["dom0_reads"]
+    assert s1 == 0 and name == "con2\n", e1
+    assert s2 == 0, e2
 
 
 def test_vctl_console_shows_output_and_runs_what_is_typed(session):
@@ -106,6 +157,8 @@ def test_vctl_console_shows_output_and_runs_what_is_typed(session):
 
 def test_destroy_ends_the_console(session):
     assert session["destroy"][0] == 0
+    assert session["destroy2"][0] == 0
+    assert session["xs_gone"][0] != 0, session["xs_gone"]
     assert [d["domid"] for d in session["after"]] == [0]
     status, log, _ = session["consoled_log"]
     assert re.search(r"domain \d+ \(con1\): domain destroyed", log), log
