@@ -20,12 +20,13 @@ on hvc0) and checks:
 
 import os
 import re
+import time
 
 import pytest
 
 import qemu
-from test_vctl import SHELL_HELPER, Dom0Shell
-from test_vctl_create import domains, newc_cpio
+from test_vctl import SHELL_HELPER
+from test_vctl_create import Shell, domains, newc_cpio
 
 TIMEOUT = 300
 LINUX_MIB = 96
@@ -59,7 +60,7 @@ def session(tmp_path_factory):
                          'ramdisk = "/usr/lib/veneer/initramfs.gz"',
                          'extra = "console=hvc0"', "EOF"]:
                 m.sendline(line)
-        sh = Dom0Shell(m)
+        sh = Shell(m)
         out["create"] = sh.run("vctl", "create", "/tmp/con1.cfg")
         out["create2"] = sh.run("vctl", "create", "/tmp/con2.cfg")
         ids = {}
@@ -84,19 +85,21 @@ def session(tmp_path_factory):
         m.expect(r"TYPED-42", timeout=120)
         # The store from inside the guest, with Debian's xenstore-utils
         # (on /dev/xen/xenbus): its own node, then another domU's and
-        # dom0's, which it may not read.
-        m.sendline("echo XS-OWN=$(xenstore-read name)")
-        m.expect(r"XS-OWN=(\S*)\r?\n", timeout=60)
+        # dom0's, which it may not read.  One line, typed once the shell
+        # is back at its prompt (busybox's line editing drops what comes
+        # while it sets the terminal up).
+        m.expect(r"# ", timeout=60)
+        time.sleep(1)
+        m.sendline("echo XS-OWN=$(xenstore-read name); for p in "
+                   "/local/domain/%d/name /local/domain/0; do "
+                   "xenstore-read $p; echo XS-RC=$?; done" % ids["con2"])
+        m.expect(r"XS-OWN=([^\s$]*)\r*\n", timeout=60)
         out["xs_own"] = m.child.match.group(1)
-        for key, path in (("xs_other", "/local/domain/%d/name"
-                           % ids["con2"]),
-                          ("xs_dom0", "/local/domain/0")):
-            m.sendline("xenstore-read %s; echo XS-RC=$?" % path)
-            m.expect(r"(?s)xenstore-read %s;[^\n]*\n(.*?)XS-RC=(\d+)"
-                     % re.escape(path), timeout=60)
+        for key in ("xs_other", "xs_dom0"):
+            m.expect(r"(?s)(.*?)XS-RC=(\d+)", timeout=60)
             out[key] = (int(m.child.match.group(2)),
                         m.child.match.group(1))
-        m.send("\x1d")
+        m.child.send("\x1d")
         m.expect(r"CONSOLE-EXIT=(\d+)", timeout=60)
         out["console_exit"] = int(m.child.match.group(1))
         out["log"] = sh.run("cat", LOG)
@@ -132,7 +135,10 @@ def test_store_shows_the_domu_tree(session):
     assert re.search(r'^ target = "%d"' % (LINUX_MIB << 10), out, re.M), out
     assert re.search(r'^ shutdown = ""', out, re.M), out
     # The domain's own directory: dom0 owns it, the domain reads it.
-    assert re.search(r'^name = "con1"\s+\(n0,r%d\)' % domid, out, re.M), out
+    assert re.search(r'^name = "con1"[ .]+\(n0,r%d\)$' % domid, out,
+                     re.M), out
+    # What Linux writes and clears there, the domain owns.
+    assert re.search(r'^ shutdown = ""[ .]+\(n%d\)$' % domid, out, re.M), out
 
 
 def test_a_domu_reads_its_own_nodes_only(session):

@@ -3,7 +3,8 @@
  * A domU that `vctl create` builds from dom0 user space (tests/system/
  * test_vctl_create.py; dom0's initramfs carries it as
  * /usr/lib/veneer/domu_vctl.elf).  It checks what the toolstack's build
- * gave it: unprivileged, no store or console channel yet, the memory and
+ * gave it: unprivileged; a store and a console ring (distinct pages of
+ * its own, and ports whose other end is dom0); the memory and
  * command line of its configuration ("vctlpages=N" says how many pages
  * to expect), a P2M whose entries the M2P maps back, and no port in
  * dom0's table for the asking (only dom0 allocates in another domain's
@@ -32,6 +33,31 @@ static unsigned long cmdline_number(const char *cmdline, const char *key)
 	return n;
 }
 
+/*
+ * A ring the toolstack made: a frame of this domain (the M2P maps it to
+ * a PFN below nr_pages), and a port that dom0 holds the other end of
+ * (unbound for dom0, or already bound by stored/consoled).
+ */
+static void check_ring(const char *what, uint64_t mfn, uint32_t port)
+{
+	uint64_t pfn = ((const uint64_t *)MACH2PHYS_VIRT_START)[mfn];
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+
+	if (!port)
+		fail("no %s event channel", what);
+	if (pfn >= start_info->nr_pages ||
+	    ((const uint64_t *)start_info->mfn_list)[pfn] != mfn)
+		fail("%s ring frame %#lx is not ours", what,
+		     (unsigned long)mfn);
+	check_rc(evtchn_op(EVTCHNOP_status, &st), 0);
+	if (st.status == EVTCHNSTAT_unbound)
+		check_eq(st.u.unbound.dom, 0);
+	else if (st.status == EVTCHNSTAT_interdomain)
+		check_eq(st.u.interdomain.dom, 0);
+	else
+		fail("%s port %u: status %u", what, port, st.status);
+}
+
 void test_main(void)
 {
 	const char *cmdline = (const char *)start_info->cmd_line;
@@ -39,9 +65,13 @@ void test_main(void)
 	unsigned long want = cmdline_number(cmdline, "vctlpages=");
 
 	check_eq(start_info->flags & (SIF_INITDOMAIN | SIF_PRIVILEGED), 0);
-	check_eq(start_info->store_evtchn, 0);
-	check_eq(start_info->console.domU.evtchn, 0);
 	check_eq(start_info->nr_pages, want);
+	check_ring("store", start_info->store_mfn, start_info->store_evtchn);
+	check_ring("console", start_info->console.domU.mfn,
+		   start_info->console.domU.evtchn);
+	if (start_info->store_mfn == start_info->console.domU.mfn ||
+	    start_info->store_evtchn == start_info->console.domU.evtchn)
+		fail("the store and console share a page or a port");
 	for (unsigned long pfn = 0; pfn < start_info->nr_pages; pfn += 97)
 		check_eq(((const uint64_t *)MACH2PHYS_VIRT_START)[p2m[pfn]], pfn);
 	{
