@@ -2,7 +2,9 @@
 """`make run` (scripts/run-qemu) leaves the user at a working dom0 shell
 on the serial console, and Ctrl-A X quits QEMU, as the README says: by
 default on Veneer (our kernel as its dom0), and with VENEER_RUN=native
-with the same kernel booted natively."""
+with the same kernel booted natively.  On Veneer, `vctl create
+/etc/veneer/example.cfg -c` there boots the sample guest dom0 carries
+(dom0/guest.mk) and lands at its shell; Ctrl-] comes back to dom0."""
 
 import os
 import time
@@ -35,6 +37,8 @@ def test_run_gives_a_shell_and_ctrl_a_x_quits(mode, guest_kernel,
         child.expect("Quit QEMU with Ctrl-A X")
         child.sendline("echo typed-$((2 + 3)) in $(hostname)")
         child.expect("typed-5 in veneer-dom0", timeout=60)
+        if mode == "veneer":
+            sample_guest(child)
         child.sendcontrol("a")
         child.send("x")
         child.expect(pexpect.EOF, timeout=60)
@@ -42,3 +46,24 @@ def test_run_gives_a_shell_and_ctrl_a_x_quits(mode, guest_kernel,
         if child.isalive():
             child.terminate(force=True)
         log.close()
+
+
+def sample_guest(child):
+    """The README's first step at dom0's shell: create the sample guest
+    and use its console."""
+    child.sendline("vctl create /etc/veneer/example.cfg -c")
+    created = time.monotonic()
+    child.expect(r"Domain example created \(id (\d+)\)", timeout=60)
+    child.expect("VENEER-DOMU-READY", timeout=180)
+    print("make run: sample guest ready %.1fs after vctl create" %
+          (time.monotonic() - created))
+    child.expect("init: domU shell on hvc0", timeout=60)
+    child.expect(r"# ", timeout=60)
+    time.sleep(1)  # busybox sets the terminal up after its prompt
+    child.sendline("echo guest-$((4 + 3)) in $(hostname)")
+    child.expect("guest-7 in veneer-domU", timeout=60)
+    child.send("\x1d")
+    child.sendline("echo back-$((1 + 1)) in $(hostname); vctl destroy "
+                   "example && echo DESTROYED")
+    child.expect("back-2 in veneer-dom0", timeout=60)
+    child.expect("DESTROYED", timeout=60)
