@@ -91,6 +91,16 @@ static void write_nodes(struct writer *w, const struct vctl_dom_store *d,
 	snprintf(ro, sizeof(ro), "r%u", d->domid);
 	snprintf(rw, sizeof(rw), "n%u", d->domid);
 
+	/* Nothing of an earlier domain with this id may stay (a tree left
+	 * by a toolstack that died before it cleaned up). */
+	if (!w->err) {
+		int rc = vctl_xs_rm(w->fd, w->tx, dom);
+
+		if (rc && rc != -ENOENT) {
+			w->err = rc;
+			snprintf(w->what, sizeof(w->what), "%s", dom);
+		}
+	}
 	put(w, vm, "", NULL, "n0", ro);
 	put(w, vm, "name", d->name, NULL, NULL);
 	put(w, vm, "uuid", uuid, NULL, NULL);
