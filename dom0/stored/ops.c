@@ -78,7 +78,7 @@ static bool args(const char *body, uint32_t len, const char **v,
 	return off == len;
 }
 
-static int parse_domid(const char *s, unsigned int *out)
+int parse_domid(const char *s, unsigned int *out)
 {
 	unsigned long v = 0;
 
@@ -893,20 +893,25 @@ static int do_reset_watches(struct req *r)
 	return reply_ok(r->x, r->h);
 }
 
+/* XS_CONTROL: xenstore-control's commands (control.c), dom0's only. */
+#define CONTROL_ARGS 8
+
 static int do_control(struct req *r)
 {
-	const char *v[2];
-	unsigned int n = split(r->body, r->h->len, v, 2);
+	const char *v[CONTROL_ARGS];
+	char out[STORE_PAYLOAD_MAX];
+	unsigned int n;
+	int rc;
 
 	if (!r->x->c->privileged)
 		return -EACCES;
-	if (n >= 1 && !strcmp(v[0], "check"))
-		return reply_ok(r->x, r->h);
-	if (n == 2 && !strcmp(v[0], "print")) {
-		fprintf(stderr, "stored: %s\n", v[1]);
-		return reply_ok(r->x, r->h);
-	}
-	return -EINVAL;
+	n = split(r->body, r->h->len, v, CONTROL_ARGS);
+	if (n == CONTROL_ARGS)
+		return -EINVAL;
+	rc = store_control(r->x->s, v, n, out, sizeof(out));
+	if (rc < 0)
+		return rc;
+	return reply_str(r->x, r->h, out);
 }
 
 static const struct {

@@ -11,6 +11,7 @@
  *	watch.c    watch registration and event delivery
  *	txn.c      transactions: snapshot, access log, conflict check, replay
  *	domain.c   introduced domains and their quotas
+ *	control.c  XS_CONTROL: xenstore-control's commands
  *	io_sock.c  the Unix socket transport (dom0 tools)
  *	io_ring.c  the shared-page transport (domains; host stand-in here)
  *	io_domexc.c VIRQ_DOM_EXC: noticing domains that went away
@@ -298,5 +299,9 @@ void store_check_domains(struct store *s, domain_state_fn state,
 			 void *priv);
 void domain_account(struct store *s, unsigned int domid, int delta);
 bool domain_over_quota(struct ctx *x, unsigned int add);
+
+int parse_domid(const char *s, unsigned int *out);
+int store_control(struct store *s, const char **v, unsigned int n,
+		  char *buf, size_t size);
 
 #endif /* STORED_STORE_H */

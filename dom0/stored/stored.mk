@@ -11,7 +11,7 @@
 
 STORED_DIR   := dom0/stored
 STORED_OUT   := $(BUILD)/dom0/stored
-STORED_CORE  := store ops tree perms watch txn domain
+STORED_CORE  := store ops tree perms watch txn domain control
 STORED_IO    := io_sock io_ring io_domexc main
 STORED_HDRS  := $(wildcard $(STORED_DIR)/*.h)
 STORED_CORE_OBJS := $(STORED_CORE:%=$(STORED_OUT)/%.o)

@@ -213,3 +213,47 @@ def test_guest_may_share_but_not_give_away_its_nodes(store):
     store.guest("xenstore-write", "/w", "written")
     r = store.guest("xenstore-chmod", "/w", "b0", check=False)
     assert r.returncode != 0 and "Permission denied" in r.stderr
+
+
+def xenstore_control():
+    """Debian's xenstore-control, fetched into the cache (it is not in
+    xenstore-utils: scripts/fetch-xenstore-control says why)."""
+    r = subprocess.run([os.path.join(TOP, "scripts",
+                                     "fetch-xenstore-control")],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        pytest.fail("scripts/fetch-xenstore-control: " + r.stderr)
+    return r.stdout.strip()
+
+
+def control_fields(text):
+    return dict(re.findall(r"^(\S+)\s*:\s*(\S+)", text, re.M))
+
+
+def test_xenstore_control_reads_the_store_counts(store):
+    ctl = xenstore_control()
+    before = control_fields(store(ctl, "stats").stdout)
+    assert before["accounting"] == "ok"
+    store("xenstore-write", "/local/domain/9/name", "nine")
+    after = control_fields(store(ctl, "stats").stdout)
+    # /local, /local/domain, /local/domain/9, its name
+    assert int(after["nodes"]) == int(before["nodes"]) + 4
+    listed = store("xenstore-ls", "/").stdout.splitlines()
+    assert len(listed) == int(after["nodes"]) - 1
+    q = store(ctl, "quota", "0").stdout
+    assert q.startswith("Domain 0:\n")
+    assert int(control_fields(q)["nodes"]) == int(after["nodes"])
+    store("xenstore-rm", "/local")
+    assert control_fields(store(ctl, "stats").stdout) == before
+    assert store(ctl, "check").stdout == "OK\n"
+
+
+def test_xenstore_control_is_dom0_only_and_lists_commands(store):
+    ctl = xenstore_control()
+    r = store(ctl, "frobnicate", check=False)
+    assert r.returncode == 3
+    assert "Command not supported" in r.stderr
+    assert re.search(r"^stats\s*$", r.stderr, re.M), r.stderr
+    r = store.guest(ctl, "stats", check=False)
+    assert r.returncode == 3
+    assert "Error 13" in r.stderr    # EACCES

@@ -1405,6 +1405,128 @@ static void listing_after_a_concurrent_creation_conflicts(void **state)
 	ERR_REPLY(do_1(b, STORE_READ, 0, "/lc/z"), "ENOENT");
 }
 
+/* --- XS_CONTROL (xenstore-control) ----------------------------------- */
+
+/* The number after "name   :" in a control reply; -1 if missing. */
+static long ctl_field(const char *body, const char *name)
+{
+	const char *line = body;
+	char key[32], val[32];
+
+	while (line && *line) {
+		if (sscanf(line, "%31[^ :] : %31s", key, val) == 2 &&
+		    !strcmp(key, name))
+			return !strcmp(val, "ok") ? 1 :
+			       !strcmp(val, "WRONG") ? 0 : strtol(val, NULL, 10);
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+static struct msg control(struct conn *c, int n, const char *cmd,
+			  const char *arg)
+{
+	char buf[64];
+
+	return rq(c, STORE_CONTROL, 0, buf, n == 1 ? cat(buf, 1, cmd) :
+		  cat(buf, 2, cmd, arg));
+}
+
+static void control_stats_count_what_a_domain_adds_and_release_removes(
+	void **state)
+{
+	struct conn *d0 = conn(0), *g;
+	struct msg before, during, after, q;
+	char buf[64];
+
+	S->introduce = test_introduce;
+	S->quota.nodes = 100;
+	do_1(d0, STORE_MKDIR, 0, "/local/domain");
+	before = control(d0, 1, "stats", NULL);
+	assert_int_equal(before.h.type, STORE_CONTROL);
+	/* /, /local, /local/domain */
+	assert_int_equal(ctl_field(before.body, "nodes"), 3);
+	/* dom0 is always introduced */
+	assert_int_equal(ctl_field(before.body, "introduced"), 1);
+	assert_int_equal(ctl_field(before.body, "connections"), 1);
+	assert_int_equal(ctl_field(before.body, "accounting"), 1);
+
+	/* A guest's home, introduction, its own nodes, a watch, a txn. */
+	do_1(d0, STORE_MKDIR, 0, "/local/domain/6");
+	set_perms(d0, "/local/domain/6", 1, "n6");
+	do_write(d0, 0, "/vm/6/name", "six");
+	OK_REPLY(rq(d0, STORE_INTRODUCE, 0, buf, cat(buf, 3, "6", "1", "9")));
+	g = domain_find(S, 6)->conn;
+	OK_REPLY(do_write(g, 0, "data/a", "1"));
+	OK_REPLY(do_2(g, STORE_WATCH, "data", "t"));
+	expect_event(g, "data", "t");
+	txn_begin(g);
+	during = control(d0, 1, "stats", NULL);
+	/* + /local/domain/6, data, data/a, /vm, /vm/6, /vm/6/name */
+	assert_int_equal(ctl_field(during.body, "nodes"), 9);
+	assert_int_equal(ctl_field(during.body, "introduced"), 2);
+	assert_int_equal(ctl_field(during.body, "connections"), 2);
+	assert_int_equal(ctl_field(during.body, "watches"), 1);
+	assert_int_equal(ctl_field(during.body, "transactions"), 1);
+	assert_int_equal(ctl_field(during.body, "accounting"), 1);
+	q = control(d0, 2, "quota", "6");
+	assert_int_equal(q.h.type, STORE_CONTROL);
+	assert_true(!strncmp(q.body, "Domain 6:\n", 10));
+	assert_int_equal(ctl_field(q.body, "nodes"), 3);
+	assert_int_equal(ctl_field(q.body, "watches"), 1);
+	assert_int_equal(ctl_field(q.body, "transactions"), 1);
+
+	/* What a toolstack's destroy does: release, then remove. */
+	OK_REPLY(do_1(d0, STORE_RELEASE, 0, "6"));
+	OK_REPLY(do_1(d0, STORE_RM, 0, "/local/domain/6"));
+	OK_REPLY(do_1(d0, STORE_RM, 0, "/vm"));
+	after = control(d0, 1, "stats", NULL);
+	assert_string_equal(after.body, before.body);
+	ERR_REPLY(control(d0, 2, "quota", "6"), "ENOENT");
+}
+
+static void control_stats_notice_a_wrong_node_count(void **state)
+{
+	struct conn *d0 = conn(0);
+	struct msg m;
+
+	do_write(d0, 0, "/a", "1");
+	m = control(d0, 1, "stats", NULL);
+	assert_int_equal(ctl_field(m.body, "accounting"), 1);
+	domain_find(S, 0)->nodes++;
+	m = control(d0, 1, "stats", NULL);
+	assert_int_equal(ctl_field(m.body, "accounting"), 0);
+	domain_find(S, 0)->nodes--;
+}
+
+static void control_is_dom0_only_and_answers_as_xenstored(void **state)
+{
+	struct conn *d0 = conn(0), *g = conn(5);
+	struct msg m;
+
+	ERR_REPLY(control(g, 1, "stats", NULL), "EACCES");
+	ERR_REPLY(control(g, 1, "check", NULL), "EACCES");
+	OK_REPLY(control(d0, 1, "check", NULL));
+	OK_REPLY(control(d0, 2, "print", "hello from the test"));
+	ERR_REPLY(control(d0, 1, "frobnicate", NULL), "EINVAL");
+	ERR_REPLY(control(d0, 2, "stats", "x"), "EINVAL");
+	ERR_REPLY(control(d0, 2, "quota", "x"), "EINVAL");
+	ERR_REPLY(control(d0, 2, "quota", "99"), "ENOENT");
+	ERR_REPLY(rq(d0, STORE_CONTROL, 0, "", 0), "EINVAL");
+	m = control(d0, 1, "help", NULL);
+	assert_non_null(strstr(m.body, "stats"));
+	assert_non_null(strstr(m.body, "quota           [<domid>]\n"));
+	m = control(d0, 1, "quota", NULL);
+	assert_true(!strncmp(m.body, "Quota settings:\n", 16));
+	assert_int_equal(ctl_field(m.body, "nodes"), 10);
+	assert_int_equal(ctl_field(m.body, "watches"), 3);
+	/* dom0 itself has a record: it owns the root. */
+	m = control(d0, 2, "quota", "0");
+	assert_int_equal(ctl_field(m.body, "nodes"), 1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1460,6 +1582,9 @@ int main(void)
 		T(transaction_copies_only_what_it_touches),
 		T(transaction_view_keeps_its_own_changes),
 		T(listing_after_a_concurrent_creation_conflicts),
+		T(control_stats_count_what_a_domain_adds_and_release_removes),
+		T(control_stats_notice_a_wrong_node_count),
+		T(control_is_dom0_only_and_answers_as_xenstored),
 	};
 
 	return cmocka_run_group_tests_name("store_proto", tests, NULL, NULL);
