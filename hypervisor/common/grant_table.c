@@ -899,16 +899,29 @@ static long map_grant_ref(struct vcpu *v, unsigned long uop,
 /*
  * Replace the grant entry at @maddr, which must map @mfn (writable as
  * mapped), with what the L1 entry for @d's virtual address @new_addr
- * holds, and clear that one (Xen's unmap_and_replace: the frame moves
- * from one address to the other).  The moved entry is validated at its
- * new place like any entry the domain writes, so a grant mapping cannot
- * be moved (GNTST_general_error).  @new_addr 0: just clear the entry.
+ * holds, and clear that one (Xen's unmap_and_replace: whatever was at
+ * @new_addr moves to the grant's place).  @new_addr 0: just clear the
+ * entry.
+ *
+ * The moved entry is validated at its new place like any entry the
+ * domain writes, then the old place lets go of its own references, so
+ * the references move with the entry.  That includes another grant
+ * mapping, as Xen moves it: the foreign hook takes the frame for the one
+ * entry, as for a map, if a live handle of ours maps it (writable only
+ * if the handle is).  The domain then still has no more entries mapping
+ * a granted frame than handles for it: one entry came, one went.  The
+ * handle of the moved mapping stays as it was; it is unmapped at its
+ * new address (unmap names the entry by address, not by where it was
+ * mapped).  Both entries change under the page-table lock, so no audit
+ * or vCPU sees two.
  */
 static int replace(struct vcpu *v, u64 maddr, unsigned long mfn,
 		   bool writable, u64 new_addr)
 {
 	struct domain *d = v->domain;
+	struct gnttab *gt = d->gnttab;
 	u64 nmaddr = 0, nl1e = 0, *t, cur;
+	unsigned long nmfn;
 	int rc = GNTST_general_error;
 
 	if (!new_addr)
@@ -929,9 +942,24 @@ static int replace(struct vcpu *v, u64 maddr, unsigned long mfn,
 	if (!(cur & PTE_P) || pte_to_mfn(cur) != mfn ||
 	    !(cur & PTE_RW) != !writable)
 		goto out;
+	nmfn = pte_to_mfn(nl1e);
+	if ((nl1e & PTE_P) && nmfn < max_page && !owns_frame(d, nmfn) &&
+	    gnt_maps_frame(gt->maptrack, MAPTRACK_SIZE, nmfn,
+			   nl1e & PTE_RW)) {
+		/* A grant mapping of ours: the hook lets it move. */
+		gt->installing_mfn = nmfn;
+		gt->installing_owner = READ_ONCE(mfn_to_page(nmfn)->owner);
+		gt->installing_rw = nl1e & PTE_RW;
+	}
 	/* Validated in its new place; the grant entry's references go. */
-	if (pt_update_entry(&d->pt, maddr, nl1e, 0, &cur))
+	rc = pt_update_entry(&d->pt, maddr, nl1e, 0, &cur);
+	gt->installing_mfn = 0;
+	if (rc) {
+		gprintk(LOG_INFO, v, "grant unmap_and_replace from %#lx: %s",
+			(unsigned long)new_addr, d->pt.why);
+		rc = GNTST_general_error;
 		goto out;
+	}
 	/* The old place lets go of its own references. */
 	pt_update_entry(&d->pt, nmaddr, 0, 0, &cur);
 	rc = GNTST_okay;
@@ -971,6 +999,10 @@ static int unmap_one(struct vcpu *v, u32 handle, u64 host_addr,
 		gprintk(LOG_INFO, v, "grant unmap of handle %u: its granter "
 			"is gone, no pin to drop", handle);
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
+		/* Xen: no replacement for a mapping made by its entry's
+		 * machine address. */
+		if (new_addr && (mt->flags & GNTMAP_contains_pte))
+			return GNTST_general_error;
 		maddr = entry_maddr(v, host_addr, mt->flags);
 		if (maddr == (u64)-1)
 			return GNTST_general_error;
