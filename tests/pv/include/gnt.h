@@ -59,6 +59,8 @@ struct gnt_side {
 #define GNT_REF(d, r, o)	((struct gnt_side){ .dom = (d), .ref = (r), .off = (o) })
 #define GNT_OWN(p, o)		((struct gnt_side){ .dom = DOMID_SELF, .page = (p), .off = (o) })
 
+/* One copy, its status; quiet (no line per call), fails the test if the
+ * hypercall itself does. */
 int gnt_copy(struct gnt_side src, struct gnt_side dst, uint16_t len);
 
 /* Yield until *@p == @v; fail after 60 s, saying we waited for @what. */

@@ -20,6 +20,9 @@
  *   - the intermediate revoking its transitive entry, or the first
  *     granter revoking its grant: later copies fail (general_error); an
  *     idle grant is revocable (no in-use bit left behind by a copy);
+ *     d1 revoking and re-granting while d2 copies through it: each copy
+ *     is done (with the right bytes) or refused, and no in-use flag is
+ *     left behind;
  *   - a sub-page target: its range bounds the copy through the
  *     transitive entry.
  *
@@ -47,8 +50,10 @@ enum { T_OK = 10, T_RO, T_ROFLAG, T_SELFREF, T_DOMSELF, T_NODOM, T_BADREF,
        T_V1T, T_NOTOURS, T_BACK = 20, T_LOOP, T_LOOP2, T_SUB };
 
 /* Stages: ctl[0] is d1's, ctl[1] d2's. */
-enum { S1_GRANTED = 1, S1_REVOKED, S1_V2, S1_DONE };
-enum { S2_PHASE1 = 1, S2_PHASE2, S2_DONE };
+enum { S1_GRANTED = 1, S1_CHURNING, S1_REVOKED, S1_V2, S1_DONE };
+enum { S2_PHASE1 = 1, S2_CHURNED, S2_PHASE2, S2_DONE };
+
+#define CHURN_COPIES	3000
 
 static union gnt_table gt __attribute__((aligned(PAGE_SIZE)));
 static volatile grant_status_t status[2048]
@@ -65,6 +70,40 @@ static uint64_t pattern(unsigned int i)
 }
 
 /* --- d1, the first granter --------------------------------------------- */
+
+/* A v1 granter's end of access: fails while the entry is in use. */
+static int revoke(unsigned int ref)
+{
+	uint16_t f = GTF_permit_access;
+
+	return __atomic_compare_exchange_n(&gt.v1[ref].flags, &f, 0, 0,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Revoke and re-grant DATA over and over while d2 copies through its
+ * transitive entry: each copy either sees the grant (and holds it in
+ * use while it runs: our revocation fails) or fails; none may leave an
+ * in-use flag behind once d2 stops.
+ */
+static void d1_churn(void)
+{
+	unsigned long revoked = 0, busy = 0;
+
+	__atomic_store_n(&ctl[0], S1_CHURNING, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&ctl[1], __ATOMIC_ACQUIRE) != S2_CHURNED) {
+		if (revoke(DATA)) {
+			revoked++;
+			__atomic_store_n(&gt.v1[DATA].flags, GTF_permit_access,
+					 __ATOMIC_SEQ_CST);
+		} else {
+			busy++;
+		}
+	}
+	printk("d1: revoked and re-granted %lu times while d2 copied (%lu "
+	       "revocations saw it in use)\n", revoked, busy);
+	check_eq(gt.v1[DATA].flags, GTF_permit_access);
+}
 
 static void d1_phase1(void)
 {
@@ -88,13 +127,8 @@ static void d1_phase1(void)
 	/* No copy left our entries in use: revocable. */
 	check_eq(gt.v1[DATA].flags, GTF_permit_access);
 	check_eq(gt.v1[RO].flags, GTF_permit_access | GTF_readonly);
-	{
-		uint16_t f = GTF_permit_access;
-
-		check(__atomic_compare_exchange_n(&gt.v1[DATA].flags, &f, 0,
-						  0, __ATOMIC_SEQ_CST,
-						  __ATOMIC_SEQ_CST));
-	}
+	d1_churn();
+	check(revoke(DATA));
 	__atomic_store_n(&ctl[0], S1_REVOKED, __ATOMIC_RELEASE);
 	printk("d1: d2's copies through its transitive entry reached us; "
 	       "grant revoked\n");
@@ -160,6 +194,32 @@ static void check_idle(void)
 		if (status[r])
 			fail("status of entry %u is 0x%x after the copies", r,
 			     status[r]);
+}
+
+/* Copy through T_OK while d1 revokes and re-grants its target. */
+static void d2_churn(void)
+{
+	unsigned int ok = 0, refused = 0;
+
+	gnt_wait_eq(&ctl[0], S1_CHURNING, "d1's churn");
+	for (unsigned int i = 0; i < CHURN_COPIES; i++) {
+		int st;
+
+		scratch[0] = 0;
+		st = copy_from(T_OK, 0, 8);
+		if (st == GNTST_okay) {
+			check_eq(scratch[0], pattern(0));
+			ok++;
+		} else if (st == GNTST_general_error) {
+			refused++;
+		} else {
+			fail("copy %u through T_OK: status %d", i, st);
+		}
+	}
+	check_eq(status[T_OK], 0);
+	printk("d2: %u copies while d1 revoked its grant: %u done, %u "
+	       "refused\n", CHURN_COPIES, ok, refused);
+	__atomic_store_n(&ctl[1], S2_CHURNED, __ATOMIC_RELEASE);
 }
 
 static void d2_phase1(void)
@@ -228,6 +288,7 @@ static void d2_phase1(void)
 	gnt_grant_trans(&gt.v2[T_OK], 2, 0, 1, DATA);
 	check_eq(copy_from(T_OK, 0, 8), GNTST_okay);
 	__atomic_store_n(&ctl[1], S2_PHASE1, __ATOMIC_RELEASE);
+	d2_churn();
 
 	/* d1 revokes the grant our entry names. */
 	gnt_wait_eq(&ctl[0], S1_REVOKED, "d1's revocation");

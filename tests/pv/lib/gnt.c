@@ -134,10 +134,14 @@ static void copy_side(struct gnt_side s, struct gnttab_copy_ptr *p,
 int gnt_copy(struct gnt_side src, struct gnt_side dst, uint16_t len)
 {
 	struct gnttab_copy op = { .len = len, .status = 1 };
+	long rc;
 
 	copy_side(src, &op.source, &op.flags, GNTCOPY_source_gref);
 	copy_side(dst, &op.dest, &op.flags, GNTCOPY_dest_gref);
-	check_rc(gnt_op(GNTTABOP_copy, &op, 1), 0);
+	/* Quiet: tests make thousands (each status is checked instead). */
+	rc = gnt_op(GNTTABOP_copy, &op, 1);
+	if (rc)
+		fail("GNTTABOP_copy returned %ld", rc);
 	return op.status;
 }
 
