@@ -52,6 +52,7 @@ int gnt_pin(struct grant_entry_v1 *e, struct active_grant *act,
 		act->domid = grantee;
 		act->start = 0;
 		act->length = PAGE_SIZE;
+		act->trans_domid = DOMID_INVALID;	/* v1 has none */
 	}
 	if (write)
 		act->rw_pins++;

@@ -73,8 +73,10 @@
  * handle goes, no entry is left.  The TLBs are flushed before the pin is
  * dropped.
  *
- * Not done: transfer (refused, logged once) and v2 transitive grants
- * (refused as an unusable entry); see docs/pv-memory.md.
+ * A v2 transitive entry (a re-grant of a grant made to the granter) may
+ * be used by a copy, followed one level as on Xen 4.17 (trans_pin()).
+ *
+ * Not done: transfer (refused, logged once); see docs/pv-memory.md.
  *
  * Locking: one lock for all grant state (gnttab_lock), taken before the
  * mapping domain's page-table lock.
@@ -357,15 +359,23 @@ static bool granter_owns(unsigned long frame, void *ctx)
 	return owns_frame(ctx, frame);
 }
 
-/*
- * Pin entry @ref of @rd for a use by @ld, writable or not, a mapping if
- * @map (common/grant-v1.c and grant-v2.c do the entry's side, in the
- * table's version, which cannot change while anything but a reserved
- * entry is pinned).  @mfn: out, the granted frame.  A GNTST_* status.
- * gnttab_lock held.
- */
-static int pin_entry(struct domain *rd, u32 ref, struct domain *ld,
-		     bool write, bool map, unsigned long *mfn)
+static int trans_pin(domid_t tdom, u32 tref, bool write, void *ctx,
+		     unsigned long *mfn, u16 *start, u16 *length);
+static void trans_unpin(domid_t tdom, u32 tref, bool write, void *ctx);
+
+/* A v2 entry's pin, with transitive entries followed or refused. */
+static const struct gnt_v2_ops v2_ops = {
+	.frame_ok = granter_owns,
+	.trans_pin = trans_pin,
+	.trans_unpin = trans_unpin,
+};
+
+static const struct gnt_v2_ops v2_ops_no_trans = {
+	.frame_ok = granter_owns,
+};
+
+static int do_pin(struct domain *rd, u32 ref, domid_t grantee, bool write,
+		  bool map, bool trans, unsigned long *mfn)
 {
 	struct gnttab *gt = rd->gnttab;
 
@@ -374,9 +384,24 @@ static int pin_entry(struct domain *rd, u32 ref, struct domain *ld,
 	if (gt->version == 2)
 		return gnt_pin_v2(shared_entry_v2(gt, ref),
 				  status_word(gt, ref), &gt->active[ref],
-				  ld->id, write, map, granter_owns, rd, mfn);
-	return gnt_pin(shared_entry(gt, ref), &gt->active[ref], ld->id, write,
+				  grantee, write, map,
+				  trans ? &v2_ops : &v2_ops_no_trans, rd, mfn);
+	return gnt_pin(shared_entry(gt, ref), &gt->active[ref], grantee, write,
 		       granter_owns, rd, mfn);
+}
+
+/*
+ * Pin entry @ref of @rd for a use by @ld, writable or not, a mapping if
+ * @map (common/grant-v1.c and grant-v2.c do the entry's side, in the
+ * table's version, which cannot change while anything but a reserved
+ * entry is pinned).  A copy may use a v2 transitive entry: its target
+ * is pinned too, as trans_pin() says.  @mfn: out, the granted frame.  A
+ * GNTST_* status.  gnttab_lock held.
+ */
+static int pin_entry(struct domain *rd, u32 ref, struct domain *ld,
+		     bool write, bool map, unsigned long *mfn)
+{
+	return do_pin(rd, ref, ld->id, write, map, true, mfn);
 }
 
 static void unpin_entry(struct domain *rd, u32 ref, bool write)
@@ -384,9 +409,57 @@ static void unpin_entry(struct domain *rd, u32 ref, bool write)
 	struct gnttab *gt = rd->gnttab;
 
 	if (gt->version == 2)
-		gnt_unpin_v2(status_word(gt, ref), &gt->active[ref], write);
+		gnt_unpin_v2(status_word(gt, ref), &gt->active[ref], write,
+			     &v2_ops, rd);
 	else
 		gnt_unpin(shared_entry(gt, ref), &gt->active[ref], write);
+}
+
+/*
+ * The target of a transitive entry of @ctx (the intermediate granter,
+ * "rd"): entry @tref of domain @tdom, which must grant it to rd, and
+ * which is pinned for rd as any grant would be, except that it may not
+ * be transitive itself (Xen 4.17 follows one level).  As on Xen, a
+ * target in rd's own table ("self-referential") or in no domain
+ * (DOMID_SELF included) is GNTST_general_error; we also refuse a dying
+ * domain's (its grants are only to be unmapped).  Any other failure is
+ * the target's own status (bad_gntref, general_error, bad_page).  The
+ * work is one more pin: bounded.
+ *
+ * Transitive pins live only for one copy: a map never takes one, and a
+ * copy pins and unpins both levels under gnttab_lock, which a domain's
+ * grant-table teardown takes too; so the target's domain and table are
+ * the ones pinned when trans_unpin() comes.
+ */
+static int trans_pin(domid_t tdom, u32 tref, bool write, void *ctx,
+		     unsigned long *mfn, u16 *start, u16 *length)
+{
+	struct domain *rd = ctx, *td;
+	int st;
+
+	if (tdom == rd->id)
+		return GNTST_general_error;
+	td = domain_by_id(tdom);
+	if (!td || !td->gnttab || td->is_dying)
+		return GNTST_general_error;
+	st = do_pin(td, tref, rd->id, write, false, false, mfn);
+	if (st == GNTST_okay) {
+		const struct active_grant *act = &td->gnttab->active[tref];
+
+		*start = act->start;
+		*length = act->length;
+	}
+	return st;
+}
+
+static void trans_unpin(domid_t tdom, u32 tref, bool write, void *ctx)
+{
+	struct domain *td = domain_by_id(tdom);
+
+	(void)ctx;
+	ASSERT(td && td->gnttab);
+	if (td && td->gnttab)
+		unpin_entry(td, tref, write);
 }
 
 /* --- GNTTABOP_copy ----------------------------------------------------- */
@@ -472,7 +545,10 @@ static int resolve(struct domain *d, const struct gnttab_copy_ptr *p,
 		side->write = write;
 		side->start = act->start;
 		side->length = act->length;
-		st = reference(d, side, side->rd->id, write);
+		/* A transitive grant's frame is its target's granter's. */
+		st = reference(d, side, act->trans_domid != DOMID_INVALID ?
+					act->trans_domid : side->rd->id,
+			       write);
 		if (st != GNTST_okay)
 			unpin_entry(side->rd, side->ref, write);
 	}
@@ -823,16 +899,29 @@ static long map_grant_ref(struct vcpu *v, unsigned long uop,
 /*
  * Replace the grant entry at @maddr, which must map @mfn (writable as
  * mapped), with what the L1 entry for @d's virtual address @new_addr
- * holds, and clear that one (Xen's unmap_and_replace: the frame moves
- * from one address to the other).  The moved entry is validated at its
- * new place like any entry the domain writes, so a grant mapping cannot
- * be moved (GNTST_general_error).  @new_addr 0: just clear the entry.
+ * holds, and clear that one (Xen's unmap_and_replace: whatever was at
+ * @new_addr moves to the grant's place).  @new_addr 0: just clear the
+ * entry.
+ *
+ * The moved entry is validated at its new place like any entry the
+ * domain writes, then the old place lets go of its own references, so
+ * the references move with the entry.  That includes another grant
+ * mapping, as Xen moves it: the foreign hook takes the frame for the one
+ * entry, as for a map, if a live handle of ours maps it (writable only
+ * if the handle is).  The domain then still has no more entries mapping
+ * a granted frame than handles for it: one entry came, one went.  The
+ * handle of the moved mapping stays as it was; it is unmapped at its
+ * new address (unmap names the entry by address, not by where it was
+ * mapped).  Both entries change under the page-table lock, so no audit
+ * or vCPU sees two.
  */
 static int replace(struct vcpu *v, u64 maddr, unsigned long mfn,
 		   bool writable, u64 new_addr)
 {
 	struct domain *d = v->domain;
+	struct gnttab *gt = d->gnttab;
 	u64 nmaddr = 0, nl1e = 0, *t, cur;
+	unsigned long nmfn;
 	int rc = GNTST_general_error;
 
 	if (!new_addr)
@@ -853,9 +942,24 @@ static int replace(struct vcpu *v, u64 maddr, unsigned long mfn,
 	if (!(cur & PTE_P) || pte_to_mfn(cur) != mfn ||
 	    !(cur & PTE_RW) != !writable)
 		goto out;
+	nmfn = pte_to_mfn(nl1e);
+	if ((nl1e & PTE_P) && nmfn < max_page && !owns_frame(d, nmfn) &&
+	    gnt_maps_frame(gt->maptrack, MAPTRACK_SIZE, nmfn,
+			   nl1e & PTE_RW)) {
+		/* A grant mapping of ours: the hook lets it move. */
+		gt->installing_mfn = nmfn;
+		gt->installing_owner = READ_ONCE(mfn_to_page(nmfn)->owner);
+		gt->installing_rw = nl1e & PTE_RW;
+	}
 	/* Validated in its new place; the grant entry's references go. */
-	if (pt_update_entry(&d->pt, maddr, nl1e, 0, &cur))
+	rc = pt_update_entry(&d->pt, maddr, nl1e, 0, &cur);
+	gt->installing_mfn = 0;
+	if (rc) {
+		gprintk(LOG_INFO, v, "grant unmap_and_replace from %#lx: %s",
+			(unsigned long)new_addr, d->pt.why);
+		rc = GNTST_general_error;
 		goto out;
+	}
 	/* The old place lets go of its own references. */
 	pt_update_entry(&d->pt, nmaddr, 0, 0, &cur);
 	rc = GNTST_okay;
@@ -895,6 +999,10 @@ static int unmap_one(struct vcpu *v, u32 handle, u64 host_addr,
 		gprintk(LOG_INFO, v, "grant unmap of handle %u: its granter "
 			"is gone, no pin to drop", handle);
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
+		/* Xen: no replacement for a mapping made by its entry's
+		 * machine address. */
+		if (new_addr && (mt->flags & GNTMAP_contains_pte))
+			return GNTST_general_error;
 		maddr = entry_maddr(v, host_addr, mt->flags);
 		if (maddr == (u64)-1)
 			return GNTST_general_error;

@@ -25,19 +25,20 @@ FZH_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
               -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined \
               -Ihypercall-abi/include -Ihypervisor/include
-FZH_NAMES  := pagetype decode grant
+FZH_NAMES  := pagetype decode grant grant2
 
 FZH_MACHINE      := $(FZH_DIR)/machine.c hypervisor/mm/pagetype.c \
                     hypervisor/mm/frame.c
 FZH_SRC_pagetype := $(FZH_MACHINE)
 FZH_SRC_decode   := $(FZH_MACHINE) hypervisor/pv/ptwr-decode.c
 FZH_SRC_grant    := $(FZH_MACHINE) hypervisor/common/grant-v1.c
+FZH_SRC_grant2   := hypervisor/common/grant-v2.c hypervisor/common/grant-v1.c
 
 FZH_BINS := $(patsubst %,$(FZH_OUT)/fuzz_%,$(FZH_NAMES))
 
 $(FZH_OUT)/fuzz_%: $(FZH_DIR)/fuzz_%.c $(FZH_DIR)/machine.h \
 		$(FZH_MACHINE) hypervisor/pv/ptwr-decode.c \
-		hypervisor/common/grant-v1.c \
+		hypervisor/common/grant-v1.c hypervisor/common/grant-v2.c \
 		$(wildcard hypervisor/include/hv/*.h) $(FZH_DIR)/fuzz-host.mk \
 		$(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -233,10 +233,55 @@ static void grant2(domid_t to, u16 flags, u64 frame)
 	e2.full_page.frame = frame;
 }
 
+/* A transitive entry's target, as common/grant_table.c would pin it. */
+static int trans_pins;		/* the target's pins held */
+static int trans_rc;		/* what pinning the target answers */
+static domid_t trans_dom_seen;
+static u32 trans_ref_seen;
+
+static int fake_trans_pin(domid_t tdom, u32 tref, bool write, void *ctx,
+			  unsigned long *mfn, u16 *start, u16 *length)
+{
+	(void)write;
+	(void)ctx;
+	trans_dom_seen = tdom;
+	trans_ref_seen = tref;
+	if (trans_rc != GNTST_okay)
+		return trans_rc;
+	trans_pins++;
+	*mfn = FRAME;
+	*start = 64;
+	*length = 128;
+	return GNTST_okay;
+}
+
+static void fake_trans_unpin(domid_t tdom, u32 tref, bool write, void *ctx)
+{
+	(void)write;
+	(void)ctx;
+	assert_int_equal(tdom, trans_dom_seen);
+	assert_int_equal(tref, trans_ref_seen);
+	assert_true(trans_pins > 0);
+	trans_pins--;
+}
+
+static const struct gnt_v2_ops no_trans_ops = { .frame_ok = frame_ok };
+static const struct gnt_v2_ops trans_ops = {
+	.frame_ok = frame_ok,
+	.trans_pin = fake_trans_pin,
+	.trans_unpin = fake_trans_unpin,
+};
+static const struct gnt_v2_ops *ops2 = &no_trans_ops;
+
+static void unpin2(bool write)
+{
+	gnt_unpin_v2(&st2, &act, write, ops2, NULL);
+}
+
 static int pin2(domid_t who, bool write, bool map)
 {
 	unsigned long mfn = 0;
-	int st = gnt_pin_v2(&e2, &st2, &act, who, write, map, frame_ok, NULL,
+	int st = gnt_pin_v2(&e2, &st2, &act, who, write, map, ops2, NULL,
 			    &mfn);
 
 	if (st == GNTST_okay)
@@ -254,6 +299,9 @@ static bool revoke2(void)
 static int setup2(void **state)
 {
 	st2 = 0;
+	ops2 = &no_trans_ops;
+	trans_pins = 0;
+	trans_rc = GNTST_okay;
 	memset(&e2, 0, sizeof(e2));
 	return setup(state);
 }
@@ -266,9 +314,9 @@ static void v2_use_sets_the_status_word_not_the_entry(void **state)
 	assert_int_equal(e2.hdr.flags, GTF_permit_access);
 	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
 	assert_int_equal(frame_checks, 1);	/* read once, on the first pin */
-	gnt_unpin_v2(&st2, &act, true);
+	unpin2(true);
 	assert_int_equal(st2, GTF_reading);
-	gnt_unpin_v2(&st2, &act, false);
+	unpin2(false);
 	assert_int_equal(st2, 0);
 	assert_true(revoke2());
 }
@@ -280,8 +328,8 @@ static void v2_revocation_sees_a_use_and_a_revoked_entry_is_refused(void **state
 	assert_false(revoke2());
 	/* Still in use, it stays usable by its grantee, as on Xen. */
 	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
-	gnt_unpin_v2(&st2, &act, false);
-	gnt_unpin_v2(&st2, &act, false);
+	unpin2(false);
+	unpin2(false);
 	assert_int_equal(st2, 0);
 	/* Idle and revoked: refused, the status untouched. */
 	assert_int_equal(pin2(MAPPER, false, false), GNTST_general_error);
@@ -326,7 +374,7 @@ static void v2_sub_page_for_copies_only(void **state)
 	/* Pinned as a sub-page, never mapped, whatever the entry says now. */
 	e2.hdr.flags = GTF_permit_access;
 	assert_int_equal(pin2(MAPPER, false, true), GNTST_general_error);
-	gnt_unpin_v2(&st2, &act, false);
+	unpin2(false);
 	assert_int_equal(st2, 0);
 	assert_int_equal(pin2(MAPPER, false, true), GNTST_okay);
 	assert_int_equal(act.start, 0);
@@ -380,6 +428,93 @@ static void v2_reserved_entries_convert_as_on_xen(void **state)
 	assert_int_equal(gnt_status_frames(9), 2);
 }
 
+static void grant_trans(domid_t to, u16 extra, domid_t tdom, u32 tref)
+{
+	grant2(to, GTF_transitive | extra, 0);
+	e2.transitive.trans_domid = tdom;
+	e2.transitive.gref = tref;
+	ops2 = &trans_ops;
+}
+
+static void v2_transitive_copy_pins_its_target_once_per_use(void **state)
+{
+	grant_trans(MAPPER, 0, OTHER, 5);
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
+	assert_int_equal(trans_dom_seen, OTHER);
+	assert_int_equal(trans_ref_seen, 5);
+	assert_int_equal(trans_pins, 1);
+	/* The target's range is the transitive grant's. */
+	assert_int_equal(act.start, 64);
+	assert_int_equal(act.length, 128);
+	assert_int_equal(act.trans_domid, OTHER);
+	assert_int_equal(pin2(MAPPER, true, false), GNTST_okay);
+	assert_int_equal(trans_pins, 2);
+	assert_int_equal(st2, GTF_reading | GTF_writing);
+	/* Never mapped, pinned or not; nor used by another grantee. */
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_general_error);
+	assert_int_equal(pin2(OTHER, false, false), GNTST_general_error);
+	assert_int_equal(trans_pins, 2);
+	unpin2(true);
+	assert_int_equal(trans_pins, 1);
+	assert_int_equal(st2, GTF_reading);
+	unpin2(false);
+	assert_int_equal(trans_pins, 0);
+	assert_int_equal(st2, 0);
+}
+
+static void v2_transitive_map_refused_and_target_untouched(void **state)
+{
+	grant_trans(MAPPER, 0, OTHER, 5);
+	assert_int_equal(pin2(MAPPER, false, true), GNTST_general_error);
+	assert_int_equal(trans_pins, 0);
+	assert_int_equal(st2, 0);
+	/* A pinned transitive entry is no target of another one. */
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
+	ops2 = &no_trans_ops;
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_general_error);
+	ops2 = &trans_ops;
+	unpin2(false);
+	assert_int_equal(trans_pins, 0);
+}
+
+static void v2_transitive_target_failure_is_its_status(void **state)
+{
+	grant_trans(MAPPER, 0, OTHER, 5);
+	trans_rc = GNTST_bad_gntref;
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_bad_gntref);
+	assert_int_equal(st2, 0);
+	assert_int_equal(act.ro_pins + act.rw_pins, 0);
+	/* A reference no table can have is refused before any pin. */
+	trans_rc = GNTST_okay;
+	e2.transitive.gref = 0x10000;
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_bad_gntref);
+	assert_int_equal(trans_pins, 0);
+	assert_int_equal(st2, 0);
+}
+
+static void v2_transitive_readonly_and_rewritten_refuse_writes(void **state)
+{
+	grant_trans(MAPPER, GTF_readonly, OTHER, 5);
+	assert_int_equal(pin2(MAPPER, true, false), GNTST_general_error);
+	assert_int_equal(trans_pins, 0);
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
+	unpin2(false);
+	/* Pinned, then pointed elsewhere: a first write is refused, the
+	 * read pin goes on holding the old target. */
+	grant_trans(MAPPER, 0, OTHER, 5);
+	assert_int_equal(pin2(MAPPER, false, false), GNTST_okay);
+	e2.transitive.gref = 6;
+	assert_int_equal(pin2(MAPPER, true, false), GNTST_general_error);
+	assert_int_equal(st2, GTF_reading);
+	assert_int_equal(trans_pins, 1);
+	/* Made a full-page grant of the same frame: not the pinned one. */
+	grant2(MAPPER, GTF_permit_access, FRAME);
+	assert_int_equal(pin2(MAPPER, true, false), GNTST_general_error);
+	unpin2(false);
+	assert_int_equal(trans_pins, 0);
+	assert_int_equal(st2, 0);
+}
+
 static void device_only_handle_authorises_no_l1_entry(void **state)
 {
 	struct maptrack mt[2] = {
@@ -413,6 +548,10 @@ int main(void)
 		cmocka_unit_test_setup(v2_bad_frame_leaves_status_unchanged, setup2),
 		cmocka_unit_test_setup(v2_reserved_entries_convert_as_on_xen, setup2),
 		cmocka_unit_test_setup(device_only_handle_authorises_no_l1_entry, setup2),
+		cmocka_unit_test_setup(v2_transitive_copy_pins_its_target_once_per_use, setup2),
+		cmocka_unit_test_setup(v2_transitive_map_refused_and_target_untouched, setup2),
+		cmocka_unit_test_setup(v2_transitive_target_failure_is_its_status, setup2),
+		cmocka_unit_test_setup(v2_transitive_readonly_and_rewritten_refuse_writes, setup2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,15 @@ struct active_grant {
 	 * page, or a v2 GTF_sub_page entry's range (copies only). */
 	u16 start;
 	u16 length;
+	/*
+	 * A v2 transitive entry, pinned by copies only: the grant it names
+	 * (entry @trans_ref of domain @trans_domid, granted to this
+	 * table's domain), pinned once for each pin of this one; the frame
+	 * and range above are that grant's.  DOMID_INVALID: not one.
+	 * Set on the first pin, as the rest.
+	 */
+	domid_t trans_domid;
+	u16 trans_ref;
 };
 
 /*

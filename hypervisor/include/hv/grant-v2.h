@@ -23,24 +23,46 @@ static inline unsigned int gnt_status_frames(unsigned int nr_frames)
 }
 
 /*
+ * What pinning a v2 entry asks of its caller (common/grant_table.c),
+ * with the caller's @ctx (the granter):
+ *
+ *   - frame_ok(): on a first pin, may the entry name @frame (does the
+ *     granter own it)?
+ *   - trans_pin(): a copy uses a transitive entry: pin entry @tref of
+ *     domain @tdom for a use by the granter (never itself transitive),
+ *     writable if @write, and give its frame and range; a GNTST_*
+ *     status.  NULL: transitive entries are refused.
+ *   - trans_unpin(): undo one trans_pin().
+ */
+struct gnt_v2_ops {
+	bool (*frame_ok)(unsigned long frame, void *ctx);
+	int (*trans_pin)(domid_t tdom, u32 tref, bool write, void *ctx,
+			 unsigned long *mfn, u16 *start, u16 *length);
+	void (*trans_unpin)(domid_t tdom, u32 tref, bool write, void *ctx);
+};
+
+/*
  * Pin v2 entry @e, whose status word is @st, for a use by @grantee
- * (@map: a mapping, which a GTF_sub_page entry does not allow; a copy
- * may use one).  The granter writes @e, we write only @st: GTF_reading
- * (and GTF_writing) go into @st, then, after a full barrier, @e is read
- * again, so a granter that cleared @e's flags and then read @st either
- * sees our bits (its revocation fails) or makes this pin fail.  On the
- * first pin the frame (and a sub-page's range) is read once and kept in
- * @act.  Transitive entries are refused (GNTST_general_error).  Returns
- * a GNTST_* status; on failure @st and @act are as they were.
+ * (@map: a mapping, which a GTF_sub_page or transitive entry does not
+ * allow; a copy may use one).  The granter writes @e, we write only @st:
+ * GTF_reading (and GTF_writing) go into @st, then, after a full barrier,
+ * @e is read again, so a granter that cleared @e's flags and then read
+ * @st either sees our bits (its revocation fails) or makes this pin
+ * fail.  On the first pin the frame (and a sub-page's range), or a
+ * transitive entry's target, is read once and kept in @act.  Each pin of
+ * a transitive entry pins its target once more (@ops->trans_pin), as on
+ * Xen 4.17, and fails with that pin's status.  Returns a GNTST_* status;
+ * on failure @st and @act are as they were.
  */
 int gnt_pin_v2(union grant_entry_v2 *e, grant_status_t *st,
 	       struct active_grant *act, domid_t grantee, bool write, bool map,
-	       bool (*frame_ok)(unsigned long frame, void *ctx), void *ctx,
-	       unsigned long *mfn);
-
-/* Undo one gnt_pin_v2(); the last use of a kind clears its bit in @st. */
-void gnt_unpin_v2(grant_status_t *st, struct active_grant *act, bool write);
-
+	       const struct gnt_v2_ops *ops, void *ctx, unsigned long *mfn);
+/*
+ * Undo one gnt_pin_v2(), a transitive entry's pin of its target too; the
+ * last use of a kind clears its bit in @st.
+ */
+void gnt_unpin_v2(grant_status_t *st, struct active_grant *act, bool write,
+		  const struct gnt_v2_ops *ops, void *ctx);
 /*
  * The reserved entries (0..GNTTAB_NR_RESERVED_ENTRIES-1) survive a
  * version switch, converted as Xen converts them; every other entry is

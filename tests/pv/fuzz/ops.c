@@ -654,7 +654,8 @@ static uint64_t grant_frame(int copy_dest)
 /*
  * Version 2 entries, in the table's v2 layout (256 a frame; entries
  * 128-255 of each frame are the copy destinations): full page, sub-page
- * with any range, transitive (refused), readonly or not, for us or dom0.
+ * with any range, transitive (copies follow one level), readonly or not,
+ * for us or dom0.
  */
 static void grant_write_v2(union grant_entry_v2 *e)
 {

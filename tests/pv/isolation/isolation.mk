@@ -11,7 +11,7 @@ ISO_OUT     := $(PV_OUT)/isolation
 ISO_TESTS   := $(basename $(notdir $(wildcard $(ISO_DIR)/*.c)))
 ISO_KERNELS := $(patsubst %,$(ISO_OUT)/%.elf,$(ISO_TESTS))
 
-$(ISO_OUT)/%.o: $(ISO_DIR)/%.c $(ISO_DIR)/isolation.h $(PV_DIR)/domu/domu.h \
+$(ISO_OUT)/%.o: $(ISO_DIR)/%.c $(wildcard $(ISO_DIR)/*.h) $(PV_DIR)/domu/domu.h \
 		$(PV_HDRS) $(ISO_DIR)/isolation.mk
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
