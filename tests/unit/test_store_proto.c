@@ -1405,6 +1405,40 @@ static void listing_after_a_concurrent_creation_conflicts(void **state)
 	ERR_REPLY(do_1(b, STORE_READ, 0, "/lc/z"), "ENOENT");
 }
 
+/*
+ * A transaction that removes a subtree and creates some of its paths
+ * again (vctl create replacing a stale /local/domain/<id>) commits: each
+ * removed node is noted as it was, not as absent (then it always
+ * conflicted with the main tree, which still had it).  A change to a
+ * removed node by someone else meanwhile still makes it conflict.
+ */
+static void rm_then_recreate_in_a_transaction_commits(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0);
+	struct msg m;
+	uint32_t tx;
+
+	do_write(a, 0, "/rr/d/name", "old");
+	do_write(a, 0, "/rr/d/data/x", "old");
+	tx = txn_begin(a);
+	OK_REPLY(rq(a, STORE_RM, tx, "/rr/d", 6));
+	do_write(a, tx, "/rr/d/name", "new");
+	OK_REPLY(txn_finish(a, tx, true));
+	m = do_1(b, STORE_READ, 0, "/rr/d/name");
+	assert_string_equal(m.body, "new");
+	ERR_REPLY(do_1(b, STORE_READ, 0, "/rr/d/data/x"), "ENOENT");
+
+	/* Someone changes a node below what the transaction removed. */
+	do_write(a, 0, "/rr/d/data/x", "old");
+	tx = txn_begin(a);
+	OK_REPLY(rq(a, STORE_RM, tx, "/rr/d", 6));
+	do_write(b, 0, "/rr/d/data/x", "changed");
+	do_write(a, tx, "/rr/d/name", "newer");
+	ERR_REPLY(txn_finish(a, tx, true), "EAGAIN");
+	m = do_1(b, STORE_READ, 0, "/rr/d/data/x");
+	assert_string_equal(m.body, "changed");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1460,6 +1494,7 @@ int main(void)
 		T(transaction_copies_only_what_it_touches),
 		T(transaction_view_keeps_its_own_changes),
 		T(listing_after_a_concurrent_creation_conflicts),
+		T(rm_then_recreate_in_a_transaction_commits),
 	};
 
 	return cmocka_run_group_tests_name("store_proto", tests, NULL, NULL);
