@@ -114,7 +114,10 @@ static void add(domid_t domid, const char *name)
 	};
 	char why[256] = "";
 
-	assert_int_equal(vctl_store_add_domain(&ds, why, sizeof(why)), 0);
+	int rc = vctl_store_add_domain(&ds, why, sizeof(why));
+
+	if (rc)
+		fail_msg("add domain %u: %s", domid, why);
 }
 
 /* dom0's view: the value at @path, malloc'd; NULL if there is none. */
@@ -291,12 +294,49 @@ static void test_destroy_removes_only_its_trees(void **state)
 	free(vm6);
 }
 
+/*
+ * A domain 5 whose destroy never reached the store (still introduced,
+ * its tree still there), and domain 6 had given it read access to a
+ * node.  vctl creating a new domain 5 releases the stale one first: the
+ * new domain inherits neither its tree nor the rights given to it
+ * (XSA-322's kind of leak).
+ */
+static void test_new_domain_inherits_nothing_of_a_stale_one(void **state)
+{
+	char why[160];
+	int fd, g;
+
+	add(5, "old-five");
+	add(6, "guest-six");
+	fd = vctl_xs_open(why, sizeof(why));
+	assert_true(fd >= 0);
+	assert_int_equal(vctl_xs_write(fd, 0, "/local/domain/6/data/gift",
+				       "for the old 5"), 0);
+	assert_int_equal(vctl_xs_set_perms(fd, 0, "/local/domain/6/data/gift",
+					   "n6", "r5"), 0);
+	assert_int_equal(vctl_xs_write(fd, 0, "/local/domain/5/data/old",
+				       "x"), 0);
+	close(fd);
+	/* vctl create of a new domain 5, no destroy in between. */
+	add(5, "new-five");
+	g = connect_to(guest_path);
+	assert_true(g >= 0);
+	assert_int_equal(g_read(g, "/local/domain/6/data/gift"), -EACCES);
+	assert_int_equal(g_read(g, "data/old"), -ENOENT);
+	assert_int_equal(g_read(g, "name"), 0);
+	close(g);
+	vctl_store_del_domain(5);
+	vctl_store_del_domain(6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_domain_cannot_touch_what_it_only_reads),
 		cmocka_unit_test(test_domain_cannot_see_another),
 		cmocka_unit_test(test_destroy_removes_only_its_trees),
+		cmocka_unit_test(
+			test_new_domain_inherits_nothing_of_a_stale_one),
 	};
 
 	return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
