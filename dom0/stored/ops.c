@@ -330,40 +330,20 @@ int ops_mkdir(struct ctx *x, const char *path)
 	return 0;
 }
 
-/*
- * Uncount a subtree being removed.  In a transaction each of its nodes
- * is also noted as it was: the transaction depends on them, and a path
- * it creates again later is then known to have existed (noted as absent
- * it would always conflict with the main tree, which still has it).
- */
-static void unaccount_subtree(struct ctx *x, struct node *n, char *path,
-			      size_t len)
+static void unaccount_subtree(struct ctx *x, struct node *n)
 {
 	unsigned int i;
-	size_t l;
 
 	node_complete(x->t, n);
-	if (path)
-		note(x, path, n);
 	account(x, n->perms.p[0].domid, -1);
-	for (i = 0; i < n->nchild; i++) {
-		/* path/child fits, as every path in the tree does */
-		l = strlen(n->child[i]->name);
-		if (!path || len + 1 + l >= PATH_BUF) {
-			unaccount_subtree(x, n->child[i], NULL, 0);
-			continue;
-		}
-		path[len] = '/';
-		memcpy(path + len + 1, n->child[i]->name, l + 1);
-		unaccount_subtree(x, n->child[i], path, len + 1 + l);
-		path[len] = '\0';
-	}
+	for (i = 0; i < n->nchild; i++)
+		unaccount_subtree(x, n->child[i]);
 }
 
 int ops_rm(struct ctx *x, const char *path)
 {
 	struct node *n = tree_lookup(x->t, path);
-	char parent[PATH_BUF], sub[PATH_BUF];
+	char parent[PATH_BUF];
 	char *slash;
 
 	if (!strcmp(path, "/"))
@@ -388,8 +368,7 @@ int ops_rm(struct ctx *x, const char *path)
 	if (x->txn && !x->replay)
 		txn_log(x->txn, STORE_RM, path, NULL, 0, NULL);
 	ctx_fire(x, path, &n->perms, true);
-	strcpy(sub, path);
-	unaccount_subtree(x, n, sub, strlen(sub));
+	unaccount_subtree(x, n);
 	node_unlink(x->t, n);
 	node_free(n);
 	return 0;
