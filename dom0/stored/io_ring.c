@@ -165,10 +165,8 @@ static void ring_notify(struct ring_conn *rc)
 			strerror(errno));
 }
 
-/*
- * Take the domain's kick. An event channel stays masked after it fires
- * until the port number is written back to /dev/xen/evtchn.
- */
+/* An event channel stays masked after it fires until the port number
+ * is written back to /dev/xen/evtchn. */
 static void ring_unmask(struct ring_conn *rc, uint32_t port)
 {
 	if (write(rc->kick_fd, &port, sizeof(port)) != sizeof(port))
@@ -198,6 +196,7 @@ static bool ring_kick_allowed(struct ring_conn *rc)
 	return false;
 }
 
+/* Take the domain's kick; unmask its port if its bucket allows. */
 static void ring_ack(struct ring_conn *rc)
 {
 	uint32_t port;
@@ -757,10 +756,8 @@ fail:
 int ring_poll_add(struct ring_server *rs, struct pollset *ps)
 {
 	struct ring_conn *rc;
-	int timeout = -1;
-
 	uint64_t now = now_ns();
-	int w;
+	int timeout = -1, w;
 
 	for (rc = rs->rings; rc; rc = rc->next) {
 		pollset_add(ps, rc->kick_fd, POLLIN);
