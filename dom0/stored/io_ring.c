@@ -11,7 +11,11 @@
  * bad one drops the connection, and one domain is read at most
  * READ_BUDGET bytes per turn, so it cannot keep the daemon from the
  * others; a guest whose replies pile up unread is not read at all
- * (store_conn_busy()).
+ * (store_conn_busy()).  A guest's kicks are bounded too: each one that
+ * wakes us takes a token from its kick bucket (KICK_RATE a second,
+ * KICK_BURST at once); when the bucket is empty its port stays masked
+ * until it refills, so kicking in a loop (with or without requests)
+ * cannot keep dom0 spinning; its ring is read again at the refill.
  *
  * Three kinds of ring:
  *
@@ -49,6 +53,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 /* Our ABI first: Linux's /dev/xen ioctl headers (libxen-dev) need its
  * domid_t and xen_pfn_t. */
@@ -66,6 +71,10 @@
 #define PAGE_SIZE 4096
 /* Bytes taken from one domain's ring per turn of the poll loop. */
 #define READ_BUDGET (4 * STORE_RING_SIZE)
+/* Kicks a guest may wake us with, per second and at once (xenbus kicks
+ * about twice per request; past this its requests wait, nobody else's). */
+#define KICK_RATE 1000
+#define KICK_BURST 256
 
 enum ring_kind {
 	RING_HOST,		/* test stand-in: memfd page, eventfds */
@@ -85,6 +94,10 @@ struct ring_conn {
 	uint64_t gnt_index;	/* RING_GUEST: the map's mmap offset */
 	bool gnt_mapped;	/* RING_GUEST: by grant, not foreign map */
 	bool more;		/* input left after the budget ran out */
+	bool kick_throttled;	/* RING_GUEST: out of kicks, port masked */
+	bool kick_logged;	/* said so once */
+	uint32_t kick_tokens;	/* RING_GUEST: kicks left in the bucket */
+	uint64_t kick_last_ns;	/* when the bucket was last refilled */
 	bool released;		/* RING_GUEST: free at the next reap */
 	struct conn *c;		/* NULL until introduced */
 	struct ring_conn *next;
@@ -96,6 +109,43 @@ struct ring_server {
 	bool xen;		/* in dom0: introduce guests by grant */
 	int privcmd_fd;		/* for the fallback foreign map */
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+#define KICK_NS (1000000000ULL / KICK_RATE)
+
+/* Add the kicks earned since kick_last_ns (the fraction keeps accruing). */
+static void kick_refill(struct ring_conn *rc, uint64_t now)
+{
+	uint64_t add;
+
+	if (now <= rc->kick_last_ns)
+		return;
+	add = (now - rc->kick_last_ns) / KICK_NS;
+	if (!add)
+		return;
+	if (add >= KICK_BURST - rc->kick_tokens) {
+		rc->kick_tokens = KICK_BURST;
+		rc->kick_last_ns = now;
+		return;
+	}
+	rc->kick_tokens += (uint32_t)add;
+	rc->kick_last_ns += add * KICK_NS;
+}
+
+/* Milliseconds until the bucket holds a kick again. */
+static int kick_wait_ms(const struct ring_conn *rc, uint64_t now)
+{
+	uint64_t due = rc->kick_last_ns + KICK_NS;
+
+	return now >= due ? 0 : (int)((due - now) / 1000000ULL) + 1;
+}
 
 static void ring_notify(struct ring_conn *rc)
 {
@@ -115,10 +165,38 @@ static void ring_notify(struct ring_conn *rc)
 			strerror(errno));
 }
 
+/* An event channel stays masked after it fires until the port number
+ * is written back to /dev/xen/evtchn. */
+static void ring_unmask(struct ring_conn *rc, uint32_t port)
+{
+	if (write(rc->kick_fd, &port, sizeof(port)) != sizeof(port))
+		fprintf(stderr, "stored: unmask port %u: %s\n", port,
+			strerror(errno));
+}
+
 /*
- * Take the domain's kick. An event channel stays masked after it fires
- * until the port number is written back to /dev/xen/evtchn.
+ * Take a guest's kick from its bucket: true if its port may be unmasked
+ * now.  Only guests are limited (dom0's kernel and host stand-ins not).
  */
+static bool ring_kick_allowed(struct ring_conn *rc)
+{
+	if (rc->kind != RING_GUEST)
+		return true;
+	kick_refill(rc, now_ns());
+	if (rc->kick_tokens) {
+		rc->kick_tokens--;
+		return true;
+	}
+	if (!rc->kick_logged)
+		fprintf(stderr, "stored: domain %u: over its kick rate: its "
+			"port stays masked until the bucket refills (logged "
+			"once)\n", rc->domid);
+	rc->kick_logged = true;
+	rc->kick_throttled = true;
+	return false;
+}
+
+/* Take the domain's kick; unmask its port if its bucket allows. */
 static void ring_ack(struct ring_conn *rc)
 {
 	uint32_t port;
@@ -131,9 +209,25 @@ static void ring_ack(struct ring_conn *rc)
 		return;
 	}
 	while (read(rc->kick_fd, &port, sizeof(port)) == sizeof(port))
-		if (write(rc->kick_fd, &port, sizeof(port)) != sizeof(port))
-			fprintf(stderr, "stored: unmask port %u: %s\n", port,
-				strerror(errno));
+		if (ring_kick_allowed(rc))
+			ring_unmask(rc, port);
+}
+
+/*
+ * A throttled guest whose bucket holds a kick again: unmask its port (a
+ * kick sent meanwhile is delivered then) and read its ring this turn.
+ */
+static void ring_unthrottle(struct ring_conn *rc)
+{
+	if (!rc->kick_throttled)
+		return;
+	kick_refill(rc, now_ns());
+	if (!rc->kick_tokens)
+		return;
+	rc->kick_throttled = false;
+	rc->more = true;
+	if (rc->evtchn_port >= 0)
+		ring_unmask(rc, (uint32_t)rc->evtchn_port);
 }
 
 static void ring_broken(struct ring_conn *rc, uint32_t why)
@@ -328,6 +422,8 @@ static struct ring_conn *guest_ring_new(struct ring_server *rs,
 	}
 	rc->kind = RING_GUEST;
 	rc->domid = d->domid;
+	rc->kick_tokens = KICK_BURST;
+	rc->kick_last_ns = now_ns();
 	rc->evtchn_port = -1;
 	rc->kick_fd = rc->notify_fd = -1;
 	rc->gnt_fd = open("/dev/xen/gntdev", O_RDWR | O_CLOEXEC);
@@ -660,12 +756,18 @@ fail:
 int ring_poll_add(struct ring_server *rs, struct pollset *ps)
 {
 	struct ring_conn *rc;
-	int timeout = -1;
+	uint64_t now = now_ns();
+	int timeout = -1, w;
 
 	for (rc = rs->rings; rc; rc = rc->next) {
 		pollset_add(ps, rc->kick_fd, POLLIN);
 		if (rc->more)
 			timeout = 0;
+		if (rc->kick_throttled && !rc->released) {
+			w = kick_wait_ms(rc, now);
+			if (timeout < 0 || w < timeout)
+				timeout = w;
+		}
 	}
 	return timeout;
 }
@@ -687,6 +789,8 @@ void ring_handle(struct ring_server *rs, const struct pollset *ps)
 	for (rc = rs->rings; rc; rc = rc->next) {
 		bool k = kicked(ps, rc->kick_fd);
 
+		if (!rc->released)
+			ring_unthrottle(rc);
 		if (rc->released || (!k && !rc->more))
 			continue;
 		if (k)

@@ -104,7 +104,32 @@ void txn_add_nodes(struct txn *t, int delta)
 	t->nodes_delta += delta;
 }
 
-/* Remember what @path looked like before this transaction touched it. */
+/* Is @path the root of, or inside, a subtree this transaction removed? */
+static bool removed_here(const struct txn *t, const char *path)
+{
+	const struct logop *op;
+	size_t l;
+
+	for (op = t->log; op; op = op->next) {
+		if (op->type != STORE_RM)
+			continue;
+		l = strlen(op->path);
+		if (!strncmp(op->path, path, l) &&
+		    (path[l] == '\0' || path[l] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Remember what @path looked like before this transaction touched it.
+ * A path inside what this transaction removed is not noted: whatever
+ * is there in its view (nothing, or a node it made again) is its own,
+ * it depends on nothing of the main tree there (replayed, its rm
+ * removes whatever is there then), and noted it would conflict with the
+ * main tree, which still has the old node, every time (rm and create
+ * again: vctl create replacing a stale /local/domain/<id>).
+ */
 void txn_note(struct txn *t, const char *path, const struct node *n)
 {
 	struct access *a;
@@ -112,6 +137,8 @@ void txn_note(struct txn *t, const char *path, const struct node *n)
 	for (a = t->acc; a; a = a->next)
 		if (!strcmp(a->path, path))
 			return;
+	if (removed_here(t, path))
+		return;
 	a = calloc(1, sizeof(*a));
 	if (!a || !(a->path = strdup(path))) {
 		free(a);

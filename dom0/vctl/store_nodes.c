@@ -17,8 +17,9 @@
  *     data/                            owned by the domain
  *   /vm/<uuid>                         name, uuid; the domain reads
  *
- * All are written in one transaction, then XS_INTRODUCE tells the store
- * to serve the domain's ring (and fires @introduceDomain).  Destroy
+ * A stale introduction of the id is released first; then all are
+ * written in one transaction, and XS_INTRODUCE tells the store to serve
+ * the domain's ring (and fires @introduceDomain).  Destroy
  * removes both trees; the store itself releases a dying domain.
  */
 #include <errno.h>
@@ -148,6 +149,14 @@ int vctl_store_add_domain(const struct vctl_dom_store *d, char *why,
 	w.fd = vctl_xs_open(why, size);
 	if (w.fd < 0)
 		return -ENOTCONN;
+	/*
+	 * The domain is new: an earlier domain of this id that the store
+	 * still serves (its destroy never reached the store) is released
+	 * first, so that its connection and page go and the rights given
+	 * to it are taken back before the new domain could inherit them.
+	 * Not released (ENOENT) is the usual case.
+	 */
+	vctl_xs_release(w.fd, d->domid);
 	new_uuid(uuid);
 	for (int tries = 0; tries < TX_TRIES; tries++) {
 		w.err = 0;

@@ -52,9 +52,20 @@ $(BUILD)/tests/unit/test_vctl_%: tests/unit/test_vctl_%.c \
 	$(HOSTCC) $(HOST_CFLAGS) -I$(VCTL_DIR) -o $@ $< \
 		$(VCTL_PURE:%=$(VCTL_OUT)/%.o) -lcmocka
 
+# store_nodes.c and the store client against the daemon (a process with
+# host rings), as the domain they are written for sees them.
+VCTL_STORE_TEST := $(BUILD)/tests/unit/test_vctl_store_nodes
+$(VCTL_STORE_TEST): tests/unit/test_vctl_store_nodes.c \
+		$(VCTL_DIR)/store_client.c $(VCTL_OUT)/store_nodes.o $(VCTL_HDRS) \
+		$(BUILD)/dom0/stored/stored
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -I$(VCTL_DIR) \
+		-DSTORED_BIN='"$(abspath $(BUILD)/dom0/stored/stored)"' \
+		-o $@ $< $(VCTL_OUT)/store_nodes.o -lcmocka
+
 # tests/unit/test_vctl_cli.py (pytest, in make test-unit) runs the host
 # binary: building the cmocka tests builds it too.
 $(VCTL_TESTS): | $(VCTL_BIN)
 
-UNIT_TESTS       += $(VCTL_TESTS)
-ALL_TARGETS      += $(VCTL_BIN) $(VCTL_TESTS)
+UNIT_TESTS       += $(VCTL_TESTS) $(VCTL_STORE_TEST)
+ALL_TARGETS      += $(VCTL_BIN) $(VCTL_TESTS) $(VCTL_STORE_TEST)

@@ -1525,6 +1525,58 @@ static void control_is_dom0_only_and_answers_as_xenstored(void **state)
 	/* dom0 itself has a record: it owns the root. */
 	m = control(d0, 2, "quota", "0");
 	assert_int_equal(ctl_field(m.body, "nodes"), 1);
+/*
+ * A transaction that removes a subtree and creates some of its paths
+ * again (vctl create replacing a stale /local/domain/<id>) commits: what
+ * it removed is not noted as absent (then it always conflicted with the
+ * main tree, which still had it).  It depends on nothing below what it
+ * removed: a change there by someone else meanwhile is removed at the
+ * commit, as if it had come first.  A change to a node it read still
+ * makes it conflict.
+ */
+static void rm_then_recreate_in_a_transaction_commits(void **state)
+{
+	struct conn *a = conn(0), *b = conn(0);
+	char buf[64];
+	struct msg m;
+	uint32_t tx;
+
+	do_write(a, 0, "/rr/d/name", "old");
+	do_write(a, 0, "/rr/d/data/x", "old");
+	tx = txn_begin(a);
+	OK_REPLY(rq(a, STORE_RM, tx, "/rr/d", 6));
+	do_write(a, tx, "/rr/d/name", "new");
+	/* Made again, its permissions set and read: all its own. */
+	OK_REPLY(do_1(a, STORE_MKDIR, tx, "/rr/d/data"));
+	OK_REPLY(rq(a, STORE_SET_PERMS, tx, buf,
+		    cat(buf, 3, "/rr/d/data", "n0", "r5")));
+	do_1(a, STORE_GET_PERMS, tx, "/rr/d/data");
+	OK_REPLY(txn_finish(a, tx, true));
+	m = do_1(b, STORE_READ, 0, "/rr/d/name");
+	assert_string_equal(m.body, "new");
+	ERR_REPLY(do_1(b, STORE_READ, 0, "/rr/d/data/x"), "ENOENT");
+
+	/* Someone changes a node below what the transaction removed. */
+	do_write(a, 0, "/rr/d/data/x", "old");
+	tx = txn_begin(a);
+	OK_REPLY(rq(a, STORE_RM, tx, "/rr/d", 6));
+	do_write(b, 0, "/rr/d/data/x", "changed");
+	do_write(a, tx, "/rr/d/name", "newer");
+	OK_REPLY(txn_finish(a, tx, true));
+	ERR_REPLY(do_1(b, STORE_READ, 0, "/rr/d/data/x"), "ENOENT");
+	m = do_1(b, STORE_READ, 0, "/rr/d/name");
+	assert_string_equal(m.body, "newer");
+
+	/* A node it read, changed meanwhile: it does not commit. */
+	do_write(a, 0, "/rr/e", "1");
+	tx = txn_begin(a);
+	do_1(a, STORE_READ, tx, "/rr/e");
+	OK_REPLY(rq(a, STORE_RM, tx, "/rr/d", 6));
+	do_write(a, tx, "/rr/d/name", "newest");
+	do_write(b, 0, "/rr/e", "2");
+	ERR_REPLY(txn_finish(a, tx, true), "EAGAIN");
+	m = do_1(b, STORE_READ, 0, "/rr/d/name");
+	assert_string_equal(m.body, "newer");
 }
 
 int main(void)
@@ -1585,6 +1637,7 @@ int main(void)
 		T(control_stats_count_what_a_domain_adds_and_release_removes),
 		T(control_stats_notice_a_wrong_node_count),
 		T(control_is_dom0_only_and_answers_as_xenstored),
+		T(rm_then_recreate_in_a_transaction_commits),
 	};
 
 	return cmocka_run_group_tests_name("store_proto", tests, NULL, NULL);

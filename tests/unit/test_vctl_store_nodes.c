@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_vctl_store_nodes.c - the store nodes `vctl create` writes for a
+ * domain (dom0/vctl/store_nodes.c), seen by that domain as an attacker.
+ *
+ * The store daemon runs as a process with two host rings (domains 5 and
+ * 6, so that XS_INTRODUCE succeeds) and a --guest-socket that acts as
+ * domain 5.  vctl's own code writes both domains' nodes and introduces
+ * them; domain 5 then tries what the brief of its review asked: write
+ * what it must only read (its `vm` link above all, which `vctl destroy`
+ * follows to remove a /vm/<uuid> tree), create nodes where it must not,
+ * give its nodes away, read or watch domain 6's nodes and /vm tree, see
+ * @introduceDomain/@releaseDomain.  Destroying domain 5 removes its
+ * trees only, and domain 6's stay.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+/* The client itself, for its queue of watch events kept meanwhile. */
+#include "../../dom0/vctl/store_client.c"
+#include "store_nodes.h"
+
+static char dir[64], sock_path[108], guest_path[108];
+static pid_t daemon_pid;
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A host ring for @domid: "DOMID:PAGEFD:KICKFD:NOTIFYFD". */
+static void host_ring(unsigned int domid, char *spec, size_t size)
+{
+	int page = memfd_create("store-page", 0);
+	int kick = eventfd(0, 0), notify = eventfd(0, 0);
+
+	assert_true(page >= 0 && kick >= 0 && notify >= 0);
+	assert_int_equal(ftruncate(page, 4096), 0);
+	snprintf(spec, size, "%u:%d:%d:%d", domid, page, kick, notify);
+}
+
+static int start_daemon(void **state)
+{
+	char ring5[64], ring6[64], guest[140];
+	int i, fd;
+
+	snprintf(dir, sizeof(dir), "/tmp/vctl-nodes-%d", getpid());
+	snprintf(sock_path, sizeof(sock_path), "%s/socket", dir);
+	snprintf(guest_path, sizeof(guest_path), "%s/guest5", dir);
+	snprintf(guest, sizeof(guest), "5:%s", guest_path);
+	host_ring(5, ring5, sizeof(ring5));
+	host_ring(6, ring6, sizeof(ring6));
+	daemon_pid = fork();
+	if (daemon_pid == 0) {
+		execl(STORED_BIN, STORED_BIN, "--socket", sock_path,
+		      "--host-ring", ring5, "--host-ring", ring6,
+		      "--guest-socket", guest, (char *)NULL);
+		_exit(127);
+	}
+	setenv("XENSTORED_PATH", sock_path, 1);
+	for (i = 0; i < 3000; i++) {
+		fd = connect_to(sock_path);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
+static int stop_daemon(void **state)
+{
+	int status = 0;
+
+	kill(daemon_pid, SIGTERM);
+	waitpid(daemon_pid, &status, 0);
+	unlink(guest_path);
+	rmdir(dir);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void add(domid_t domid, const char *name)
+{
+	struct vctl_dom_store ds = {
+		.domid = domid, .name = name, .mem_kib = 65536,
+		.maxmem_kib = 65536, .vcpus = 2, .store_mfn = 0x1000 + domid,
+		.console_mfn = 0x2000 + domid, .store_port = 1,
+		.console_port = 2,
+	};
+	char why[256] = "";
+
+	int rc = vctl_store_add_domain(&ds, why, sizeof(why));
+
+	if (rc)
+		fail_msg("add domain %u: %s", domid, why);
+}
+
+/* dom0's view: the value at @path, malloc'd; NULL if there is none. */
+static char *dom0_read(const char *path)
+{
+	char why[160], *v = NULL;
+	int fd = vctl_xs_open(why, sizeof(why));
+
+	assert_true(fd >= 0);
+	if (vctl_xs_read(fd, 0, path, &v))
+		v = NULL;
+	close(fd);
+	return v;
+}
+
+static void dom0_write(const char *path, const char *value)
+{
+	char why[160];
+	int fd = vctl_xs_open(why, sizeof(why));
+
+	assert_true(fd >= 0);
+	assert_int_equal(vctl_xs_write(fd, 0, path, value), 0);
+	close(fd);
+}
+
+/* The guest's (domain 5's) requests: 0 or the store's error. */
+static int g_write(int g, const char *path, const char *value)
+{
+	return vctl_xs_write(g, 0, path, value);
+}
+
+static int g_read(int g, const char *path)
+{
+	char *v = NULL;
+	int rc = vctl_xs_read(g, 0, path, &v);
+
+	free(v);
+	return rc;
+}
+
+static void test_domain_cannot_touch_what_it_only_reads(void **state)
+{
+	int g = connect_to(guest_path);
+	char *vm5, *vm6, path[96];
+
+	add(5, "guest-five");
+	add(6, "guest-six");
+	assert_true(g >= 0);
+	vm5 = dom0_read("/local/domain/5/vm");
+	vm6 = dom0_read("/local/domain/6/vm");
+	assert_non_null(vm5);
+	assert_non_null(vm6);
+	assert_string_not_equal(vm5, vm6);
+
+	/* Its own tree: readable, and its vm link among what it reads. */
+	assert_int_equal(g_read(g, "vm"), 0);
+	assert_int_equal(g_read(g, vm5), 0);
+	/* Read-only: the vm link vctl destroy follows, and the rest. */
+	assert_int_equal(g_write(g, "vm", vm6), -EACCES);
+	assert_int_equal(vctl_xs_rm(g, 0, "vm"), -EACCES);
+	assert_int_equal(g_write(g, "name", "x"), -EACCES);
+	assert_int_equal(g_write(g, "domid", "0"), -EACCES);
+	assert_int_equal(g_write(g, "memory/target", "9999999"), -EACCES);
+	assert_int_equal(g_write(g, "store/ring-ref", "1"), -EACCES);
+	assert_int_equal(g_write(g, "console/port", "1"), -EACCES);
+	assert_int_equal(g_write(g, "device/vif/0/state", "1"), -EACCES);
+	assert_int_equal(vctl_xs_rm(g, 0, "/local/domain/5"), -EACCES);
+	snprintf(path, sizeof(path), "%s/name", vm5);
+	assert_int_equal(g_write(g, path, "x"), -EACCES);
+	/* No new nodes beside them, nor a second vm link made another way. */
+	assert_int_equal(vctl_xs_mkdir(g, 0, "evil"), -EACCES);
+	assert_int_equal(g_write(g, "control/evil", "1"), -EACCES);
+	assert_int_equal(vctl_xs_set_perms(g, 0, "control", "n5", NULL),
+			 -EACCES);
+	assert_int_equal(vctl_xs_set_perms(g, 0, "vm", "b5", NULL), -EACCES);
+	free(vm6);
+	vm6 = dom0_read("/local/domain/5/vm");
+	assert_string_equal(vm6, vm5);
+
+	/* What it owns: control/shutdown (Linux clears it) and data/. */
+	assert_int_equal(g_write(g, "control/shutdown", ""), 0);
+	assert_int_equal(g_write(g, "control/feature-poweroff", "1"), 0);
+	assert_int_equal(g_write(g, "data/x", "1"), 0);
+	/* Its nodes stay its own: no handing the owner (quota) to others. */
+	assert_int_equal(vctl_xs_set_perms(g, 0, "data/x", "n6", NULL),
+			 -EPERM);
+	assert_int_equal(vctl_xs_set_perms(g, 0, "data/x", "n0", NULL),
+			 -EPERM);
+	free(vm5);
+	free(vm6);
+	close(g);
+}
+
+static void test_domain_cannot_see_another(void **state)
+{
+	int g = connect_to(guest_path);
+	char *vm6 = dom0_read("/local/domain/6/vm"), *d, *tok, path[96];
+	char out[64];
+
+	assert_true(g >= 0);
+	assert_non_null(vm6);
+	assert_int_equal(g_read(g, "/local/domain/6/name"), -EACCES);
+	assert_int_equal(g_read(g, "/local/domain/6/control/shutdown"),
+			 -EACCES);
+	assert_int_equal(g_read(g, "/local/domain/6/data"), -EACCES);
+	assert_int_equal(g_read(g, vm6), -EACCES);
+	snprintf(path, sizeof(path), "%s/uuid", vm6);
+	assert_int_equal(g_read(g, path), -EACCES);
+	assert_int_equal(g_read(g, "/local/domain/0"), -EACCES);
+	assert_int_equal(g_write(g, "/local/domain/6/data/x", "1"), -EACCES);
+	assert_int_equal(g_write(g, "/local/domain/6/control/shutdown",
+				 "poweroff"), -EACCES);
+	/* Nor list them. */
+	assert_int_equal(vctl_xs_request(g, XS_DIRECTORY, 0, "/vm", 4, &d,
+					 NULL), -EACCES);
+	assert_int_equal(vctl_xs_request(g, XS_DIRECTORY, 0,
+					 "/local/domain", 14, &d, NULL),
+			 -EACCES);
+
+	/* Watches: on domain 6's tree, the root, and the special nodes. */
+	assert_int_equal(vctl_xs_watch(g, "/local/domain/6", "t6"), 0);
+	assert_int_equal(vctl_xs_watch(g, "/", "root"), 0);
+	assert_int_equal(vctl_xs_watch(g, "@introduceDomain", "in"), 0);
+	assert_int_equal(vctl_xs_watch(g, "@releaseDomain", "out"), 0);
+	/* dom0 changes domain 6's nodes, then releases and removes it. */
+	dom0_write("/local/domain/6/control/shutdown", "poweroff");
+	dom0_write("/local/domain/6/data/secret", "s");
+	vctl_store_del_domain(6);
+	/* A request after all that: any event for them comes before its
+	 * reply; only the four initial events may. */
+	assert_int_equal(vctl_xs_request(g, XS_GET_DOMAIN_PATH, 0, "5", 2,
+					 NULL, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(vctl_xs_next_event(g, &d, &tok), 0);
+		snprintf(out, sizeof(out), "%s", d);
+		assert_true(!strcmp(out, "/local/domain/6") ||
+			    !strcmp(out, "/") ||
+			    !strcmp(out, "@introduceDomain") ||
+			    !strcmp(out, "@releaseDomain"));
+		free(d);
+	}
+	/* Nothing else came before the reply. */
+	assert_null(events);
+	free(vm6);
+	close(g);
+}
+
+/*
+ * vctl destroy of domain 5 removes its /vm/<uuid> and its
+ * /local/domain/5, nothing of domain 6's (re-added here).
+ */
+static void test_destroy_removes_only_its_trees(void **state)
+{
+	char *vm5, *vm6, *v;
+
+	add(6, "guest-six");
+	vm5 = dom0_read("/local/domain/5/vm");
+	vm6 = dom0_read("/local/domain/6/vm");
+	assert_non_null(vm5);
+	assert_non_null(vm6);
+	vctl_store_del_domain(5);
+	assert_null(dom0_read("/local/domain/5"));
+	assert_null(dom0_read(vm5));
+	v = dom0_read(vm6);
+	assert_non_null(v);
+	free(v);
+	v = dom0_read("/local/domain/6/name");
+	assert_non_null(v);
+	assert_string_equal(v, "guest-six");
+	free(v);
+	vctl_store_del_domain(6);
+	assert_null(dom0_read(vm6));
+	free(vm5);
+	free(vm6);
+}
+
+/*
+ * A domain 5 whose destroy never reached the store (still introduced,
+ * its tree still there), and domain 6 had given it read access to a
+ * node.  vctl creating a new domain 5 releases the stale one first: the
+ * new domain inherits neither its tree nor the rights given to it
+ * (XSA-322's kind of leak).
+ */
+static void test_new_domain_inherits_nothing_of_a_stale_one(void **state)
+{
+	char why[160];
+	int fd, g;
+
+	add(5, "old-five");
+	add(6, "guest-six");
+	fd = vctl_xs_open(why, sizeof(why));
+	assert_true(fd >= 0);
+	assert_int_equal(vctl_xs_write(fd, 0, "/local/domain/6/data/gift",
+				       "for the old 5"), 0);
+	assert_int_equal(vctl_xs_set_perms(fd, 0, "/local/domain/6/data/gift",
+					   "n6", "r5"), 0);
+	assert_int_equal(vctl_xs_write(fd, 0, "/local/domain/5/data/old",
+				       "x"), 0);
+	close(fd);
+	/* vctl create of a new domain 5, no destroy in between. */
+	add(5, "new-five");
+	g = connect_to(guest_path);
+	assert_true(g >= 0);
+	assert_int_equal(g_read(g, "/local/domain/6/data/gift"), -EACCES);
+	assert_int_equal(g_read(g, "data/old"), -ENOENT);
+	assert_int_equal(g_read(g, "name"), 0);
+	close(g);
+	vctl_store_del_domain(5);
+	vctl_store_del_domain(6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_domain_cannot_touch_what_it_only_reads),
+		cmocka_unit_test(test_domain_cannot_see_another),
+		cmocka_unit_test(test_destroy_removes_only_its_trees),
+		cmocka_unit_test(
+			test_new_domain_inherits_nothing_of_a_stale_one),
+	};
+
+	return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+}
