@@ -1525,6 +1525,8 @@ static void control_is_dom0_only_and_answers_as_xenstored(void **state)
 	/* dom0 itself has a record: it owns the root. */
 	m = control(d0, 2, "quota", "0");
 	assert_int_equal(ctl_field(m.body, "nodes"), 1);
+}
+
 /*
  * A transaction that removes a subtree and creates some of its paths
  * again (vctl create replacing a stale /local/domain/<id>) commits: what
