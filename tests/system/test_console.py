@@ -108,6 +108,9 @@ def session(tmp_path_factory):
         out["destroy"] = sh.run("vctl", "destroy", "con1")
         out["xs_gone"] = sh.run("xenstore-ls", "/local/domain/%d"
                                 % ids["con1"])
+        out["after_one"] = domains(sh)
+        out["con2_alive"] = sh.run("xenstore-read", "/local/domain/%d/name"
+                                   % ids["con2"])
         out["destroy2"] = sh.run("vctl", "destroy", "con2")
         out["after"] = domains(sh)
         out["consoled_log"] = sh.run("cat", "/run/consoled.log")
@@ -163,6 +166,12 @@ def test_vctl_console_shows_output_and_runs_what_is_typed(session):
 
 def test_destroy_ends_the_console(session):
     assert session["destroy"][0] == 0
+    # The other domU runs on, its store tree in place.
+    left = {d["domid"]: d for d in session["after_one"]}
+    con2 = left[session["ids"]["con2"]]
+    assert session["ids"]["con1"] not in left
+    assert not con2["shutdown"] and not con2["dying"], con2
+    assert session["con2_alive"][:2] == (0, "con2\n"), session["con2_alive"]
     assert session["destroy2"][0] == 0
     assert session["xs_gone"][0] != 0, session["xs_gone"]
     assert [d["domid"] for d in session["after"]] == [0]
