@@ -101,22 +101,6 @@ static void restore_tty(void)
 	raw_set = false;
 }
 
-/* Copy @n bytes to @fd whole (a terminal or the console socket). */
-static int put_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int vctl_console_attach(domid_t domid)
 {
 	struct pollfd fds[2];
@@ -155,7 +139,7 @@ int vctl_console_attach(domid_t domid)
 			n = read(fd, buf, sizeof(buf));
 			if (n <= 0)
 				break;	/* the back end let go: domain gone */
-			if (put_all(STDOUT_FILENO, buf, (size_t)n))
+			if (vctl_write_all(STDOUT_FILENO, buf, (size_t)n))
 				break;
 		}
 		if (fds[0].revents) {
@@ -169,7 +153,7 @@ int vctl_console_attach(domid_t domid)
 			key = memchr(buf, DETACH_KEY, (size_t)n);
 			if (key)
 				n = key - buf;
-			if (n && put_all(fd, buf, (size_t)n))
+			if (n && vctl_write_all(fd, buf, (size_t)n))
 				break;
 			if (key)
 				break;

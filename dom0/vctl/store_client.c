@@ -20,6 +20,7 @@
 #include <veneer/io/xs_wire.h>
 
 #include "store_client.h"
+#include "vctl.h"
 
 struct xs_event {
 	struct xs_event *next;
@@ -54,7 +55,7 @@ int vctl_xs_open(char *why, size_t size)
 	return fd;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int vctl_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -154,7 +155,8 @@ int vctl_xs_request(int fd, uint32_t type, uint32_t tx, const void *payload,
 
 	if (len > XENSTORE_PAYLOAD_MAX)
 		return -E2BIG;
-	if (write_all(fd, &hdr, sizeof(hdr)) || write_all(fd, payload, len))
+	if (vctl_write_all(fd, &hdr, sizeof(hdr)) ||
+	    vctl_write_all(fd, payload, len))
 		return -errno;
 	for (;;) {
 		struct xsd_sockmsg r;

@@ -125,6 +125,9 @@ int vctl_console_add(domid_t domid, const char *name, uint64_t mfn,
 void vctl_console_del(domid_t domid);
 int vctl_console_attach(domid_t domid);
 
+/* Write all @len bytes to @fd (EINTR retried); 0, or -1 with errno. */
+int vctl_write_all(int fd, const void *buf, size_t len);
+
 /* A domain given by id ("3") or name ("Domain-0").  0 or -1 with the
  * reason in err. */
 int vctl_parse_domain(const char *s, domid_t *out, char *err, size_t size);
