@@ -264,6 +264,11 @@ static void stop_vcpus(struct domain *d)
  */
 enum { TD_VCPUS = 1, TD_UNPIN, TD_RELEASE, TD_SCRUB, TD_FINISH };
 
+static const char *const td_phase_name[] = {
+	[TD_VCPUS] = "vcpus", [TD_UNPIN] = "unpin", [TD_RELEASE] = "release",
+	[TD_SCRUB] = "scrub", [TD_FINISH] = "finish",
+};
+
 #define TD_BUDGET_NS	500000		/* a step's work before it stops */
 #define TD_SCAN_CHECK	256		/* frames scanned between clock reads */
 #define TD_SCRUB_CHUNK	8		/* frames scrubbed between clock reads */
@@ -457,6 +462,7 @@ static bool teardown_step(struct domain *d, bool may_spin)
 	struct domain_teardown *td = &d->td;
 	unsigned int cpu = smp_processor_id();
 	s_time_t start = NOW(), outer = td_deadline[cpu], took;
+	u8 phase = td->phase;
 	bool done = false;
 
 	td_deadline[cpu] = start + TD_BUDGET_NS;
@@ -493,8 +499,10 @@ out:
 	td->steps++;
 	if (took > MILLISECS(1))
 		td->long_steps++;
-	if (took > td->worst_ns)
+	if (took > td->worst_ns) {
 		td->worst_ns = took;
+		td->worst_phase = phase;
+	}
 	if (took > domain_teardown_worst_ns())
 		__atomic_store_n(&td_worst_ns, took, __ATOMIC_RELAXED);
 	td_deadline[cpu] = outer;
@@ -639,9 +647,10 @@ static void td_finish(struct domain *d)
 	/* Wall time: under emulation on a busy host a step may be
 	 * stretched by the host, so the count over 1 ms says more. */
 	log_info("d%u: teardown in %u steps over %lu us, the longest "
-		 "%lu us, %u over 1 ms", d->id, td->steps + 1,
+		 "%lu us (%s), %u over 1 ms", d->id, td->steps + 1,
 		 (unsigned long)((NOW() - td->started) / 1000),
-		 (unsigned long)(td->worst_ns / 1000), td->long_steps);
+		 (unsigned long)(td->worst_ns / 1000),
+		 td_phase_name[td->worst_phase], td->long_steps);
 	back = frames_given_back(&flushes, &flush_ns);
 	log_info("frames given back since boot: %lu, after %lu TLB flush "
 		 "rounds taking %lu us in all", back, flushes,

@@ -56,10 +56,10 @@ def test_toolstack_domains_pause_stay_shut_down_and_are_destroyed():
         # one bounded step per entry of destroydomain, continued by
         # the hypervisor (common/domain.c); durations are not judged
         steps = re.search(r"d%d: teardown in (\d+) steps over \d+ us, the "
-                          r"longest (\d+) us, (\d+) over 1 ms" % d, log)
+                          r"longest (\d+) us \((\w+)\), (\d+) over 1 ms" % d, log)
         assert steps and int(steps.group(1)) > 1, \
             re.findall(r"d%d: teardown[^\r\n]*" % d, log)
-        print("d%d: %s steps, the longest %s us, %s over 1 ms (no "
+        print("d%d: %s steps, the longest %s us (%s), %s over 1 ms (no "
               "assertion)" % ((d,) + steps.groups()))
         assert log.index("d%d: destroyed by the toolstack" % d) > \
             log.index("mgmt_ctl: d2 unpaused")

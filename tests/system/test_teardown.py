@@ -29,7 +29,7 @@ SCHED_DIR = os.path.join(qemu.BUILD, "tests", "pv", "sched")
 TICKS = 300
 
 STEPS_RE = (r"d%d: teardown in (\d+) steps over (\d+) us, the longest "
-            r"(\d+) us, (\d+) over 1 ms")
+            r"(\d+) us \((\w+)\), (\d+) over 1 ms")
 
 
 def test_self_ended_domus_are_torn_down_in_steps_while_dom0_ticks():
@@ -61,7 +61,7 @@ def test_self_ended_domus_are_torn_down_in_steps_while_dom0_ticks():
         assert steps, "no teardown summary for d%d" % d
         # cut into steps (their length is reported, not judged)
         assert int(steps.group(1)) > 1, steps.group(0)
-        print("d%d: %s steps over %s us, the longest %s us, %s over 1 ms "
+        print("d%d: %s steps over %s us, the longest %s us (%s), %s over 1 ms "
               "(no assertion)" % ((d,) + steps.groups()))
         # dom0's timer loop went on after the domU was gone
         assert log.index("d%d destroyed" % d) < log.index("ticker: done")

@@ -131,6 +131,7 @@ struct domain_teardown {
 	unsigned long freed, held;	/* frames freed, frames others hold */
 	unsigned int steps, long_steps;	/* all, and those over 1 ms */
 	s_time_t started, worst_ns;	/* the longest step */
+	u8 worst_phase;			/* where it began */
 	struct domain *next_queued;	/* in the deferred queue */
 	struct pt_job job;		/* a release the last step left */
 	struct frame_batch dead;	/* let go, waiting to be scrubbed */
