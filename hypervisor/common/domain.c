@@ -325,7 +325,8 @@ static void release_vcpu_info(struct domain *d, struct vcpu *v)
 	if (!v->evt.vcpu_info_registered)
 		return;
 	pg = mfn_to_page(__pa(v->vcpu_info) >> PAGE_SHIFT);
-	v->vcpu_info = &d->shared_info->vcpu_info[v->id];
+	/* A peer may still raise one of our ports meanwhile. */
+	evtchn_vcpu_info_move(v, &d->shared_info->vcpu_info[v->id]);
 	v->evt.vcpu_info_registered = false;
 	put_page_type(pg);
 	put_page_and_free(pg);
