@@ -293,10 +293,8 @@ int domain_teardown_preempt(void)
 	return NOW() >= end;
 }
 
-/**
- * domain_teardown_worst_ns() - the longest teardown step since boot
- */
-s_time_t domain_teardown_worst_ns(void)
+/* The longest teardown step since boot (logged with each teardown). */
+static s_time_t domain_teardown_worst_ns(void)
 {
 	return __atomic_load_n(&td_worst_ns, __ATOMIC_RELAXED);
 }
@@ -504,8 +502,11 @@ out:
 		td->worst_ns = took;
 		td->worst_phase = phase;
 	}
-	if (took > domain_teardown_worst_ns())
-		__atomic_store_n(&td_worst_ns, took, __ATOMIC_RELAXED);
+	for (s_time_t w = domain_teardown_worst_ns(); took > w;)
+		if (__atomic_compare_exchange_n(&td_worst_ns, &w, took, false,
+						__ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			break;
 	td_deadline[cpu] = outer;
 	return done;
 }
@@ -654,8 +655,9 @@ static void td_finish(struct domain *d)
 		 td_phase_name[td->worst_phase], td->long_steps);
 	back = frames_given_back(&flushes, &flush_ns);
 	log_info("frames given back since boot: %lu, after %lu TLB flush "
-		 "rounds taking %lu us in all", back, flushes,
-		 flush_ns / 1000);
+		 "rounds taking %lu us in all; the longest teardown step "
+		 "since boot %lu us", back, flushes, flush_ns / 1000,
+		 (unsigned long)(domain_teardown_worst_ns() / 1000));
 	evtchn_domain_destroy(d);
 	flags = spin_lock_irqsave(&domlist_lock);
 	WRITE_ONCE(domain_list[d->id], NULL);

@@ -191,7 +191,6 @@ void domain_put(struct domain *d);
 int domain_kill(struct domain *d);
 bool domain_teardown_work(void);
 int domain_teardown_preempt(void);
-s_time_t domain_teardown_worst_ns(void);
 int domain_pause_by_toolstack(struct domain *d);
 int domain_unpause_by_toolstack(struct domain *d);
 void __noreturn domain_crash(struct domain *d, const char *why);
