@@ -13,27 +13,30 @@
  * isa-debug-exit with a status per reason (docs/hypervisor.md): poweroff
  * 33, crash 35, reboot 37, anything else 39.
  *
- * A domU that shuts down or crashes is destroyed at once, since there is
- * no toolstack yet to keep it around for: its vCPUs stop on every CPU,
- * its event channels close, its memory goes back to the heap, it leaves
- * domain_list, and dom0 gets VIRQ_DOM_EXC.  Taking the memory back is
- * the delicate part, because the page-type engine holds references
- * inside the domain's own frames (pinned tables, base pointers, table
- * entries; mm/pagetype.c).  We drop the roots (base pointers, pins, the
- * vcpu_info frames) with the engine's own calls, so that devalidation
- * gives back every reference the tables held, and only then give each
- * frame's allocation reference back: a frame that still has a reference
- * after that is held by someone else (a grant mapping); it stays out of
- * the heap until that reference goes, and is freed then.  The frames go
- * back through common/memory.c's free path: one TLB flush of every CPU
- * that may hold a guest translation, then each is scrubbed and leaves
- * the M2P, so nothing of the domain can be seen or reached afterwards.
+ * A boot-time domU that shuts down or crashes is destroyed (a domain the
+ * toolstack made stays until dom0 destroys it): its vCPUs stop on every
+ * CPU, its event channels close, its memory goes back to the heap, it
+ * leaves domain_list, and dom0 gets VIRQ_DOM_EXC.  Taking the memory
+ * back is the delicate part, because the page-type engine holds
+ * references inside the domain's own frames (pinned tables, base
+ * pointers, table entries; mm/pagetype.c).  We drop the roots (base
+ * pointers, pins, the vcpu_info frames) with the engine's own calls, so
+ * that devalidation gives back every reference the tables held, and only
+ * then give each frame's allocation reference back: a frame that still
+ * has a reference after that is held by someone else (a grant mapping);
+ * it stays out of the heap until that reference goes, and is freed then.
+ * The frames go back through common/memory.c's free path: one TLB flush
+ * of every CPU that may hold a guest translation, then each is scrubbed
+ * and leaves the M2P, so nothing of the domain can be seen or reached
+ * afterwards.  All of that is long (a scan of the frame table, a scrub
+ * of every frame), so it runs in bounded steps: see "teardown, in
+ * bounded steps" below for who runs them.
  *
  * Before the memory goes, the grant table ends (gnttab_domain_destroy():
  * the pins the domain held on others' grants are dropped).  Last goes
  * the domain's shell: struct domain, its vCPUs and shared_info.  The
  * vCPU that asked for the shutdown is still
- * running on its way out when domain_destroy() returns, so the shell
+ * running on its way out when its teardown is queued, so the shell
  * waits in a graveyard that a timer on CPU0 visits until every vCPU's
  * state is saved (sched.is_running false); then they leave the scheduler
  * and everything is freed.
@@ -223,33 +226,82 @@ static void stop_vcpus(struct domain *d)
 			pv_stop_singleshot(d->vcpu[i]);
 }
 
-/* Drop what @d's vCPUs hold: base pointers, LDT and vcpu_info frames. */
-static void release_vcpu_refs(struct domain *d)
+/*
+ * --- teardown, in bounded steps ------------------------------------------
+ *
+ * Taking a domain's memory back means scanning the frame table twice
+ * (once to unpin its tables, once to give each frame's allocation
+ * reference back) and scrubbing every frame freed: tens of milliseconds
+ * for a domU of a few dozen MiB under emulation.  No hypervisor entry
+ * may hold a CPU that long (SECURITY.md, invariant 7), so the work is
+ * cut into steps of at most TD_BUDGET_NS, and where it stands is kept
+ * in d->td:
+ *
+ *   TD_VCPUS    each vCPU's walk left half done, base pointers, LDT and
+ *               vcpu_info frames; then dom0's foreign walk on the tables
+ *   TD_UNPIN    frame table scan: every pinned table of @d is unpinned
+ *   TD_RELEASE  frame table scan: every frame's allocation reference
+ *               goes; frames with no reference left wait in d->td.dead,
+ *               and one TLB flush covers them all at the end of the scan
+ *   TD_SCRUB    those frames are scrubbed and freed, TD_SCRUB_CHUNK
+ *               between two looks at the clock
+ *   TD_FINISH   the P2M, event channels, the domain list, VIRQ_DOM_EXC,
+ *               and the shell into the graveyard
+ *
+ * A release of a page-table tree stops inside the engine's walk too (the
+ * engine asks ops->preempt(), which asks domain_teardown_preempt() while
+ * a step runs) and the step after goes on with d->td.job.
+ *
+ * Who runs the steps: a destroy from dom0 (domain_kill()) runs one per
+ * entry of VENEER_MGMT_destroydomain, which re-enters itself through a
+ * hypercall continuation until it is done, as Xen's toolstack does.  A
+ * domU that ends itself (shutdown, crash) cannot wait for its own
+ * teardown: it joins the deferred queue, and every CPU, on its way back
+ * to a guest (pv_return_to_guest()) and in its idle loop, runs one step
+ * of the queue's first domain -- the hypervisor's softirq, in effect,
+ * with interrupts on and no lock held.  Only one CPU at a time works on
+ * the queue.
+ */
+enum { TD_VCPUS = 1, TD_UNPIN, TD_RELEASE, TD_SCRUB, TD_FINISH };
+
+static const char *const td_phase_name[] = {
+	[TD_VCPUS] = "vcpus", [TD_UNPIN] = "unpin", [TD_RELEASE] = "release",
+	[TD_SCRUB] = "scrub", [TD_FINISH] = "finish",
+};
+
+#define TD_BUDGET_NS	500000		/* a step's work before it stops */
+#define TD_SCAN_CHECK	256		/* frames scanned between clock reads */
+#define TD_SCRUB_CHUNK	8		/* frames scrubbed between clock reads */
+
+/* Per CPU: when the step running here must stop; 0 when none runs. */
+static s_time_t td_deadline[MAX_CPUS];
+static s_time_t td_worst_ns;		/* the longest step since boot */
+
+/**
+ * domain_teardown_preempt() - should the page-type walk of a teardown
+ * step stop here?
+ *
+ * Return: -1 when no teardown step runs on this CPU (ask the hypercall's
+ * budget instead), else 1 when the step's time is up, 0 when not.
+ */
+int domain_teardown_preempt(void)
 {
-	for (unsigned int i = 0; i < d->max_vcpus; i++) {
-		struct vcpu *v = d->vcpu[i];
+	s_time_t end = td_deadline[smp_processor_id()];
 
-		if (!v)
-			continue;
-		pv_ptjob_abandon(v);	/* a walk left half done */
-		if (v->pv.kernel_l4)
-			pt_put_page_and_type(&d->pt, v->pv.kernel_l4);
-		if (v->pv.user_l4)
-			pt_put_page_and_type(&d->pt, v->pv.user_l4);
-		v->pv.kernel_l4 = v->pv.user_l4 = 0;
-		pv_release_ldt(v);
-		if (v->evt.vcpu_info_registered) {
-			struct page_info *pg =
-				mfn_to_page(__pa(v->vcpu_info) >> PAGE_SHIFT);
+	if (!end)
+		return -1;
+	return NOW() >= end;
+}
 
-			/* Back into shared_info, which stays: nothing may
-			 * write into the old frame once it is freed. */
-			v->vcpu_info = &d->shared_info->vcpu_info[i];
-			v->evt.vcpu_info_registered = false;
-			put_page_type(pg);
-			put_page_and_free(pg);
-		}
-	}
+/* The longest teardown step since boot (logged with each teardown). */
+static s_time_t domain_teardown_worst_ns(void)
+{
+	return __atomic_load_n(&td_worst_ns, __ATOMIC_RELAXED);
+}
+
+static bool td_time_up(void)
+{
+	return domain_teardown_preempt() == 1;
 }
 
 /* Is @pg a guest frame of @d (not a hypervisor page, not free)? */
@@ -261,49 +313,202 @@ static bool owned_by(const struct page_info *pg, domid_t id)
 	       !(c & (PGC_free | PGC_reserved | PGC_heap));
 }
 
-/*
- * Give @d's frames back to the heap.  Returns how many were freed;
- * *held counts those someone else still references: they have left @d
- * (no new reference can be taken) and go back at their last reference.
- */
-static unsigned long relinquish_memory(struct domain *d, unsigned long *held)
+/* A vCPU's reference on vcpu_info's frame goes, and vcpu_info goes back
+ * into shared_info, which stays: nothing may write into the old frame
+ * once it is freed. */
+static void release_vcpu_info(struct domain *d, struct vcpu *v)
 {
-	struct frame_batch b;
-	unsigned long freed;
+	struct page_info *pg;
 
-	*held = 0;
-	if (d->pt.mem) {
-		spin_lock(&d->pt_lock);
-		release_vcpu_refs(d);
-		pv_ptjob_abandon_foreign(d);	/* dom0's walk, if any */
-		for (unsigned long mfn = 0; mfn < max_page; mfn++) {
-			struct page_info *pg = mfn_to_page(mfn);
+	if (!v->evt.vcpu_info_registered)
+		return;
+	pg = mfn_to_page(__pa(v->vcpu_info) >> PAGE_SHIFT);
+	/* A peer may still raise one of our ports meanwhile. */
+	evtchn_vcpu_info_move(v, &d->shared_info->vcpu_info[v->id]);
+	v->evt.vcpu_info_registered = false;
+	put_page_type(pg);
+	put_page_and_free(pg);
+}
 
-			if (owned_by(pg, d->id) &&
-			    (READ_ONCE(pg->type_info) & PGT_pinned))
-				pt_unpin(&d->pt, mfn);
-		}
-		spin_unlock(&d->pt_lock);
+/* Drop a base pointer's references through the teardown's job: true
+ * when the release is done, false when it goes on at the next step. */
+static bool put_base(struct domain *d, unsigned long *l4)
+{
+	unsigned long mfn = *l4;
+
+	if (!mfn)
+		return true;
+	*l4 = 0;
+	pt_put_type_job(&d->pt, &d->td.job, mfn);
+	return !pt_job_pending(&d->td.job);
+}
+
+/*
+ * TD_VCPUS, under pt_lock: drop what @d's vCPUs hold (base pointers, LDT
+ * and vcpu_info frames) and end the walks left half done.  True when
+ * done.
+ */
+static bool td_release_vcpus(struct domain *d)
+{
+	struct domain_teardown *td = &d->td;
+
+	for (; td->vcpu < d->max_vcpus; td->vcpu++) {
+		struct vcpu *v = d->vcpu[td->vcpu];
+
+		if (!v)
+			continue;
+		if (td_time_up())
+			return false;
+		/* A walk left half done gives back what it took. */
+		v->pv.ptjob.preemptible = true;
+		if (pt_job_settle(&d->pt, &v->pv.ptjob))
+			return false;
+		if (!put_base(d, &v->pv.kernel_l4) ||
+		    !put_base(d, &v->pv.user_l4))
+			return false;
+		pv_release_ldt(v);
+		release_vcpu_info(d, v);
 	}
-	frame_batch_init(&b);
-	for (unsigned long mfn = 0; mfn < max_page; mfn++) {
+	/* dom0's walk on our tables, if one was left. */
+	d->foreign_job.preemptible = true;
+	return pt_job_settle(&d->pt, &d->foreign_job) == 0;
+}
+
+/* TD_UNPIN, under pt_lock: unpin @d's pinned tables.  True when done. */
+static bool td_unpin(struct domain *d)
+{
+	struct domain_teardown *td = &d->td;
+	unsigned int n = 0;
+
+	while (td->next < max_page) {
+		unsigned long mfn = td->next;
 		struct page_info *pg = mfn_to_page(mfn);
 
+		if (++n % TD_SCAN_CHECK == 0 && td_time_up())
+			return false;
+		td->next++;
+		if (owned_by(pg, d->id) &&
+		    (READ_ONCE(pg->type_info) & PGT_pinned)) {
+			pt_unpin_job(&d->pt, &td->job, mfn);
+			if (pt_job_pending(&td->job))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * TD_RELEASE: let @d's frames go.  A frame that still has a reference
+ * after its allocation reference went is held by someone else (a grant
+ * or foreign mapping): it has left @d (no new reference can be taken)
+ * and goes back at its last reference.  The others wait in td->dead;
+ * once the scan is over, one TLB flush covers them all (as before the
+ * teardown was cut into steps: a flush waits for every CPU that ran a
+ * guest, which is slow on a busy host) and TD_SCRUB frees them.  True
+ * when done.
+ */
+static bool td_release_frames(struct domain *d)
+{
+	struct domain_teardown *td = &d->td;
+	unsigned int n = 0;
+
+	while (td->next < max_page) {
+		unsigned long mfn = td->next;
+		struct page_info *pg = mfn_to_page(mfn);
+
+		if (++n % TD_SCAN_CHECK == 0 && td_time_up())
+			return false;
+		td->next++;
 		if (!owned_by(pg, d->id))
 			continue;
 		WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
-		if (put_allocation(pg))
-			frame_batch_add(&b, pg);
-		else
-			(*held)++;
+		if (put_allocation(pg)) {
+			frame_batch_add(&td->dead, pg);
+			td->freed++;
+		} else {
+			td->held++;
+		}
 	}
-	freed = b.n;
-	frame_batch_free(&b);	/* one TLB flush, then scrubbed and freed */
-	if (d->p2m)
-		free_heap_pages(d->p2m, d->p2m_order);
-	d->p2m = NULL;
-	d->nr_pages = 0;
-	return freed;
+	frame_batch_flush(&td->dead);
+	return true;
+}
+
+/* TD_SCRUB: scrub and free what td->dead holds, a few at a time (the
+ * scrub is most of a teardown's time).  True when none is left. */
+static bool td_scrub(struct domain *d)
+{
+	struct frame_batch *b = &d->td.dead;
+
+	while (b->n) {
+		if (td_time_up())
+			return false;
+		frame_batch_free_flushed(b, TD_SCRUB_CHUNK);
+	}
+	return true;
+}
+
+static void td_finish(struct domain *d);
+
+/*
+ * One step of @d's teardown, at most about TD_BUDGET_NS of work.  The
+ * caller makes sure no other CPU runs a step of @d at the same time.
+ * With @may_spin false (the deferred work) a busy pt_lock means no
+ * progress this time.  Return: true when the teardown is over (the shell
+ * is buried).
+ */
+static bool teardown_step(struct domain *d, bool may_spin)
+{
+	struct domain_teardown *td = &d->td;
+	unsigned int cpu = smp_processor_id();
+	s_time_t start = NOW(), outer = td_deadline[cpu], took;
+	u8 phase = td->phase;
+	bool done = false;
+
+	td_deadline[cpu] = start + TD_BUDGET_NS;
+	if (td->phase == TD_VCPUS || td->phase == TD_UNPIN) {
+		if (may_spin)
+			spin_lock(&d->pt_lock);
+		else if (!spin_trylock(&d->pt_lock))
+			goto out;
+		/* A release the last step left goes on first. */
+		if (!pt_job_finish_put(&d->pt, &td->job)) {
+			if (td->phase == TD_VCPUS && td_release_vcpus(d)) {
+				td->phase = TD_UNPIN;
+				td->next = 0;
+			}
+			if (td->phase == TD_UNPIN && !td_time_up() &&
+			    td_unpin(d)) {
+				td->phase = TD_RELEASE;
+				td->next = 0;
+			}
+		}
+		spin_unlock(&d->pt_lock);
+	} else if (td->phase == TD_RELEASE) {
+		if (td_release_frames(d))
+			td->phase = TD_SCRUB;
+	}
+	if (td->phase == TD_SCRUB && td_scrub(d))
+		td->phase = TD_FINISH;
+	if (td->phase == TD_FINISH && !td_time_up()) {
+		td_finish(d);
+		done = true;
+	}
+out:
+	took = NOW() - start;
+	td->steps++;
+	if (took > MILLISECS(1))
+		td->long_steps++;
+	if (took > td->worst_ns) {
+		td->worst_ns = took;
+		td->worst_phase = phase;
+	}
+	for (s_time_t w = domain_teardown_worst_ns(); took > w;)
+		if (__atomic_compare_exchange_n(&td_worst_ns, &w, took, false,
+						__ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			break;
+	td_deadline[cpu] = outer;
+	return done;
 }
 
 /*
@@ -400,36 +605,59 @@ static void bury(struct domain *d)
 	set_timer(&reaper, NOW() + REAP_NS);
 }
 
-/**
- * domain_destroy() - take a domU apart
- * @d: a domU that is dying (or was never started: a failed build)
- *
- * Its vCPUs must not run anywhere (stop_vcpus()) and the caller must not
- * be running on its page tables.  dom0 gets VIRQ_DOM_EXC.
+/*
+ * What is done at once when a domain starts dying: it takes no new
+ * console output, grant mapping or frame, and its grants on others go.
+ * Then the steps (teardown_step()) take the rest.
  */
-void domain_destroy(struct domain *d)
+static void teardown_begin(struct domain *d, bool by_toolstack)
 {
-	unsigned long freed, held, back, flushes, flush_ns, flags;
-	struct domain *d0;
+	struct domain_teardown *td = &d->td;
 
 	WRITE_ONCE(d->is_dying, true);
 	domu_console_gone(d);
 	gnttab_domain_destroy(d);
 	/* dom0 may be populating it: that stops before we take its memory. */
 	memory_domain_dying(d);
-	freed = relinquish_memory(d, &held);
-	if (held)
+	td->by_toolstack = by_toolstack;
+	td->started = NOW();
+	td->job.preemptible = true;
+	frame_batch_init(&td->dead);
+	td->next = 0;
+	WRITE_ONCE(td->phase, d->pt.mem ? TD_VCPUS : TD_RELEASE);
+}
+
+/* The last step: what others can see goes last, so that a peer whose
+ * channel went unbound, or dom0 woken by VIRQ_DOM_EXC, finds the domain
+ * all gone. */
+static void td_finish(struct domain *d)
+{
+	struct domain_teardown *td = &d->td;
+	unsigned long back, flushes, flush_ns, flags;
+	struct domain *d0;
+
+	if (d->p2m)
+		free_heap_pages(d->p2m, d->p2m_order);
+	d->p2m = NULL;
+	d->nr_pages = 0;
+	if (td->held)
 		log_warn("d%u destroyed: %lu pages freed, %lu still "
 			 "referenced elsewhere, freed at their last reference",
-			 d->id, freed, held);
+			 d->id, td->freed, td->held);
 	else
-		log_info("d%u destroyed: %lu pages freed", d->id, freed);
+		log_info("d%u destroyed: %lu pages freed", d->id, td->freed);
+	/* Wall time: under emulation on a busy host a step may be
+	 * stretched by the host, so the count over 1 ms says more. */
+	log_info("d%u: teardown in %u steps over %lu us, the longest "
+		 "%lu us (%s), %u over 1 ms", d->id, td->steps + 1,
+		 (unsigned long)((NOW() - td->started) / 1000),
+		 (unsigned long)(td->worst_ns / 1000),
+		 td_phase_name[td->worst_phase], td->long_steps);
 	back = frames_given_back(&flushes, &flush_ns);
 	log_info("frames given back since boot: %lu, after %lu TLB flush "
-		 "rounds taking %lu us in all", back, flushes,
-		 flush_ns / 1000);
-	/* Last what others can see: a peer whose channel went unbound, or
-	 * dom0 woken by VIRQ_DOM_EXC, finds the domain all gone. */
+		 "rounds taking %lu us in all; the longest teardown step "
+		 "since boot %lu us", back, flushes, flush_ns / 1000,
+		 (unsigned long)(domain_teardown_worst_ns() / 1000));
 	evtchn_domain_destroy(d);
 	flags = spin_lock_irqsave(&domlist_lock);
 	WRITE_ONCE(domain_list[d->id], NULL);
@@ -438,6 +666,95 @@ void domain_destroy(struct domain *d)
 	if (d0 && d0 != d)
 		send_global_virq(d0, VIRQ_DOM_EXC);
 	bury(d);
+}
+
+/**
+ * domain_destroy() - take a domU apart, all at once
+ * @d: a domU that was never started (a failed build): it has no memory
+ *     to speak of, so the steps are few
+ *
+ * Its vCPUs must not run anywhere and the caller must not be running on
+ * its page tables.  dom0 gets VIRQ_DOM_EXC.
+ */
+void domain_destroy(struct domain *d)
+{
+	teardown_begin(d, false);
+	while (!teardown_step(d, true))
+		;
+}
+
+/*
+ * --- the deferred work: teardowns no hypercall drives ------------------
+ *
+ * A queue of dying domains, oldest first.  td_busy is the one CPU that
+ * works on it; the others pass by.
+ */
+static struct domain *td_queue;
+static spinlock_t td_lock = SPINLOCK_INIT;
+static bool td_busy;
+
+static void td_defer(struct domain *d)
+{
+	unsigned long flags = spin_lock_irqsave(&td_lock);
+	struct domain **pp = &td_queue;
+
+	while (*pp)
+		pp = &(*pp)->td.next_queued;
+	d->td.next_queued = NULL;
+	*pp = d;
+	spin_unlock_irqrestore(&td_lock, flags);
+}
+
+/* Has one of @d's vCPUs still its state on a CPU (the one that ended
+ * the domain, on its way to schedule())? */
+static bool vcpus_on_cpus(const struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] &&
+		    __atomic_load_n(&d->vcpu[i]->sched.is_running,
+				    __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+/**
+ * domain_teardown_work() - one step of the oldest deferred teardown
+ *
+ * Called on every CPU on its way back to a guest and in its idle loop,
+ * holding no lock; interrupts are on while the step runs.  Cheap when
+ * the queue is empty.
+ *
+ * Return: true when a step ran and the queue is not empty yet (the idle
+ * loop calls again rather than halt).
+ */
+bool domain_teardown_work(void)
+{
+	unsigned long flags;
+	struct domain *d;
+	bool done, more;
+
+	if (!READ_ONCE(td_queue) ||
+	    __atomic_exchange_n(&td_busy, true, __ATOMIC_ACQUIRE))
+		return false;
+	flags = spin_lock_irqsave(&td_lock);
+	d = td_queue;
+	spin_unlock_irqrestore(&td_lock, flags);
+	if (!d || vcpus_on_cpus(d)) {
+		__atomic_store_n(&td_busy, false, __ATOMIC_RELEASE);
+		return false;
+	}
+	flags = local_irq_save();
+	local_irq_enable();
+	done = teardown_step(d, false);
+	local_irq_restore(flags);
+	flags = spin_lock_irqsave(&td_lock);
+	/* Still ours to read: a buried shell stays REAP_NS. */
+	if (done)
+		td_queue = d->td.next_queued;
+	more = td_queue != NULL;
+	spin_unlock_irqrestore(&td_lock, flags);
+	__atomic_store_n(&td_busy, false, __ATOMIC_RELEASE);
+	return more;
 }
 
 /**
@@ -568,7 +885,10 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	/* Off @d's page tables before they go. */
 	if (curr && curr->domain == d)
 		write_cr3(__pa(idle_l4));
-	domain_destroy(d);
+	/* The rest in steps, from the deferred work (the vCPU that ended
+	 * the domain cannot wait for it). */
+	teardown_begin(d, false);
+	td_defer(d);
 	if (curr && curr->domain == d)
 		schedule();
 	local_irq_restore(flags);
@@ -588,15 +908,18 @@ void domain_crash(struct domain *d, const char *why)
 }
 
 /**
- * domain_kill() - VENEER_MGMT_destroydomain: take a domU apart, now
+ * domain_kill() - VENEER_MGMT_destroydomain: take a domU apart
  * @d: a domU, with a domain_get() reference held by the caller (who is
- *     not one of its vCPUs: dom0)
+ *     not one of its vCPUs: dom0), under mgmt.c's create_lock
  *
- * Whether it runs, is paused or shut down: its vCPUs are stopped, then
- * domain_destroy() gives everything back.  The shell goes at the last
- * reference.  Called with interrupts on.
+ * Whether it runs, is paused or shut down: the first call stops its
+ * vCPUs and starts the teardown; every call runs one bounded step of it
+ * (see teardown_step()).  The shell goes at the last reference.  Called
+ * with interrupts on.
  *
- * Return: 0, or -ESRCH if it is being destroyed already.
+ * Return: 0 when the domain is gone; -ERESTART when more is left (call
+ * again: the caller continues the hypercall); -ESRCH if it is being
+ * destroyed already by its own shutdown.
  */
 int domain_kill(struct domain *d)
 {
@@ -608,12 +931,18 @@ int domain_kill(struct domain *d)
 	 * stop_vcpus(). */
 	WRITE_ONCE(d->is_dying, true);
 	spin_unlock_irqrestore(&d->state_lock, flags);
-	if (dying)
-		return -ESRCH;
-	log_info("d%u: destroyed by the toolstack", d->id);
-	stop_vcpus(d);
-	domain_destroy(d);
-	return 0;
+	if (dying) {
+		/* Ours, from an earlier call (create_lock orders them). */
+		if (!READ_ONCE(d->td.by_toolstack) || !READ_ONCE(d->td.phase))
+			return -ESRCH;
+	} else {
+		log_info("d%u: destroyed by the toolstack", d->id);
+		stop_vcpus(d);
+		teardown_begin(d, true);
+	}
+	if (READ_ONCE(d->next_dead))
+		return -ESRCH;		/* finished by an earlier call */
+	return teardown_step(d, true) ? 0 : -ERESTART;
 }
 
 #define MAX_PAUSE_COUNT	255

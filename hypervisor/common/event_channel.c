@@ -173,6 +173,24 @@ static void close_port_locked(struct domain *d, unsigned int port)
 }
 
 /**
+ * evtchn_vcpu_info_move() - point a dying vCPU's vcpu_info at @to
+ * @v:  a vCPU of a dying domain, not running
+ * @to: where events are raised from now on (its slot in shared_info)
+ *
+ * Under evtchn_lock, which every raise holds while it writes vcpu_info:
+ * once this returns, no CPU writes the old place any more, so the frame
+ * the guest had registered may be freed (its teardown runs in steps
+ * while its ports are still open to peers).
+ */
+void evtchn_vcpu_info_move(struct vcpu *v, struct vcpu_info *to)
+{
+	unsigned long flags = spin_lock_irqsave(&evtchn_lock);
+
+	v->vcpu_info = to;
+	spin_unlock_irqrestore(&evtchn_lock, flags);
+}
+
+/**
  * evtchn_domain_destroy() - close every port of a dying domain
  * @d: the domain, is_dying set and none of its vCPUs running
  *

@@ -181,20 +181,33 @@ void frame_batch_add(struct frame_batch *b, struct page_info *pg)
 }
 
 /**
- * frame_batch_free() - give @b's frames back to the heap
- * @b: the batch; empty afterwards
+ * frame_batch_flush() - the one TLB flush @b's frames need
+ * @b: the batch; nothing may join it afterwards before it is freed
  *
- * One flush for the whole batch, then each frame is scrubbed, leaves the
- * M2P and its owner, and is freed.  May send IPIs: no lock held with
- * interrupts off that another CPU could wait on with them off too
- * (smp_call() answers our own mailbox while it waits).
+ * May send IPIs: no lock held with interrupts off that another CPU could
+ * wait on with them off too (smp_call() answers our own mailbox while it
+ * waits).
  */
-void frame_batch_free(struct frame_batch *b)
+void frame_batch_flush(struct frame_batch *b)
 {
-	if (!b->n)
-		return;
-	flush_guest_tlbs();
-	while (!list_empty(&b->frames)) {
+	if (b->n)
+		flush_guest_tlbs();
+}
+
+/**
+ * frame_batch_free_flushed() - give up to @max of @b's frames back
+ * @b:   a batch frame_batch_flush() flushed after its last frame joined
+ * @max: at most this many (a teardown frees a few per step)
+ *
+ * Each is scrubbed, leaves the M2P and its owner, and is freed.
+ * Return: how many were freed; b->n is what is left.
+ */
+unsigned long frame_batch_free_flushed(struct frame_batch *b,
+				       unsigned long max)
+{
+	unsigned long done = 0;
+
+	while (done < max && !list_empty(&b->frames)) {
 		struct page_info *pg = list_entry(b->frames.next,
 						  struct page_info, list);
 		unsigned long mfn = page_to_mfn(pg);
@@ -204,9 +217,26 @@ void frame_batch_free(struct frame_batch *b)
 		WRITE_ONCE(M2P_RW[mfn], M2P_INVALID);
 		pg->owner = DOMID_NONE;
 		free_pages(pg, 0);
+		done++;
 	}
-	__atomic_fetch_add(&nr_frames_given_back, b->n, __ATOMIC_RELAXED);
-	b->n = 0;
+	b->n -= done;
+	__atomic_fetch_add(&nr_frames_given_back, done, __ATOMIC_RELAXED);
+	return done;
+}
+
+/**
+ * frame_batch_free() - give @b's frames back to the heap
+ * @b: the batch; empty afterwards
+ *
+ * One flush for the whole batch (frame_batch_flush()), then each frame
+ * is scrubbed, leaves the M2P and its owner, and is freed.
+ */
+void frame_batch_free(struct frame_batch *b)
+{
+	if (!b->n)
+		return;
+	frame_batch_flush(b);
+	frame_batch_free_flushed(b, b->n);
 }
 
 /**

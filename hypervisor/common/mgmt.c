@@ -21,8 +21,11 @@
  * buffers (the domain list, the log) go through the checked copy
  * helpers: a bad pointer is -EFAULT.  Work is bounded by MAX_DOMAINS,
  * MAX_VIRT_CPUS and the log ring's size, never by a caller's number.
- * The one long operation is a destroy, which scans the frame table once
- * (as a boot-time domU's end does; not yet preemptible).
+ * The one long operation is a destroy: each call runs one bounded step
+ * of the domain's teardown (common/domain.c) and, while more is left,
+ * re-enters itself with the same argument through a hypercall
+ * continuation, as Xen's destroydomain does; dom0's kernel never sees
+ * the intermediate returns.
  *
  * Domains made here are toolstack domains: created paused (a pause
  * count of 1, so unpausedomain starts them), and when they shut down or
@@ -204,12 +207,13 @@ static long mgmt_destroydomain(struct mgmt_call *c)
 
 	if (rc)
 		return rc;
-	/* Not in the middle of its creation on another CPU. */
+	/* Not in the middle of its creation on another CPU; and one
+	 * teardown step at a time (domain_kill()). */
 	spin_lock(&create_lock);
 	rc = domain_kill(d);
 	spin_unlock(&create_lock);
 	domain_put(d);
-	return rc;
+	return rc;		/* -ERESTART: do_veneer_mgmt() continues */
 }
 
 /* --- pause, unpause ------------------------------------------------------ */
@@ -652,6 +656,9 @@ long do_veneer_mgmt(unsigned long arg)
 		return -EINVAL;
 	c->out_len = 0;
 	rc = dispatch(c);
+	if (rc == -ERESTART)
+		return hypercall_continuation(__HYPERVISOR_veneer_mgmt, 1, arg,
+					      0, 0, 0, 0);
 	if (!rc && c->out_len &&
 	    copy_to_guest(arg + c->out_off, (const u8 *)&c->op + c->out_off,
 			  c->out_len))

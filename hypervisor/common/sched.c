@@ -525,6 +525,11 @@ static struct vcpu *pick_next(unsigned int cpu, struct vcpu *prev,
 static void __noreturn idle(void)
 {
 	for (;;) {
+		/* Deferred work (a dying domain's teardown) before a halt:
+		 * one bounded step at a time, while nothing else waits. */
+		while (!READ_ONCE(this_cpu()->need_resched) &&
+		       domain_teardown_work())
+			;
 		local_irq_disable();
 		if (this_cpu()->need_resched)
 			schedule();

@@ -499,6 +499,7 @@ static const struct selftest tests[] = {
 	{ "ipi", test_ipi, true },
 	{ "alloc", test_alloc, true },
 	{ "db_entry", arch_selftest_db_entry, true },
+	{ "nmi_mce_entry", arch_selftest_nmi_mce_entry, true },
 	{ "fault", test_fault, false },
 	{ "bug", test_bug, false },
 	{ "bug_log_held", test_bug_log_held, false },

@@ -221,6 +221,17 @@ static void hv_released(unsigned long mfn)
 	guest_frame_free(mfn_to_page(mfn));
 }
 
+/*
+ * When a walk stops: the budget of the teardown step running on this CPU
+ * (common/domain.c), if one runs, else the hypercall's.
+ */
+static bool hv_preempt(void)
+{
+	int td = domain_teardown_preempt();
+
+	return td >= 0 ? td : hypercall_preempt_check();
+}
+
 static const struct pt_mem_ops hv_pt_ops = {
 	.page = hv_page,
 	.map = hv_map,
@@ -228,7 +239,7 @@ static const struct pt_mem_ops hv_pt_ops = {
 	.foreign = hv_foreign,
 	.released = hv_released,
 	.leave_writable = hv_leave_writable,
-	.preempt = hypercall_preempt_check,
+	.preempt = hv_preempt,
 	.tables_released = hv_tables_released,
 	/* LDT frames (pv/descriptor-tables.c): every descriptor checked. */
 	.validate_desc = pv_validate_desc_page,

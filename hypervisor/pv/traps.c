@@ -405,6 +405,9 @@ void pv_return_to_guest(struct cpu_regs *r)
 	struct vcpu *v = current_vcpu();
 	struct vcpu_info *vi;
 
+	/* Deferred work first: one bounded step of a dying domain's
+	 * teardown, if any waits (common/domain.c). */
+	domain_teardown_work();
 	/* A tick or a wake-up asked for the scheduler: it does not return,
 	 * and comes back here for whichever vCPU runs next. */
 	if (this_cpu()->need_resched)

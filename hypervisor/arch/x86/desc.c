@@ -20,8 +20,9 @@
  * NMIs, IST3 for machine checks, so that these can be reported even when
  * the normal stack is the problem, and IST4 for #DB, which a guest can
  * raise in ring 0 on a stack of its choosing (entry.S says how).  The two
- * words above the #DB stack hold this CPU's struct percpu, which entry.S
- * makes the GS base for the handler, and the GS base it found there.
+ * words above the NMI, #MC and #DB stacks hold this CPU's struct percpu,
+ * which entry.S makes the GS base for the handler (none of the three
+ * can trust CS to say whose base is loaded), and the GS base it found.
  * rsp0 (the ring-0 stack used on entry from a guest) is the CPU's own
  * stack.
  *
@@ -157,12 +158,16 @@ void desc_init_cpu(unsigned int cpu)
 	for (int i = 0; i < NR_IST; i++)
 		ist_stack_top[cpu][i] = alloc_ist();
 	t->ist[IST_DF - 1] = ist_stack_top[cpu][0];
-	t->ist[IST_NMI - 1] = ist_stack_top[cpu][1];
-	t->ist[IST_MC - 1] = ist_stack_top[cpu][2];
-	/* entry.S: DB_IST_PERCPU and DB_IST_GSBASE, above the frame. */
-	t->ist[IST_DB - 1] = ist_stack_top[cpu][3] - 16;
-	((unsigned long *)t->ist[IST_DB - 1])[0] = (unsigned long)&percpu[cpu];
-	((unsigned long *)t->ist[IST_DB - 1])[1] = 0;
+	/* entry.S: DB_IST_PERCPU and DB_IST_GSBASE, above the frame, for
+	 * the entries that set GS base from it (NMI, #MC, #DB). */
+	for (int ist = IST_NMI; ist <= IST_DB; ist++) {
+		unsigned long *top = (unsigned long *)
+				     (ist_stack_top[cpu][ist - 1] - 16);
+
+		top[0] = (unsigned long)&percpu[cpu];
+		top[1] = 0;
+		t->ist[ist - 1] = (unsigned long)top;
+	}
 	t->iomap_base = sizeof(*t);	/* no I/O bitmap: all ports trap */
 }
 

@@ -49,6 +49,16 @@
  * the guest's own watchpoint: that nested #DB then finds the IST stack
  * free).  A #DB from the hypervisor is noted by do_debug_hypervisor()
  * (traps.c) and the interrupted instruction resumes, GS as it was.
+ *
+ * NMI (vector 2) and machine check (18) cannot be held off either, so
+ * they may arrive on any instruction too: the first of syscall_entry
+ * (the guest's GS base loaded, CS already ring 0), between restore_all's
+ * swapgs and its iretq, or in a selector load's window.  CS says nothing
+ * about GS there, so nmi_mce_entry does what db_from_hypervisor does,
+ * whatever the interrupted ring: our base from the word above its IST
+ * stack, the one it found put back on the way out (both are fatal for
+ * now, traps.c, but the report must run on our per-CPU data, not on an
+ * address a guest chose).
  */
 
 #include <asm/entry-stubs.h>
@@ -61,8 +71,8 @@
 #define FLAT_RING3_CS64		0xe033
 #define FLAT_RING3_SS		0xe02b
 #define MSR_GS_BASE		0xc0000101
-/* Above the frame on the #DB IST stack (desc.c): struct percpu *, and
- * the GS base db_from_hypervisor found. */
+/* Above the frame on the #DB, NMI and #MC IST stacks (desc.c): struct
+ * percpu *, and the GS base the entry found. */
 #define DB_IST_PERCPU		(7 * 8)
 #define DB_IST_GSBASE		(8 * 8)
 
@@ -137,6 +147,8 @@ entry_stubs:
 	pushq	$vec
 	.if	vec == 1
 	jmp	db_entry
+	.elseif	vec == 2 || vec == 18
+	jmp	nmi_mce_entry
 	.else
 	jmp	common_entry
 	.endif
@@ -225,6 +237,36 @@ db_from_hypervisor:
 	popq	%rax
 	SAVE_REGS_AND_CALL do_debug_hypervisor
 	/* GS base as it was (rax, rcx, rdx are restored below). */
+	movl	$MSR_GS_BASE, %ecx
+	movq	15 * 8 + DB_IST_GSBASE(%rsp), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
+	RESTORE_REGS
+	iretq
+
+/*
+ * NMI and #MC, on their IST stacks, after the stub pushed error code 0
+ * and the vector: as db_from_hypervisor, from either ring.  KERNEL_GS_BASE
+ * is not touched.
+ */
+nmi_mce_entry:
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, 3 * 8 + DB_IST_GSBASE(%rsp)
+	movq	3 * 8 + DB_IST_PERCPU(%rsp), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+	SAVE_REGS_AND_CALL do_entry
 	movl	$MSR_GS_BASE, %ecx
 	movq	15 * 8 + DB_IST_GSBASE(%rsp), %rax
 	movq	%rax, %rdx

@@ -22,7 +22,11 @@
  * is decoded in pv/emul-priv-op.c.
  *
  * Double fault, NMI and machine check run on their own IST stacks (see
- * desc.c), so even a stack overflow produces a report.  So does #DB,
+ * desc.c), so even a stack overflow produces a report.  NMI and machine
+ * check can land on any instruction, the first of syscall_entry
+ * included, where CS is ours but GS base the guest's: their entry sets
+ * our GS base from the word above the IST stack and puts back what it
+ * found (entry.S, nmi_mce_entry), and both are fatal (do_nmi_mce()).  So does #DB,
  * for a different reason: a guest's breakpoints stay armed while we run
  * (pv/debugreg.c), so a guest can raise #DB in ring 0, even on a guest
  * stack with the guest's GS base (entry.S says how, and how db_entry
@@ -429,12 +433,119 @@ int arch_selftest_db_entry(void)
 	return ret;
 }
 
+/* Per CPU: the next NMI or #MC is arch_selftest_nmi_mce_entry()'s `int`,
+ * and what its handler saw. */
+static struct nmi_probe {
+	bool armed;
+	unsigned long vector;
+	struct percpu *seen;		/* this_cpu() in the handler */
+} nmi_probe[MAX_CPUS];
+
+/*
+ * NMI and machine check, on their IST stacks with our GS base whatever
+ * they interrupted (entry.S, nmi_mce_entry).  Neither is handled yet: a
+ * report, and the end (also when they hit guest_iretq: nothing to crash
+ * a domain for).  The self-test's own `int $2` / `int $18` return.
+ */
+static void do_nmi_mce(struct cpu_regs *r)
+{
+	struct nmi_probe *p = &nmi_probe[smp_processor_id()];
+
+	if (p->armed && !(r->cs & 3)) {
+		p->armed = false;
+		p->vector = r->vector;
+		p->seen = this_cpu();
+		return;
+	}
+	fatal_trap(r);
+}
+
+/* One `int $vec` from ring 0 with the bases @gs and @kgs loaded (MSR
+ * values; 0: ours).  Return: 0 if the handler ran on this CPU's struct
+ * percpu and both bases were as they were when it returned. */
+static int probe_nmi_mce(unsigned int vec, u64 gs, u64 kgs)
+{
+	struct nmi_probe *p = &nmi_probe[smp_processor_id()];
+	struct percpu *me = this_cpu();
+	u64 saved_gs = rdmsr(MSR_GS_BASE);
+	u64 saved_kgs = rdmsr(MSR_KERNEL_GS_BASE);
+	u32 lo = (u32)gs, hi = (u32)(gs >> 32);
+	u64 kgs_after;
+
+	p->seen = NULL;
+	p->vector = 0;
+	p->armed = true;
+	wrmsr(MSR_KERNEL_GS_BASE, kgs);
+	/* No C between the writes and the reads: GS may not be ours. */
+	if (vec == 2)
+		__asm__ __volatile__("wrmsr\n\t"
+				     "int $2\n\t"
+				     "rdmsr"
+				     : "+a"(lo), "+d"(hi)
+				     : "c"(MSR_GS_BASE) : "memory");
+	else
+		__asm__ __volatile__("wrmsr\n\t"
+				     "int $18\n\t"
+				     "rdmsr"
+				     : "+a"(lo), "+d"(hi)
+				     : "c"(MSR_GS_BASE) : "memory");
+	wrmsr(MSR_GS_BASE, saved_gs);
+	kgs_after = rdmsr(MSR_KERNEL_GS_BASE);
+	wrmsr(MSR_KERNEL_GS_BASE, saved_kgs);
+	p->armed = false;
+	return p->vector == vec && p->seen == me &&
+	       (((u64)hi << 32) | lo) == gs && kgs_after == kgs ? 0 : -1;
+}
+
+/**
+ * arch_selftest_nmi_mce_entry() - NMI and #MC entries with a guest's GS
+ * base loaded
+ *
+ * An NMI or a machine check can land on syscall_entry's first
+ * instruction, in ring 0 with the guest's GS base, and on the few
+ * instructions of a selector load with a guest's base in both GS and
+ * KERNEL_GS_BASE.  `int $2` and `int $18` from ring 0 take the same
+ * gates and IST stacks: with bogus bases loaded, the handler must run
+ * on ours (with the wrong one, this_cpu() faults and the host panics)
+ * and find both bases as they were when it returns.
+ *
+ * Return: 0, or -1 if a handler did not run or ran on the wrong base.
+ */
+int arch_selftest_nmi_mce_entry(void)
+{
+	static const unsigned int vecs[] = { 2, 18 };
+	unsigned long flags = local_irq_save();
+	int ret = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(vecs); i++) {
+		/* syscall_entry's first instruction: the guest's base in
+		 * GS, ours waiting in KERNEL_GS_BASE. */
+		if (probe_nmi_mce(vecs[i], 0x00007f0000001000UL,
+				  rdmsr(MSR_GS_BASE)))
+			ret = -1;
+		/* A selector load's window: guest bases in both. */
+		if (probe_nmi_mce(vecs[i], 0x00007f0000003000UL,
+				  0x00007f0000002000UL))
+			ret = -1;
+	}
+	local_irq_restore(flags);
+	log_info("selftest nmi_mce_entry: NMI and #MC entries with guest GS "
+		 "bases run on ours and keep both: %s", ret ? "FAILED" : "ok");
+	return ret;
+}
+
 /* The C side of entry.S: every exception, interrupt and syscall. */
 void do_entry(struct cpu_regs *r)
 {
 	unsigned long v = r->vector;
 	bool from_guest = r->cs & 3;
 
+	/* Before anything that logs or takes a lock. */
+	if (v == 2 || v == 18) {
+		trace_event(TRACE_TRAP, v, r->rip);
+		do_nmi_mce(r);
+		return;
+	}
 	if (from_guest && db_note[smp_processor_id()].rip)
 		log_db_note();
 	if (v >= 256) {
@@ -444,7 +555,7 @@ void do_entry(struct cpu_regs *r)
 	}
 	if (v < 32) {
 		trace_event(TRACE_TRAP, v, r->rip);
-		if (from_guest && v != 2 && v != 8 && v != 18) {
+		if (from_guest && v != 8) {
 			pv_guest_trap(r);
 			pv_return_to_guest(r);
 			return;

@@ -14,6 +14,7 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include <hv/mm.h>
 #include <hv/pagetype.h>
 #include <hv/sched-types.h>
 #include <hv/spinlock.h>
@@ -117,6 +118,25 @@ struct vcpu {
 	struct vcpu_stats stats;
 };
 
+/*
+ * A domain's teardown, done in bounded steps (common/domain.c): where it
+ * stands, so that the next step goes on from there.
+ */
+struct domain_teardown {
+	u8 phase;			/* TD_* in common/domain.c */
+	bool by_toolstack;		/* driven by VENEER_MGMT_destroydomain
+					 * (else by the deferred work) */
+	unsigned int vcpu;		/* next vCPU whose references go */
+	unsigned long next;		/* next frame to look at */
+	unsigned long freed, held;	/* frames freed, frames others hold */
+	unsigned int steps, long_steps;	/* all, and those over 1 ms */
+	s_time_t started, worst_ns;	/* the longest step */
+	u8 worst_phase;			/* where it began */
+	struct domain *next_queued;	/* in the deferred queue */
+	struct pt_job job;		/* a release the last step left */
+	struct frame_batch dead;	/* let go, waiting to be scrubbed */
+};
+
 struct domain {
 	domid_t id;
 	bool is_privileged;
@@ -158,6 +178,7 @@ struct domain {
 	unsigned long ballooned;	/* pages given back (common/memory.c) */
 	u64 dirty_cpus;			/* CPUs that may cache its mappings */
 	struct sched_domain sched;	/* the scheduler's (hv/sched-types.h) */
+	struct domain_teardown td;	/* under is_dying (common/domain.c) */
 };
 
 /* Every domain that exists, by id (common/domain.c). */
@@ -168,6 +189,8 @@ struct domain *domain_create(domid_t id, bool privileged);
 struct domain *domain_get(domid_t id);
 void domain_put(struct domain *d);
 int domain_kill(struct domain *d);
+bool domain_teardown_work(void);
+int domain_teardown_preempt(void);
 int domain_pause_by_toolstack(struct domain *d);
 int domain_unpause_by_toolstack(struct domain *d);
 void __noreturn domain_crash(struct domain *d, const char *why);

@@ -22,6 +22,8 @@
 #define ENOSPC		28
 #define ERANGE		34
 #define ENOSYS		38
+/* Internal only, never a guest's: "not done, call again" (as Xen's). */
+#define ERESTART	85
 
 #define EPROTONOSUPPORT	93
 #define EOPNOTSUPP	95

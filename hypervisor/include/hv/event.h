@@ -32,6 +32,7 @@ static inline struct vcpu_evt *vcpu_evt(struct vcpu *v)
 /* ---- common/event_channel.c ---- */
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
+void evtchn_vcpu_info_move(struct vcpu *v, struct vcpu_info *to);
 int gnttab_domain_init(struct domain *d);
 void send_guest_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);

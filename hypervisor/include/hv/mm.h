@@ -54,6 +54,9 @@ struct frame_batch {
 void frame_batch_init(struct frame_batch *b);
 void frame_batch_add(struct frame_batch *b, struct page_info *pg);
 void frame_batch_free(struct frame_batch *b);
+void frame_batch_flush(struct frame_batch *b);
+unsigned long frame_batch_free_flushed(struct frame_batch *b,
+				       unsigned long max);
 void guest_frame_free(struct page_info *pg);
 struct domain;
 unsigned long domain_set_max_pages(struct domain *d, unsigned long max);

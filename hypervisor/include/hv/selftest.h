@@ -13,5 +13,6 @@ void __noreturn selftest_run(const char *list);
 const char *selftest_current(void);
 /* arch/x86/traps.c: #DB in ring 0 with a guest's GS base. */
 int arch_selftest_db_entry(void);
+int arch_selftest_nmi_mce_entry(void);
 
 #endif /* HV_SELFTEST_H */
