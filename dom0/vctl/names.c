@@ -13,6 +13,7 @@
  * vctl_domain_forget() removes all of it, with the store nodes and the
  * console, once a domain is destroyed.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -148,16 +149,37 @@ static int make_run_dir(void)
 	return 0;
 }
 
+/* A name as config.c lets one through: the files are named after it,
+ * and a name file that says otherwise is not believed. */
+static bool name_ok(const char *name)
+{
+	size_t n = strnlen(name, VCTL_NAME_MAX + 1);
+
+	if (n == 0 || n > VCTL_NAME_MAX || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) &&
+		    !strchr("_.-", name[i]))
+			return false;
+	return true;
+}
+
 void vctl_saved_config_path(const char *name, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/%s.cfg", VCTL_RUN_DIR, name);
+	/* A bad name gets a path nobody has: reads fail with ENOENT. */
+	snprintf(buf, size, "%s/%s.cfg", VCTL_RUN_DIR,
+		 name_ok(name) ? name : "/nonexistent");
 }
 
 int vctl_config_save(const char *name, const char *text, size_t len)
 {
 	char path[PATH_MAX_RUN];
-	int rc = make_run_dir();
+	int rc;
 
+	if (!name_ok(name))
+		return -EINVAL;
+	rc = make_run_dir();
 	if (rc)
 		return rc;
 	vctl_saved_config_path(name, path, sizeof(path));
@@ -168,6 +190,8 @@ void vctl_config_forget(const char *name)
 {
 	char path[PATH_MAX_RUN];
 
+	if (!name_ok(name))
+		return;
 	vctl_saved_config_path(name, path, sizeof(path));
 	unlink(path);
 }
