@@ -108,6 +108,7 @@ static int destroy(domid_t domid, const char *name)
 		set_handled(domid, true);
 		return -1;
 	}
+	vctl_console_del(domid); /* first, as cmd_pause.c says */
 	err = vctl_mgmt(m, VENEER_MGMT_destroydomain, domid);
 	vctl_hc_free(m, sizeof(*m));
 	if (err) {
@@ -121,8 +122,25 @@ static int destroy(domid_t domid, const char *name)
 	return 0;
 }
 
+/*
+ * A destroyed domain's memory comes back once its last reference goes,
+ * a little after the destroy: wait (a few seconds at most) until there is
+ * room for the new one, or create would find too little.
+ */
+static void wait_for_memory(uint64_t memory_mib)
+{
+	struct veneer_mgmt_physinfo phys;
+	uint64_t pages = memory_mib << (20 - 12);
+
+	for (int i = 0; i < 20; i++) {
+		if (vctl_physinfo("monitor", &phys) || phys.free_pages >= pages)
+			return;
+		usleep(250 * 1000);
+	}
+}
+
 static void restart(domid_t domid, const char *name, const char *text,
-		    size_t len, const char *path)
+		    size_t len, const char *path, uint64_t memory_mib)
 {
 	domid_t id;
 
@@ -139,6 +157,7 @@ static void restart(domid_t domid, const char *name, const char *text,
 		return;
 	mlog("%s (id %u): destroyed; creating it again from %s", name, domid,
 	     path);
+	wait_for_memory(memory_mib);
 	if (vctl_create_from_text(text, len, path, &id))
 		mlog("%s: restart failed (create's message above); it is gone",
 		     name);
@@ -177,6 +196,7 @@ static void handle(const struct veneer_domaininfo *d)
 	size_t len = 0;
 	domid_t domid = d->domid;
 	uint32_t reason = d->shutdown_reason;
+	uint64_t memory_mib;
 
 	if (vctl_name_get(domid, name, sizeof(name))) {
 		mlog("domain %u shut down (%s): not created by vctl; left "
@@ -195,6 +215,7 @@ static void handle(const struct veneer_domaininfo *d)
 		return;
 	}
 	act = action_of(&cfg, reason, &key);
+	memory_mib = cfg.memory_mib;
 	vctl_config_free(&cfg);
 	mlog("%s (id %u) shut down (%s): %s = %s", name, domid,
 	     vctl_shutdown_reason(reason), key, vctl_action_name(act));
@@ -204,7 +225,7 @@ static void handle(const struct veneer_domaininfo *d)
 			mlog("%s (id %u): destroyed", name, domid);
 		break;
 	case VCTL_ACTION_RESTART:
-		restart(domid, name, text, len, path);
+		restart(domid, name, text, len, path, memory_mib);
 		break;
 	case VCTL_ACTION_PRESERVE:
 		mlog("%s (id %u): left shut down ('vctl destroy %s' removes "

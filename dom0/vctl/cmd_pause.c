@@ -35,6 +35,11 @@ int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 	m = vctl_mgmt_alloc();
 	if (!m)
 		return 1;
+	/* consoled first: once the domain is dying its own look for
+	 * vanished domains may find it before we tell it (its log would say
+	 * "domain gone" rather than "domain destroyed"). */
+	if (cmd == VENEER_MGMT_destroydomain)
+		vctl_console_del(domid);
 	err = vctl_mgmt(m, cmd, domid);
 	/* The hypervisor's -EINVAL here has one meaning per verb. */
 	if (err == -EINVAL && cmd == VENEER_MGMT_unpausedomain)

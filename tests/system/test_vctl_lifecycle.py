@@ -15,6 +15,9 @@ At dom0's shell the test:
   - creates it again with on_poweroff="restart": the monitor restarts it
     VCTL_RESTART_MAX times, then leaves it shut down and logs why (the
     rate limit: a guest that ends at once is not rebuilt forever);
+  - stops the monitor, lets a test kernel power off and spoils its saved
+    configuration: once running again the monitor logs it and leaves the
+    domain shut down (and goes on); a second monitor is refused;
   - creates a Linux domU and pauses it at once, before its xenbus is up:
     shutdown is refused, one line (the guest has not set
     control/feature-poweroff: no PV drivers); with its control node
@@ -55,6 +58,7 @@ LINUX = ["memory = %d" % LINUX_MIB, 'kernel = "/usr/lib/veneer/vmlinux"',
 CONFIGS = {
     "tinyd": ['name = "tinyd"'] + TINY,
     "loop": ['name = "loop"', 'on_poweroff = "restart"'] + TINY,
+    "tinyb": ['name = "tinyb"'] + TINY,
     "early": ['name = "early"'] + LINUX,
     "lin": ['name = "lin"'] + LINUX,
 }
@@ -125,6 +129,24 @@ def session(tmp_path_factory):
                                MONLOG)[0] == 0, 120)
         out["loop_state"] = domain(sh, "loop")
         out["loop_destroy"] = sh.run("vctl", "destroy", "loop")
+
+        # Bad input for the monitor: a saved configuration that no longer
+        # parses (written while the monitor is stopped), and a second
+        # monitor.
+        out["second_monitor"] = sh.run("vctl", "monitor")
+        out["stop_monitor"] = sh.run("sh", "-c", "'kill -STOP $(pidof vctl)'")
+        out["tinyb_create"] = sh.run("vctl", "create", "/tmp/tinyb.cfg")
+        wait_for(sh, lambda: (domain(sh, "tinyb") or {}).get("shutdown"), 60)
+        out["tinyb_spoil"] = sh.run(
+            "sh", "-c", "'echo \"memory = lots\" > "
+            "/var/run/veneer/tinyb.cfg'")
+        out["cont_monitor"] = sh.run("sh", "-c", "'kill -CONT $(pidof vctl)'")
+        out["tinyb_logged"] = wait_for(
+            sh, lambda: sh.run("grep", "'tinyb (id [0-9]*) shut down "
+                               "(poweroff); no usable saved'", MONLOG)[0]
+            == 0, 30)
+        out["tinyb_state"] = domain(sh, "tinyb")
+        out["tinyb_destroy"] = sh.run("vctl", "destroy", "tinyb")
 
         # Refusals: no PV drivers yet, no store connection, dom0.
         out["early_create"] = sh.run(
@@ -215,6 +237,23 @@ def test_a_guest_that_ends_at_once_is_restarted_a_few_times_only(session):
         state["shutdown_reason"] == "poweroff", state
     assert state["domid"] == int(restarts[-1])
     ok(session["loop_destroy"])
+
+
+def test_the_monitor_survives_a_spoilt_configuration(session):
+    assert refused(session["second_monitor"]) == \
+        "vctl: monitor: another monitor runs already"
+    for key in ("stop_monitor", "tinyb_create", "tinyb_spoil",
+                "cont_monitor", "tinyb_destroy"):
+        ok(session[key])
+    assert session["tinyb_logged"], ok(session["monitor_log"])
+    state = session["tinyb_state"]
+    assert state and state["shutdown"], state
+    log = ok(session["monitor_log"])
+    assert re.search(r"monitor: tinyb \(id \d+\) shut down \(poweroff\); no "
+                     r"usable saved configuration \(/var/run/veneer/tinyb\."
+                     r"cfg:1: [^\n]*\): left shut down\n", log), log
+    # and it went on: the Linux domU below was handled after it
+    assert log.index("tinyb") < log.index("monitor: lin (id")
 
 
 def test_shutdown_of_a_guest_without_pv_drivers_is_one_line(session):
