@@ -17,8 +17,10 @@
  * the store (store_nodes.c), and consoled is told to serve its console,
  * all before it first runs.  -c attaches to that console once it runs.
  *
- * Not yet: on_poweroff/on_reboot/on_crash (a domain that ends stays,
- * shut down, until `vctl destroy`).
+ * A copy of the configuration is kept as VCTL_RUN_DIR/<name>.cfg: the
+ * monitor (`vctl monitor`, cmd_monitor.c) applies its on_poweroff,
+ * on_reboot and on_crash when the domain shuts down, and restarts it
+ * from that copy through vctl_create_from_text(), as create does.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,9 +90,7 @@ static void destroy(domid_t domid)
 				       "domain", err, m);
 		vctl_hc_free(m, sizeof(*m));
 	}
-	vctl_console_del(domid);
-	vctl_store_del_domain(domid);
-	vctl_name_forget(domid);
+	vctl_domain_forget(domid);
 }
 
 /* An unbound port in domid for dom0 to bind; > 0, or a negative errno. */
@@ -191,7 +191,8 @@ static int apply_sched(struct veneer_mgmt *m, domid_t domid,
 	return 0;
 }
 
-int cmd_create(int argc, char **argv)
+int vctl_create_from_text(const char *text, size_t len, const char *file,
+			  domid_t *out_domid)
 {
 	struct vctl_config cfg;
 	struct veneer_mgmt_physinfo phys;
@@ -207,20 +208,7 @@ int cmd_create(int argc, char **argv)
 	uint64_t pages, max_pages;
 	int rc = 1;
 
-	bool attach = false;
-
-	/* -c (before or after CONFIG): attach to its console once it runs. */
-	if (argc == 3 && !strcmp(argv[2], "-c")) {
-		attach = true;
-		argc = 2;
-	} else if (argc == 3 && !strcmp(argv[1], "-c")) {
-		attach = true;
-		argv[1] = argv[2];
-		argc = 2;
-	}
-	if (argc != 2 || argv[1][0] == '-')
-		return vctl_usage(vctl_find_verb("create"));
-	if (vctl_config_load(argv[1], &cfg, err, sizeof(err)))
+	if (vctl_config_parse(text, len, file, &cfg, err, sizeof(err)))
 		return vctl_err("create", "%s", err);
 	if (!vctl_name_lookup(cfg.name, &other) ||
 	    !strcmp(cfg.name, VCTL_DOM0_NAME)) {
@@ -279,9 +267,12 @@ int cmd_create(int argc, char **argv)
 	if (apply_sched(m, domid, &cfg, phys.nr_cpus))
 		goto fail;
 	rc = vctl_name_set(domid, cfg.name);
+	if (!rc)
+		rc = vctl_config_save(cfg.name, text, len);
 	if (rc) {
-		vctl_err("create", "%s: cannot record the name in %s: %s",
-			 cfg.name, VCTL_RUN_DIR, strerror(-rc));
+		vctl_err("create", "%s: cannot record the name and "
+			 "configuration in %s: %s", cfg.name, VCTL_RUN_DIR,
+			 strerror(-rc));
 		goto fail;
 	}
 	if (connect_rings(domid, &cfg, &req, &rings, pages, max_pages))
@@ -292,6 +283,8 @@ int cmd_create(int argc, char **argv)
 		goto fail;
 	}
 	printf("Domain %s created (id %u)\n", cfg.name, domid);
+	fflush(stdout);
+	*out_domid = domid;
 	rc = 0;
 	goto out;
 fail:
@@ -302,9 +295,34 @@ out:
 	free(kernel);
 	free(ramdisk);
 	vctl_config_free(&cfg);
-	if (rc == 0 && attach) {
-		fflush(stdout);
-		rc = vctl_console_attach(domid);
+	return rc;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	char err[256];
+	char *text;
+	size_t len;
+	domid_t domid;
+	bool attach = false;
+	int rc;
+
+	/* -c (before or after CONFIG): attach to its console once it runs. */
+	if (argc == 3 && !strcmp(argv[2], "-c")) {
+		attach = true;
+		argc = 2;
+	} else if (argc == 3 && !strcmp(argv[1], "-c")) {
+		attach = true;
+		argv[1] = argv[2];
+		argc = 2;
 	}
+	if (argc != 2 || argv[1][0] == '-')
+		return vctl_usage(vctl_find_verb("create"));
+	if (vctl_config_read(argv[1], &text, &len, err, sizeof(err)))
+		return vctl_err("create", "%s", err);
+	rc = vctl_create_from_text(text, len, argv[1], &domid);
+	free(text);
+	if (rc == 0 && attach)
+		rc = vctl_console_attach(domid);
 	return rc;
 }

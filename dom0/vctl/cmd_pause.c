@@ -11,7 +11,6 @@
 #include <errno.h>
 
 #include "opts.h"
-#include "store_nodes.h"
 
 int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 			  char **argv)
@@ -36,6 +35,11 @@ int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 	m = vctl_mgmt_alloc();
 	if (!m)
 		return 1;
+	/* consoled first: once the domain is dying its own look for
+	 * vanished domains may find it before we tell it (its log would say
+	 * "domain gone" rather than "domain destroyed"). */
+	if (cmd == VENEER_MGMT_destroydomain)
+		vctl_console_del(domid);
 	err = vctl_mgmt(m, cmd, domid);
 	/* The hypervisor's -EINVAL here has one meaning per verb. */
 	if (err == -EINVAL && cmd == VENEER_MGMT_unpausedomain)
@@ -46,11 +50,8 @@ int vctl_simple_domain_op(const char *verb, uint32_t cmd, int argc,
 		vctl_err(who, "paused too many times without an unpause");
 	else if (err)
 		vctl_mgmt_fail(who, err, m);
-	if (!err && cmd == VENEER_MGMT_destroydomain) {
-		vctl_console_del(domid);
-		vctl_store_del_domain(domid);
-		vctl_name_forget(domid);
-	}
+	if (!err && cmd == VENEER_MGMT_destroydomain)
+		vctl_domain_forget(domid);
 	vctl_hc_free(m, sizeof(*m));
 	return err ? 1 : 0;
 }

@@ -650,16 +650,15 @@ int vctl_config_parse(const char *text, size_t len, const char *file,
 	return rc;
 }
 
-int vctl_config_load(const char *path, struct vctl_config *cfg, char *err,
-		     size_t size)
+int vctl_config_read(const char *path, char **text, size_t *len_out,
+		     char *err, size_t size)
 {
 	struct stat st;
 	ssize_t got;
 	size_t len = 0;
-	char *text;
-	int fd, rc;
+	char *buf;
+	int fd;
 
-	memset(cfg, 0, sizeof(*cfg));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, size, "%s: %s", path, strerror(errno));
@@ -677,14 +676,14 @@ int vctl_config_load(const char *path, struct vctl_config *cfg, char *err,
 		close(fd);
 		return -1;
 	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
 		snprintf(err, size, "%s: out of memory", path);
 		close(fd);
 		return -1;
 	}
 	while (len < (size_t)st.st_size) {
-		got = read(fd, text + len, (size_t)st.st_size - len);
+		got = read(fd, buf + len, (size_t)st.st_size - len);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
@@ -692,6 +691,22 @@ int vctl_config_load(const char *path, struct vctl_config *cfg, char *err,
 		len += (size_t)got;
 	}
 	close(fd);
+	buf[len] = 0;
+	*text = buf;
+	*len_out = len;
+	return 0;
+}
+
+int vctl_config_load(const char *path, struct vctl_config *cfg, char *err,
+		     size_t size)
+{
+	size_t len;
+	char *text;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (vctl_config_read(path, &text, &len, err, size))
+		return -1;
 	rc = vctl_config_parse(text, len, path, cfg, err, size);
 	free(text);
 	return rc;

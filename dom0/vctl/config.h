@@ -65,6 +65,10 @@ int vctl_config_parse(const char *text, size_t len, const char *file,
 int vctl_config_load(const char *path, struct vctl_config *cfg, char *err,
 		     size_t size);
 void vctl_config_free(struct vctl_config *cfg);
+/* A configuration file's text (at most 1 MiB), NUL-terminated and
+ * malloc'd in *text, its length in *len; 0, or -1 with why in err. */
+int vctl_config_read(const char *path, char **text, size_t *len,
+		     char *err, size_t size);
 
 const char *vctl_action_name(enum vctl_action a);
 /* The checked configuration, as key = value lines or one JSON object. */

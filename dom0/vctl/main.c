@@ -25,6 +25,10 @@ const struct vctl_verb vctl_verbs[] = {
 	  "print the hypervisor's log (-c: then clear it)" },
 	{ "pause", cmd_pause, "DOMAIN", "stop a domain's vCPUs" },
 	{ "unpause", cmd_unpause, "DOMAIN", "let a paused domain run again" },
+	{ "shutdown", cmd_shutdown, "[-w] DOMAIN",
+	  "ask a guest to power off (-w: wait until it has)" },
+	{ "reboot", cmd_reboot, "[-w] DOMAIN",
+	  "ask a guest to reboot (-w: wait until it is back)" },
 	{ "destroy", cmd_destroy, "DOMAIN",
 	  "kill a domain at once and free its memory" },
 	{ "vcpu-list", cmd_vcpu_list, "[--json] [DOMAIN]",
@@ -39,24 +43,11 @@ const struct vctl_verb vctl_verbs[] = {
 	  "what a domain made the hypervisor do (hypercalls, traps, ...)" },
 	{ "check-config", cmd_check_config, "[--json] FILE",
 	  "check an xl.cfg-style domain configuration file" },
+	{ "monitor", cmd_monitor, "[--log FILE]",
+	  "apply on_poweroff/on_reboot/on_crash (dom0's init runs it)" },
 	{ "help", cmd_help, "[VERB]", "this list, or one verb's usage" },
 	{ NULL, NULL, NULL, NULL },
 };
-
-/* Verbs of xl that vctl will have and does not have yet. */
-static const char *const later_verbs[] = {
-	"shutdown", "reboot", NULL,
-};
-
-static bool is_later_verb(const char *name)
-{
-	const char *const *l;
-
-	for (l = later_verbs; *l; l++)
-		if (!strcmp(*l, name))
-			return true;
-	return false;
-}
 
 const struct vctl_verb *vctl_find_verb(const char *name)
 {
@@ -89,16 +80,12 @@ int vctl_usage(const struct vctl_verb *v)
 static void print_help(FILE *f)
 {
 	const struct vctl_verb *v;
-	const char *const *l;
 
 	fputs("usage: vctl VERB [ARGS]\n"
 	      "Manage Veneer domains from dom0.  DOMAIN is an id, or "
 	      VCTL_DOM0_NAME " for dom0.\n\n", f);
 	for (v = vctl_verbs; v->name; v++)
 		fprintf(f, "  %-13s %s\n", v->name, v->summary);
-	fputs("\nNot available yet:", f);
-	for (l = later_verbs; *l; l++)
-		fprintf(f, " %s", *l);
 	fputs("\n'vctl help VERB' gives a verb's arguments; docs/vctl.md has "
 	      "the details.\n", f);
 }
@@ -114,8 +101,6 @@ int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	v = vctl_find_verb(argv[1]);
-	if (!v && is_later_verb(argv[1]))
-		return vctl_err("help", "'%s' is not available yet", argv[1]);
 	if (!v)
 		return vctl_err("help", "unknown verb '%s'", argv[1]);
 	printf("usage: vctl %s %s\n  %s\n", v->name, v->usage, v->summary);
@@ -145,8 +130,5 @@ int main(int argc, char **argv)
 		}
 		return v->run(argc - 1, argv + 1);
 	}
-	if (is_later_verb(argv[1]))
-		return vctl_err(argv[1], "not available yet (docs/vctl.md says "
-				"what vctl has now)");
 	return vctl_err(argv[1], "unknown verb (try 'vctl help')");
 }

@@ -11,6 +11,7 @@
  * order, for vctl_xs_next_event().
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -348,4 +349,21 @@ int vctl_xs_next_event(int fd, char **path, char **token)
 	*path = body;
 	*token = body + strlen(body) + 1;
 	return 0;
+}
+
+int vctl_xs_wait_event(int fd, int timeout_ms, char **path, char **token)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+
+	if (!events) {
+		do
+			n = poll(&p, 1, timeout_ms);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ETIMEDOUT;
+	}
+	return vctl_xs_next_event(fd, path, token);
 }

@@ -38,5 +38,8 @@ int vctl_xs_release(int fd, unsigned int domid);
 int vctl_xs_watch(int fd, const char *path, const char *token);
 /* The next watch event (waits for one); *path is malloc'd, token in it. */
 int vctl_xs_next_event(int fd, char **path, char **token);
+/* The same, waiting at most timeout_ms (-ETIMEDOUT if none came).  Once
+ * the socket is readable it reads a whole message. */
+int vctl_xs_wait_event(int fd, int timeout_ms, char **path, char **token);
 
 #endif /* VCTL_STORE_CLIENT_H */

@@ -53,6 +53,9 @@ int cmd_sched_credit(int argc, char **argv);
 int cmd_mem_max(int argc, char **argv);
 int cmd_counters(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
+int cmd_shutdown(int argc, char **argv);
+int cmd_reboot(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* pause, unpause, destroy: "vctl VERB DOMAIN" as one sub-operation. */
@@ -113,6 +116,26 @@ int vctl_name_lookup(const char *name, domid_t *out);
 int vctl_name_get(domid_t domid, char *buf, size_t size);
 int vctl_name_set(domid_t domid, const char *name);
 void vctl_name_forget(domid_t domid);
+
+/*
+ * The configuration a domain was created from, kept as
+ * VCTL_RUN_DIR/<name>.cfg for the monitor (restart policies, restart):
+ * save (0 or a negative errno), its path, forget.
+ */
+int vctl_config_save(const char *name, const char *text, size_t len);
+void vctl_saved_config_path(const char *name, char *buf, size_t size);
+void vctl_config_forget(const char *name);
+/* After a domain is destroyed: tell consoled, remove its store nodes,
+ * its saved configuration and its name. */
+void vctl_domain_forget(domid_t domid);
+
+/*
+ * Create and start a domain from a configuration's text (file names it
+ * in messages); errors printed as "vctl: create: ...", 1; 0 with the
+ * new id in *domid.  cmd_create and the monitor's restart use it.
+ */
+int vctl_create_from_text(const char *text, size_t len, const char *file,
+			  domid_t *domid);
 
 /*
  * The console back end (console_client.c, consoled): add tells it of a

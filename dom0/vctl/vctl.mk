@@ -6,14 +6,15 @@
 #   build/dom0/vctl/vctl-static   the same, static, for dom0's initramfs
 #                                 (/usr/sbin/vctl)
 #   build/tests/unit/test_vctl_*  cmocka tests (make test-unit): the
-#                                 config parser and the output formats
+#                                 config parser, the output formats and
+#                                 the monitor's restart rate limit
 
 VCTL_DIR  := dom0/vctl
 VCTL_OUT  := $(BUILD)/dom0/vctl
 VCTL_HDRS := $(wildcard $(VCTL_DIR)/*.h) hypercall-abi/include/veneer/mgmt.h \
              drivers-back/console/consoled_proto.h
 # What the unit tests link: no privcmd in these.
-VCTL_PURE := parse format config
+VCTL_PURE := parse format config restart_limit
 VCTL_CMDS := $(patsubst $(VCTL_DIR)/%.c,%,$(wildcard $(VCTL_DIR)/cmd_*.c))
 VCTL_OBJS := $(addprefix $(VCTL_OUT)/,$(addsuffix .o,main hypercall \
                 names guest_build kernel_image console_client \
@@ -44,7 +45,8 @@ INITRAMFS_FILES += $(VCTL_BIN)-static=usr/sbin/vctl
 INITRAMFS_DEPS  += $(VCTL_BIN)-static
 
 VCTL_TESTS := $(BUILD)/tests/unit/test_vctl_config \
-              $(BUILD)/tests/unit/test_vctl_format
+              $(BUILD)/tests/unit/test_vctl_format \
+              $(BUILD)/tests/unit/test_vctl_restart_limit
 
 $(BUILD)/tests/unit/test_vctl_%: tests/unit/test_vctl_%.c \
 		$(VCTL_PURE:%=$(VCTL_OUT)/%.o) $(VCTL_HDRS)

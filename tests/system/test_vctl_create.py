@@ -35,7 +35,8 @@ KERNEL = "/usr/lib/veneer/domu_vctl.elf"
 CONFIGS = {
     "ok": ['name = "tiny"', 'memory = %d' % TINY_MIB, 'maxmem = 24',
            'vcpus = 1', 'kernel = "%s"' % KERNEL,
-           'extra = "vctlpages=%d"' % (TINY_MIB << 8)],
+           'extra = "vctlpages=%d"' % (TINY_MIB << 8),
+           'on_poweroff = "preserve"'],
     "bad": ['name = "bad"', 'memory = "lots"', 'kernel = "%s"' % KERNEL],
     "nokernel": ['name = "nok"', 'kernel = "/no/such/kernel"'],
     "gzip": ['name = "gz"', 'kernel = "/tmp/k.gz"'],
@@ -275,7 +276,7 @@ def linux_session(tmp_path_factory):
                      'ramdisk = "/usr/lib/veneer/initramfs.gz"',
                      "extra = 'earlyprintk=xen keep_bootcon "
                      "veneer.run=\"echo LINUX-DOMU-BUILT-BY-VCTL\"'",
-                     "EOF"]:
+                     'on_poweroff = "preserve"', "EOF"]:
             m.sendline(line)
         # The stock Debian kernel (its xz bzImage unpacked by vctl) with
         # console=hvc0: what it prints goes to its console ring, to
@@ -289,7 +290,7 @@ def linux_session(tmp_path_factory):
                      'ramdisk = "/usr/lib/veneer/initramfs.gz"',
                      "extra = 'console=hvc0 veneer.run=\"echo "
                      "STOCK-DOMU-$((6*7)); uname -r\"'",
-                     "EOF"]:
+                     'on_poweroff = "preserve"', "EOF"]:
             m.sendline(line)
         sh = Shell(m)
         out["free0"] = free_pages(sh)

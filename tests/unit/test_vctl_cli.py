@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Host tests of the vctl binary (dom0/vctl) where no hypervisor is
-needed: the verb table and help, usage errors (exit 2), verbs not
-available yet and unknown ones (one line, exit 1), domain arguments
+needed: the verb table and help, usage errors (exit 2), unknown verbs
+(one line, exit 1), domain arguments
 refused before any hypercall, check-config on real files, and the one
 line a host without privcmd gets.  The verbs themselves are in
 tests/system/test_vctl.py."""
@@ -30,14 +30,15 @@ def one_line_error(r, status=1):
     return r.stderr.rstrip("\n")
 
 
-def test_help_lists_every_verb_and_what_is_not_there_yet():
+def test_help_lists_every_verb():
     r = vctl("help")
     assert r.returncode == 0
     for verb in ("list", "info", "dmesg", "pause", "unpause", "destroy",
                  "vcpu-list", "vcpu-pin", "sched-credit", "mem-max",
-                 "counters", "check-config", "create", "console", "help"):
+                 "counters", "check-config", "create", "console", "help",
+                 "shutdown", "reboot", "monitor"):
         assert "\n  %s " % verb in r.stdout, verb
-    assert "Not available yet: shutdown reboot\n" in r.stdout
+    assert "Not available yet" not in r.stdout
     assert vctl("--help").stdout == r.stdout
     # no verb at all: the same on stderr, a usage error
     r = vctl()
@@ -51,15 +52,9 @@ def test_help_for_one_verb():
     assert vctl("mem-max", "--help").stdout == r.stdout
     assert one_line_error(vctl("help", "nope")) == \
         "vctl: help: unknown verb 'nope'"
-    assert one_line_error(vctl("help", "reboot")) == \
-        "vctl: help: 'reboot' is not available yet"
-
-
-@pytest.mark.parametrize("verb", ["shutdown", "reboot"])
-def test_verbs_not_available_yet_say_so(verb):
-    assert one_line_error(vctl(verb, "x")) == \
-        "vctl: %s: not available yet (docs/vctl.md says what vctl has now)" \
-        % verb
+    r = vctl("help", "reboot")
+    assert r.returncode == 0
+    assert r.stdout.startswith("usage: vctl reboot [-w] DOMAIN\n")
 
 
 def test_unknown_verb():
@@ -73,6 +68,8 @@ def test_unknown_verb():
     ["sched-credit", "extra"], ["dmesg", "-x"], ["info", "more"],
     ["check-config"], ["create"], ["create", "a", "b"], ["console"],
     ["console", "1", "2"], ["console", "-x"],
+    ["shutdown"], ["shutdown", "-x", "1"], ["shutdown", "1", "2"],
+    ["reboot"], ["reboot", "-w"], ["monitor", "extra"],
 ])
 def test_usage_errors_exit_2(args):
     r = vctl(*args)
@@ -88,6 +85,12 @@ def test_usage_errors_exit_2(args):
      "vctl: destroy: Domain-0: dom0 cannot be destroyed"),
     (["pause", "0"],
      "vctl: pause: Domain-0: dom0 cannot be paused: vctl runs there"),
+    (["shutdown", "-w", "Domain-0"],
+     "vctl: shutdown: Domain-0: dom0 cannot be shut down from vctl (run "
+     "'poweroff' in dom0)"),
+    (["reboot", "0"],
+     "vctl: reboot: Domain-0: dom0 cannot be rebooted from vctl (run "
+     "'reboot' in dom0)"),
     (["mem-max", "1", "12q"],
      "vctl: mem-max: '12q': unknown unit 'q' (b, k, m, g or t)"),
     (["mem-max", "1", "100b"],
