@@ -71,6 +71,7 @@ static void d2(void)
 {
 	struct evtchn_bind_interdomain b = { .remote_dom = 1, .remote_port = 2 };
 	struct evtchn_send s;
+	struct evtchn_status st;
 	uint64_t deadline = pv_now() + 120 * SEC;
 
 	while (evtchn_op(EVTCHNOP_bind_interdomain, &b)) {
@@ -89,6 +90,10 @@ static void d2(void)
 	 * over before ours starts. */
 	for (uint64_t end = pv_now() + 20 * MS; pv_now() < end;)
 		hyp_sched_op(SCHEDOP_yield, NULL);
+	/* Our end still names d1: its teardown is not over (else this run
+	 * would test nothing). */
+	if (port_status(b.local_port, &st) != EVTCHNSTAT_interdomain)
+		fail("d1's teardown was over before we ended: nothing tested");
 	printk("d2: d1 signalled and is ending; powering off while its "
 	       "teardown runs\n");
 }
