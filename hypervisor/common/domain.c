@@ -448,6 +448,7 @@ static bool td_scrub(struct domain *d)
 }
 
 static void td_finish(struct domain *d);
+static void bury(struct domain *d);
 
 /*
  * One step of @d's teardown, at most about TD_BUDGET_NS of work.  The
@@ -508,6 +509,10 @@ out:
 						__ATOMIC_RELAXED))
 			break;
 	td_deadline[cpu] = outer;
+	/* Last: once buried the shell is the reaper's, freed REAP_NS on
+	 * at the last reference; nothing here may touch it after that. */
+	if (done)
+		bury(d);
 	return done;
 }
 
@@ -665,7 +670,8 @@ static void td_finish(struct domain *d)
 	d0 = domain_by_id(0);
 	if (d0 && d0 != d)
 		send_global_virq(d0, VIRQ_DOM_EXC);
-	bury(d);
+	/* The shell goes into the graveyard at the end of the step
+	 * (teardown_step()), after the step's last look at it. */
 }
 
 /**
@@ -736,11 +742,19 @@ bool domain_teardown_work(void)
 	if (!READ_ONCE(td_queue) ||
 	    __atomic_exchange_n(&td_busy, true, __ATOMIC_ACQUIRE))
 		return false;
+	/* A reference for the step and the look at next_queued after it:
+	 * the last step buries the shell, and the reaper may free it as
+	 * soon as REAP_NS pass, which a step with interrupts on, or a host
+	 * that stops this CPU a while, can outlast. */
 	flags = spin_lock_irqsave(&td_lock);
 	d = td_queue;
+	if (d)
+		__atomic_add_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL);
 	spin_unlock_irqrestore(&td_lock, flags);
 	if (!d || vcpus_on_cpus(d)) {
 		__atomic_store_n(&td_busy, false, __ATOMIC_RELEASE);
+		if (d)
+			domain_put(d);
 		return false;
 	}
 	flags = local_irq_save();
@@ -748,12 +762,12 @@ bool domain_teardown_work(void)
 	done = teardown_step(d, false);
 	local_irq_restore(flags);
 	flags = spin_lock_irqsave(&td_lock);
-	/* Still ours to read: a buried shell stays REAP_NS. */
 	if (done)
 		td_queue = d->td.next_queued;
 	more = td_queue != NULL;
 	spin_unlock_irqrestore(&td_lock, flags);
 	__atomic_store_n(&td_busy, false, __ATOMIC_RELEASE);
+	domain_put(d);
 	return more;
 }
 

@@ -157,14 +157,24 @@ static void close_port_locked(struct domain *d, unsigned int port)
 			vcpu_evt(v)->virq_to_port[c->virq] = 0;
 		break;
 	case EVTCHNSTAT_interdomain:
-		/* The peer's end goes back to waiting for us. */
-		rd = lookup_domain(d, c->remote_dom);
-		if (rd && table_of(rd) &&
-		    table_of(rd)->port[c->remote_port].state ==
-			    EVTCHNSTAT_interdomain) {
-			table_of(rd)->port[c->remote_port].state =
-				EVTCHNSTAT_unbound;
-			table_of(rd)->port[c->remote_port].remote_dom = d->id;
+		/*
+		 * The peer's end goes back to waiting for us -- a dying
+		 * peer's too (not lookup_domain(), which skips those): a
+		 * teardown runs in steps, so the peer may close its ports
+		 * long after ours, when our id is free again and may be a
+		 * new domain's; its end must not still name us then.  And
+		 * only an end that names this one back: whatever else sits
+		 * at that port number is someone else's channel.
+		 */
+		rd = domain_by_id(c->remote_dom);
+		if (rd && table_of(rd) && c->remote_port < EVTCHN_NR_PORTS) {
+			struct evtchn *r = &table_of(rd)->port[c->remote_port];
+
+			if (r->state == EVTCHNSTAT_interdomain &&
+			    r->remote_dom == d->id && r->remote_port == port) {
+				r->state = EVTCHNSTAT_unbound;
+				r->remote_dom = d->id;
+			}
 		}
 		break;
 	}

@@ -890,6 +890,14 @@ static long mmuext_foreign(struct vcpu *v, struct domain *fd,
 		return rc;
 	case MMUEXT_UNPIN_TABLE:
 		spin_lock(&fd->pt_lock);
+		/* Nor an unpin: teardown settles this job once, then unpins
+		 * in steps that let the lock go; a release begun after that
+		 * would be left half done when our continuation finds the
+		 * domain dying, its tables' frames held for good. */
+		if (READ_ONCE(fd->is_dying)) {
+			spin_unlock(&fd->pt_lock);
+			return -ESRCH;
+		}
 		rc = pt_unpin_job(&fd->pt, foreign_job(fd), mfn);
 		if (rc && rc != -PT_ERESTART)
 			gprintk(LOG_WARN, v, "unpin %#lx of d%u refused: %s",

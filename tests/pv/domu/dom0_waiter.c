@@ -11,7 +11,12 @@
  * domU N is gone it creates a toolstack domain with that same id
  * (VENEER_MGMT_createdomain: no memory, never started), and destroys it
  * when the other domUs are gone: a domU that kept something naming the
- * old N then meets the new domain.
+ * old N then meets the new domain.  With "newports=K" too, dom0 then
+ * connects K event channels with the new domain (alloc_unbound in its
+ * table, as a toolstack does for its store and console, and binds them),
+ * and checks before destroying it that each of its ends still names
+ * dom0: a port a dying domU kept naming the old N must not be taken for
+ * one of the new N's when that domU's teardown closes it.
  */
 #include "domu.h"
 
@@ -40,19 +45,60 @@ static long mgmt(uint32_t cmd, domid_t domid)
 	return hypercall1(__HYPERVISOR_veneer_mgmt, &op);
 }
 
-/* The N of "recreate=N" on our command line, or 0. */
-static unsigned int parse_recreate(void)
+/* The N of "<key>N" on our command line (@key ends with '='), or 0. */
+static unsigned int parse_num(const char *key)
 {
 	const char *s = (const char *)start_info->cmd_line;
-	unsigned int id = 0;
+	size_t len = strlen(key);
+	unsigned int n = 0;
 
-	while (*s && strncmp(s, "recreate=", 9))
+	while (*s && strncmp(s, key, len))
 		s++;
 	if (!*s)
 		return 0;
-	for (s += 9; *s >= '0' && *s <= '9'; s++)
-		id = id * 10 + (unsigned int)(*s - '0');
-	return id;
+	for (s += len; *s >= '0' && *s <= '9'; s++)
+		n = n * 10 + (unsigned int)(*s - '0');
+	return n;
+}
+
+#define MAX_NEW_PORTS	8
+static unsigned int new_port[MAX_NEW_PORTS], our_new_port[MAX_NEW_PORTS];
+
+/* "newports=K": K channels between dom0 and the re-created domain @id. */
+static void connect_new_domain(domid_t id, unsigned int k)
+{
+	for (unsigned int i = 0; i < k; i++) {
+		struct evtchn_alloc_unbound a = { .dom = id, .remote_dom = 0 };
+		struct evtchn_bind_interdomain b = { .remote_dom = id };
+
+		check_rc(evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
+		b.remote_port = a.port;
+		check_rc(evtchn_op(EVTCHNOP_bind_interdomain, &b), 0);
+		new_port[i] = a.port;
+		our_new_port[i] = b.local_port;
+	}
+	printk("dom0_waiter: %u channels with the new d%u\n", k, id);
+}
+
+/* Each of the new domain's ends still names dom0 and our end of it. */
+static void check_new_domain(domid_t id, unsigned int k)
+{
+	for (unsigned int i = 0; i < k; i++) {
+		struct evtchn_status st = { .dom = id, .port = new_port[i] };
+		struct evtchn_close c = { .port = our_new_port[i] };
+
+		check_rc(evtchn_op(EVTCHNOP_status, &st), 0);
+		if (st.status != EVTCHNSTAT_interdomain ||
+		    st.u.interdomain.dom != 0 ||
+		    st.u.interdomain.port != our_new_port[i])
+			fail("new d%u's port %u: status %u, names d%u port %u, "
+			     "not our port %u", id, new_port[i], st.status,
+			     st.u.interdomain.dom, st.u.interdomain.port,
+			     our_new_port[i]);
+		check_rc(evtchn_op(EVTCHNOP_close, &c), 0);
+	}
+	printk("dom0_waiter: the new d%u's %u channels still name dom0\n",
+	       id, k);
 }
 static unsigned int nr_dom_exc;
 
@@ -111,12 +157,15 @@ static unsigned int parse_domus(unsigned int *ids)
 void test_main(void)
 {
 	unsigned int ids[MAX_DOMUS], port[MAX_DOMUS], n, left;
-	unsigned int recreate = parse_recreate();
+	unsigned int recreate = parse_num("recreate=");
+	unsigned int newports = parse_num("newports=");
 	int recreated = 0;
 	struct evtchn_status st;
 	uint64_t t0 = pv_now(), deadline;
 
 	n = parse_domus(ids);
+	if (newports > MAX_NEW_PORTS)
+		fail("newports=%u: at most %u", newports, MAX_NEW_PORTS);
 	dom_exc_port = bind_virq(VIRQ_DOM_EXC);
 	timer_port = bind_virq(VIRQ_TIMER);
 	check(dom_exc_port < 64 && timer_port < 64);
@@ -152,6 +201,8 @@ void test_main(void)
 				recreated = 1;
 				printk("dom0_waiter: d%u gone, created a new "
 				       "d%u\n", recreate, recreate);
+				connect_new_domain((domid_t)recreate,
+						   newports);
 			}
 		}
 		if (!left)
@@ -160,8 +211,10 @@ void test_main(void)
 			fail("%u domUs still there after 300 s", left);
 		wait_event(100 * MS);
 	} while (left);
-	if (recreated)
+	if (recreated) {
+		check_new_domain((domid_t)recreate, newports);
 		check_rc(mgmt(VENEER_MGMT_destroydomain, (domid_t)recreate), 0);
+	}
 	/* Time for the hypervisor to free the domains' structures too. */
 	for (uint64_t end = pv_now() + 200 * MS; pv_now() < end;)
 		wait_event(50 * MS);
