@@ -16,6 +16,9 @@
  * from the builder; its store nodes are written and it is introduced to
  * the store (store_nodes.c), and consoled is told to serve its console,
  * all before it first runs.  -c attaches to that console once it runs.
+ * Each disk (disk = [...]) gets its front and back store nodes and a
+ * blkback process of its own (drivers-back/block, docs/drivers.md),
+ * started detached before the domain first runs.
  *
  * A copy of the configuration is kept as VCTL_RUN_DIR/<name>.cfg: the
  * monitor (`vctl monitor`, cmd_monitor.c) applies its on_poweroff,
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -156,6 +160,72 @@ static int connect_rings(domid_t domid, const struct vctl_config *cfg,
 	return 0;
 }
 
+#define BLKBACK_LOG_DIR "/var/log/veneer/blkback"
+
+/* blkback DOMID DEVID, detached, its output in BLKBACK_LOG_DIR. */
+static int start_blkback(domid_t domid, uint32_t devid)
+{
+	const char *bin = getenv("VCTL_BLKBACK");
+	char d[16], n[16], log[96];
+	pid_t pid;
+	int status;
+
+	if (!bin)
+		bin = "/usr/sbin/blkback";
+	snprintf(d, sizeof(d), "%u", domid);
+	snprintf(n, sizeof(n), "%u", devid);
+	mkdir("/var/log/veneer", 0755);
+	mkdir(BLKBACK_LOG_DIR, 0755);
+	snprintf(log, sizeof(log), BLKBACK_LOG_DIR "/d%u-%u.log", domid,
+		 devid);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* Double fork: the back end is nobody's child to wait for. */
+		if (setsid() < 0 || fork() != 0)
+			_exit(0);
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0640);
+		int null = open("/dev/null", O_RDONLY);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		if (null >= 0)
+			dup2(null, 0);
+		execl(bin, "blkback", d, n, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static int attach_disks(domid_t domid, const struct vctl_config *cfg)
+{
+	char why[256];
+	int rc;
+
+	for (unsigned int i = 0; i < cfg->nr_disks; i++) {
+		const struct vctl_disk *dk = &cfg->disks[i];
+
+		if (access(dk->target, dk->readonly ? R_OK : R_OK | W_OK))
+			return vctl_err("create", "%s: disk %s: %s: %s",
+					cfg->name, dk->vdev, dk->target,
+					strerror(errno));
+		if (vctl_store_add_disk(domid, dk->vdev, dk->devid, dk->target,
+					dk->readonly, why, sizeof(why)))
+			return vctl_err("create", "%s: %s", cfg->name, why);
+		rc = start_blkback(domid, dk->devid);
+		if (rc)
+			return vctl_err("create", "%s: disk %s: starting "
+					"blkback: %s", cfg->name, dk->vdev,
+					strerror(-rc));
+	}
+	return 0;
+}
+
 /* Scheduler settings and CPUs from the configuration. */
 static int apply_sched(struct veneer_mgmt *m, domid_t domid,
 		       const struct vctl_config *cfg, unsigned int nr_cpus)
@@ -276,6 +346,8 @@ int vctl_create_from_text(const char *text, size_t len, const char *file,
 		goto fail;
 	}
 	if (connect_rings(domid, &cfg, &req, &rings, pages, max_pages))
+		goto fail;
+	if (attach_disks(domid, &cfg))
 		goto fail;
 	rc = vctl_mgmt(m, VENEER_MGMT_unpausedomain, domid);
 	if (rc) {

@@ -40,7 +40,7 @@ struct value {
 enum key_id {
 	K_NAME, K_MEMORY, K_MAXMEM, K_VCPUS, K_KERNEL, K_RAMDISK, K_CMDLINE,
 	K_EXTRA, K_ROOT, K_ON_POWEROFF, K_ON_REBOOT, K_ON_CRASH, K_CPU_WEIGHT,
-	K_CAP, K_CPUS, NR_KEYS
+	K_CAP, K_CPUS, K_DISK, NR_KEYS
 };
 
 static const char *const key_names[NR_KEYS] = {
@@ -49,7 +49,7 @@ static const char *const key_names[NR_KEYS] = {
 	[K_CMDLINE] = "cmdline", [K_EXTRA] = "extra", [K_ROOT] = "root",
 	[K_ON_POWEROFF] = "on_poweroff", [K_ON_REBOOT] = "on_reboot",
 	[K_ON_CRASH] = "on_crash", [K_CPU_WEIGHT] = "cpu_weight",
-	[K_CAP] = "cap", [K_CPUS] = "cpus",
+	[K_CAP] = "cap", [K_CPUS] = "cpus", [K_DISK] = "disk",
 };
 
 struct parser {
@@ -402,6 +402,112 @@ static char *take(struct value *v)
 	return s;
 }
 
+int vctl_disk_parse(const char *spec, struct vctl_disk *d, char *err,
+		    size_t size)
+{
+	char *copy = strdup(spec), *rest, *f, *fields[4] = { 0 };
+	static const char *const names[4] = {
+		"target", "format", "vdev", "access",
+	};
+	int pos = 0, rc = -1;
+
+	memset(d, 0, sizeof(*d));
+	if (!copy) {
+		snprintf(err, size, "out of memory");
+		return -1;
+	}
+	rest = copy;
+	while ((f = strsep(&rest, ",")) != NULL) {
+		char *eq = strchr(f, '=');
+		int k = -1;
+
+		while (*f == ' ')
+			f++;
+		if (eq) {
+			*eq = '\0';
+			for (k = 0; k < 4; k++)
+				if (!strcmp(f, names[k]))
+					break;
+			if (k == 4) {
+				snprintf(err, size, "unknown disk key '%.32s'",
+					 f);
+				goto out;
+			}
+			f = eq + 1;
+		} else if (pos < 4) {
+			k = pos++;
+		} else {
+			snprintf(err, size, "more than four positional fields");
+			goto out;
+		}
+		fields[k] = f;
+	}
+	if (!fields[0] || !fields[0][0]) {
+		snprintf(err, size, "no target (image file)");
+		goto out;
+	}
+	if (fields[1] && fields[1][0] && strcmp(fields[1], "raw")) {
+		snprintf(err, size, "format '%.32s': only raw is supported",
+			 fields[1]);
+		goto out;
+	}
+	if (!fields[2] || strlen(fields[2]) != 4 ||
+	    strncmp(fields[2], "xvd", 3) || fields[2][3] < 'a' ||
+	    fields[2][3] > 'z') {
+		snprintf(err, size, "vdev '%.32s': expected xvda..xvdz",
+			 fields[2] ? fields[2] : "");
+		goto out;
+	}
+	if (!fields[3] || !fields[3][0] || !strcmp(fields[3], "w") ||
+	    !strcmp(fields[3], "rw")) {
+		d->readonly = false;
+	} else if (!strcmp(fields[3], "r") || !strcmp(fields[3], "ro")) {
+		d->readonly = true;
+	} else {
+		snprintf(err, size, "access '%.32s': expected r, ro, w or rw",
+			 fields[3]);
+		goto out;
+	}
+	d->target = strdup(fields[0]);
+	if (!d->target) {
+		snprintf(err, size, "out of memory");
+		goto out;
+	}
+	snprintf(d->vdev, sizeof(d->vdev), "%s", fields[2]);
+	d->devid = (202u << 8) | ((uint32_t)(fields[2][3] - 'a') << 4);
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+static int apply_disks(struct parser *ps, struct value *v, int line)
+{
+	struct vctl_config *cfg = ps->cfg;
+	char err[160];
+	size_t i;
+
+	if (v->type != V_LIST)
+		return fail(ps, line, "disk: expected a [list] of strings");
+	if (v->nr > VCTL_DISKS_MAX)
+		return fail(ps, line, "disk: at most %d disks", VCTL_DISKS_MAX);
+	for (i = 0; i < v->nr; i++) {
+		struct vctl_disk *d = &cfg->disks[cfg->nr_disks];
+
+		if (v->items[i].type != V_STRING)
+			return fail(ps, line, "disk: item %zu is not a string",
+				    i + 1);
+		if (vctl_disk_parse(v->items[i].str, d, err, sizeof(err)))
+			return fail(ps, line, "disk %zu: %s", i + 1, err);
+		cfg->nr_disks++;
+		for (unsigned int j = 0; j + 1 < cfg->nr_disks; j++)
+			if (cfg->disks[j].devid == d->devid)
+				return fail(ps, line, "disk %zu: %s given "
+					    "twice", i + 1, d->vdev);
+	}
+	return 0;
+}
+
 static int apply(struct parser *ps, const char *key, struct value *v,
 		 int line)
 {
@@ -491,6 +597,8 @@ static int apply(struct parser *ps, const char *key, struct value *v,
 			return fail(ps, line, "cpus: %s", err);
 		cfg->cpus = take(v);
 		return 0;
+	case K_DISK:
+		return apply_disks(ps, v, line);
 	case NR_KEYS:
 		break;
 	}
@@ -597,6 +705,8 @@ void vctl_config_free(struct vctl_config *cfg)
 	free(cfg->ramdisk);
 	free(cfg->cmdline);
 	free(cfg->cpus);
+	for (unsigned int i = 0; i < cfg->nr_disks; i++)
+		free(cfg->disks[i].target);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -739,6 +849,9 @@ void vctl_config_print(FILE *f, const struct vctl_config *c)
 	fprintf(f, "cpu_weight  = %u\n", c->cpu_weight);
 	fprintf(f, "cap         = %u\n", c->cap);
 	fprintf(f, "cpus        = %s\n", c->cpus ? c->cpus : "all");
+	for (unsigned int i = 0; i < c->nr_disks; i++)
+		fprintf(f, "disk        = %s,raw,%s,%s\n", c->disks[i].target,
+			c->disks[i].vdev, c->disks[i].readonly ? "r" : "rw");
 }
 
 void vctl_config_print_json(FILE *f, const struct vctl_config *c)
@@ -763,5 +876,13 @@ void vctl_config_print_json(FILE *f, const struct vctl_config *c)
 		vctl_action_name(c->on_reboot), vctl_action_name(c->on_crash),
 		c->cpu_weight, c->cap);
 	vctl_json_string(f, c->cpus ? c->cpus : "all");
-	fputs("}\n", f);
+	fputs(", \"disks\": [", f);
+	for (unsigned int i = 0; i < c->nr_disks; i++) {
+		fputs(i ? ", {\"target\": " : "{\"target\": ", f);
+		vctl_json_string(f, c->disks[i].target);
+		fprintf(f, ", \"vdev\": \"%s\", \"devid\": %u, "
+			"\"access\": \"%s\"}", c->disks[i].vdev,
+			c->disks[i].devid, c->disks[i].readonly ? "r" : "rw");
+	}
+	fputs("]}\n", f);
 }

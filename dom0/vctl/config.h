@@ -33,6 +33,21 @@ enum vctl_action {
 	VCTL_ACTION_PRESERVE,
 };
 
+/* Virtual disks a domain may have (disk = [ ... ]). */
+#define VCTL_DISKS_MAX 16
+
+/*
+ * One disk, from an xl disk spec "target,format,vdev,access" (positional,
+ * or key=value: target=, format=, vdev=, access=; format raw only; vdev
+ * xvda..xvdz; access r/ro or w/rw, default rw).
+ */
+struct vctl_disk {
+	char *target;            /* the image file (dom0 path) */
+	char vdev[8];            /* "xvda" */
+	uint32_t devid;          /* Xen's number for it: 202 << 8 | n << 4 */
+	bool readonly;
+};
+
 /* What a guest's kernel command line can hold (start_info.cmd_line). */
 #define VCTL_CMDLINE_MAX 1023
 
@@ -52,7 +67,13 @@ struct vctl_config {
 	uint64_t cpumask;        /* cpus as a mask of 64; all bits if unset */
 	char *cpus;              /* cpus as written, or NULL: checked again
 				  * against the host's CPUs at create */
+	struct vctl_disk disks[VCTL_DISKS_MAX];
+	unsigned int nr_disks;
 };
+
+/* Parse one xl disk spec into d; 0, or -1 with why in err. */
+int vctl_disk_parse(const char *spec, struct vctl_disk *d, char *err,
+		    size_t size);
 
 /*
  * Parse text (len bytes; NULs are an error) read from `file` (a name for

@@ -313,6 +313,11 @@ int vctl_xs_watch(int fd, const char *path, const char *token)
 	return request_strings(fd, XS_WATCH, 0, NULL, 2, s, true);
 }
 
+bool vctl_xs_event_kept(void)
+{
+	return events != NULL;
+}
+
 int vctl_xs_next_event(int fd, char **path, char **token)
 {
 	struct xs_event *e = events;

@@ -41,5 +41,8 @@ int vctl_xs_next_event(int fd, char **path, char **token);
 /* The same, waiting at most timeout_ms (-ETIMEDOUT if none came).  Once
  * the socket is readable it reads a whole message. */
 int vctl_xs_wait_event(int fd, int timeout_ms, char **path, char **token);
+/* Whether an event that came during a request is kept for next_event
+ * (poll() on the socket does not see those). */
+bool vctl_xs_event_kept(void);
 
 #endif /* VCTL_STORE_CLIENT_H */

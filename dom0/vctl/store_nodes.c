@@ -17,6 +17,15 @@
  *     data/                            owned by the domain
  *   /vm/<uuid>                         name, uuid; the domain reads
  *
+ * and for each disk (vctl_store_add_disk), as libxl does for a vbd:
+ *
+ *   /local/domain/0/backend/vbd/<id>/<devid>   owner dom0, the domain reads
+ *     frontend, frontend-id, params, mode, dev, type, online, removable,
+ *     bootable, device-type, state (1); the back end adds the rest
+ *   /local/domain/<id>/device/vbd/<devid>      owned by the domain, dom0
+ *     backend, backend-id, virtual-device,     reads
+ *     device-type, state (1)
+ *
  * A stale introduction of the id is released first; then all are
  * written in one transaction, and XS_INTRODUCE tells the store to serve
  * the domain's ring (and fires @introduceDomain).  Destroy
@@ -100,6 +109,18 @@ static void write_nodes(struct writer *w, const struct vctl_dom_store *d,
 		if (rc && rc != -ENOENT) {
 			w->err = rc;
 			snprintf(w->what, sizeof(w->what), "%s", dom);
+		}
+	}
+	if (!w->err) {
+		char be[64];
+		int rc;
+
+		snprintf(be, sizeof(be), "/local/domain/0/backend/vbd/%u",
+			 d->domid);
+		rc = vctl_xs_rm(w->fd, w->tx, be);
+		if (rc && rc != -ENOENT) {
+			w->err = rc;
+			snprintf(w->what, sizeof(w->what), "%s", be);
 		}
 	}
 	put(w, vm, "", NULL, "n0", ro);
@@ -194,6 +215,68 @@ out:
 	return rc;
 }
 
+/* A disk's front and back nodes, in one transaction. */
+int vctl_store_add_disk(domid_t domid, const char *vdev, uint32_t devid,
+			const char *target, bool readonly, char *why,
+			size_t size)
+{
+	struct writer w = { .fd = -1 };
+	char be[96], fe[96], num[32], ro[16], rw[16];
+	int rc = 0;
+
+	w.fd = vctl_xs_open(why, size);
+	if (w.fd < 0)
+		return -ENOTCONN;
+	snprintf(be, sizeof(be), "/local/domain/0/backend/vbd/%u/%u", domid,
+		 devid);
+	snprintf(fe, sizeof(fe), "/local/domain/%u/device/vbd/%u", domid,
+		 devid);
+	snprintf(ro, sizeof(ro), "r%u", domid);
+	snprintf(rw, sizeof(rw), "n%u", domid);
+	for (int tries = 0; tries < TX_TRIES; tries++) {
+		w.err = 0;
+		rc = vctl_xs_tx_start(w.fd, &w.tx);
+		if (rc)
+			break;
+		put(&w, be, "", NULL, "n0", ro);
+		put(&w, be, "frontend", fe, NULL, NULL);
+		snprintf(num, sizeof(num), "%u", domid);
+		put(&w, be, "frontend-id", num, NULL, NULL);
+		put(&w, be, "params", target, NULL, NULL);
+		put(&w, be, "mode", readonly ? "r" : "w", NULL, NULL);
+		put(&w, be, "dev", vdev, NULL, NULL);
+		put(&w, be, "type", "file", NULL, NULL);
+		put(&w, be, "online", "1", NULL, NULL);
+		put(&w, be, "removable", "0", NULL, NULL);
+		put(&w, be, "bootable", "1", NULL, NULL);
+		put(&w, be, "device-type", "disk", NULL, NULL);
+		put(&w, be, "state", "1", NULL, NULL);
+		put(&w, fe, "", NULL, rw, "r0");
+		put(&w, fe, "backend", be, NULL, NULL);
+		put(&w, fe, "backend-id", "0", NULL, NULL);
+		snprintf(num, sizeof(num), "%u", devid);
+		put(&w, fe, "virtual-device", num, NULL, NULL);
+		put(&w, fe, "device-type", "disk", NULL, NULL);
+		put(&w, fe, "state", "1", NULL, NULL);
+		if (w.err) {
+			vctl_xs_tx_end(w.fd, w.tx, false);
+			rc = w.err;
+			snprintf(why, size, "the store: writing %.160s: %s",
+				 w.what, strerror(-rc));
+			goto out;
+		}
+		rc = vctl_xs_tx_end(w.fd, w.tx, true);
+		if (rc != -EAGAIN)
+			break;
+	}
+	if (rc)
+		snprintf(why, size, "the store: disk %s: %s", vdev,
+			 strerror(-rc));
+out:
+	close(w.fd);
+	return rc;
+}
+
 void vctl_store_del_domain(domid_t domid)
 {
 	char why[160], dom[64], path[80];
@@ -210,6 +293,9 @@ void vctl_store_del_domain(domid_t domid)
 		vctl_xs_rm(fd, 0, vm);
 	free(vm);
 	vctl_xs_rm(fd, 0, dom);
+	/* Its back ends (blkback) see their directory go and end. */
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", domid);
+	vctl_xs_rm(fd, 0, path);
 	/* The store releases a dying domain itself; this covers a failed
 	 * create, whose domain may not be dying yet. */
 	vctl_xs_release(fd, domid);

@@ -20,6 +20,10 @@ struct vctl_dom_store {
  */
 int vctl_store_add_domain(const struct vctl_dom_store *d, char *why,
 			  size_t size);
+/* A disk's backend/vbd and device/vbd nodes (state Initialising). */
+int vctl_store_add_disk(domid_t domid, const char *vdev, uint32_t devid,
+			const char *target, bool readonly, char *why,
+			size_t size);
 /* Remove its nodes (/local/domain/<id>, its /vm/<uuid>); release it. */
 void vctl_store_del_domain(domid_t domid);
 

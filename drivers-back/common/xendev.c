@@ -118,6 +118,14 @@ int xendev_map_page(struct xendev_page *pg, unsigned int domid, uint32_t ref,
 	return ferr;
 }
 
+int xendev_map_grant(struct xendev_page *pg, unsigned int domid, uint32_t ref)
+{
+	pg->addr = NULL;
+	pg->gnt_fd = -1;
+	pg->by_grant = false;
+	return map_grant(pg, domid, ref);
+}
+
 void xendev_unmap_page(struct xendev_page *pg)
 {
 	struct ioctl_gntdev_unmap_grant_ref unmap = {

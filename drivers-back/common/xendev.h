@@ -27,6 +27,8 @@ struct xendev_page {
  */
 int xendev_map_page(struct xendev_page *pg, unsigned int domid, uint32_t ref,
 		    uint64_t mfn, char *why, unsigned int why_size);
+/* By grant only (a front end's ring page): 0 or a negative errno. */
+int xendev_map_grant(struct xendev_page *pg, unsigned int domid, uint32_t ref);
 void xendev_unmap_page(struct xendev_page *pg);
 
 /* An event channel to a guest's port, on a /dev/xen/evtchn file of its

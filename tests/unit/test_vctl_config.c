@@ -347,6 +347,36 @@ static void a_file_is_loaded_and_missing_files_are_errors(void **state)
 	assert_string_equal(err, "/tmp: not a regular file");
 }
 
+static void disk_list_parses_xl_specs(void **state)
+{
+	parses(BASE "disk = [ '/img/a.img,raw,xvda,rw',\n"
+	       "  'target=/img/b.img, vdev=xvdc, access=r' ]\n");
+	assert_int_equal(cfg.nr_disks, 2);
+	assert_string_equal(cfg.disks[0].target, "/img/a.img");
+	assert_string_equal(cfg.disks[0].vdev, "xvda");
+	assert_int_equal(cfg.disks[0].devid, 51712);
+	assert_false(cfg.disks[0].readonly);
+	assert_string_equal(cfg.disks[1].target, "/img/b.img");
+	assert_int_equal(cfg.disks[1].devid, 51712 + 2 * 16);
+	assert_true(cfg.disks[1].readonly);
+}
+
+static void bad_disk_specs_are_refused(void **state)
+{
+	fails(BASE "disk = [ '/a,qcow2,xvda,rw' ]\n",
+	      "t.cfg:3: disk 1: format 'qcow2': only raw is supported");
+	fails(BASE "disk = [ '/a,raw,hda,rw' ]\n",
+	      "t.cfg:3: disk 1: vdev 'hda': expected xvda..xvdz");
+	fails(BASE "disk = [ '/a,raw,xvda,rx' ]\n",
+	      "t.cfg:3: disk 1: access 'rx': expected r, ro, w or rw");
+	fails(BASE "disk = [ ',raw,xvda' ]\n",
+	      "t.cfg:3: disk 1: no target (image file)");
+	fails(BASE "disk = [ '/a,raw,xvda', '/b,raw,xvda' ]\n",
+	      "t.cfg:3: disk 2: xvda given twice");
+	fails(BASE "disk = '/a,raw,xvda'\n",
+	      "t.cfg:3: disk: expected a [list] of strings");
+}
+
 static void printed_config_shows_every_value(void **state)
 {
 	char *buf = NULL;
@@ -362,7 +392,8 @@ static void printed_config_shows_every_value(void **state)
 		"\"vcpus\": 1, \"kernel\": \"/k\", \"ramdisk\": null, "
 		"\"cmdline\": \"a \\\"b\\\"\", \"on_poweroff\": \"destroy\", "
 		"\"on_reboot\": \"restart\", \"on_crash\": \"destroy\", "
-		"\"cpu_weight\": 256, \"cap\": 0, \"cpus\": \"all\"}\n");
+		"\"cpu_weight\": 256, \"cap\": 0, \"cpus\": \"all\", "
+		"\"disks\": []}\n");
 	free(buf);
 	f = open_memstream(&buf, &len);
 	vctl_config_print(f, &cfg);
@@ -404,6 +435,8 @@ int main(void)
 		cmocka_unit_test_teardown(
 			a_file_is_loaded_and_missing_files_are_errors,
 			teardown),
+		cmocka_unit_test_teardown(disk_list_parses_xl_specs, teardown),
+		cmocka_unit_test_teardown(bad_disk_specs_are_refused, teardown),
 		cmocka_unit_test_teardown(printed_config_shows_every_value,
 					  teardown),
 	};

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blk_req.c - the blkif ring as the protocol describes it: take a
+ * request, check it, do it, respond, notify once (blk_req.h).
+ *
+ * Nothing from the guest is trusted.  The request producer index is
+ * checked against the ring before any slot is read; each request is
+ * copied out of the shared slot once and only the copy is looked at; its
+ * operation, segment count, sector offsets inside each page and sector
+ * range inside the image are checked (sizes without overflow) before
+ * any I/O.  Grant references are checked by the hypervisor: a copy from
+ * or to a bad one fails and the request gets BLKIF_RSP_ERROR.
+ *
+ * Requests are done one at a time, synchronously, in ring order: the
+ * response for each is written before the next is taken, so a request
+ * and its response never need the slot at once (see docs/drivers.md for
+ * why synchronous, and what it costs).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blk_req.h"
+
+#define LOG_BAD_MAX 20	/* bad requests logged per device, then quiet */
+
+static int check_rw(const struct blkif_request *req,
+		    const struct blk_disk *disk, struct blk_plan *plan,
+		    const char **why)
+{
+	unsigned int n = req->nr_segments, i;
+	uint64_t sectors = 0;
+
+	if (req->operation == BLKIF_OP_WRITE && disk->readonly) {
+		*why = "write to a read-only disk";
+		return BLKIF_RSP_ERROR;
+	}
+	if (n == 0 || n > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		*why = "segment count out of range";
+		return BLKIF_RSP_ERROR;
+	}
+	for (i = 0; i < n; i++) {
+		const struct blkif_request_segment *s = &req->seg[i];
+
+		if (s->first_sect > s->last_sect ||
+		    s->last_sect >= BLK_SECTORS_PER_PAGE) {
+			*why = "first/last sector outside the page";
+			return BLKIF_RSP_ERROR;
+		}
+		plan->seg[i].gref = s->gref;
+		plan->seg[i].offset =
+			(uint16_t)(s->first_sect << BLK_SECTOR_SHIFT);
+		plan->seg[i].len = (uint16_t)((s->last_sect - s->first_sect + 1)
+					      << BLK_SECTOR_SHIFT);
+		sectors += (uint64_t)(s->last_sect - s->first_sect + 1);
+	}
+	if (req->sector_number >= disk->sectors ||
+	    sectors > disk->sectors - req->sector_number) {
+		*why = "sector range beyond the image";
+		return BLKIF_RSP_ERROR;
+	}
+	plan->nseg = n;
+	plan->offset = req->sector_number << BLK_SECTOR_SHIFT;
+	plan->length = sectors << BLK_SECTOR_SHIFT;
+	return BLKIF_RSP_OKAY;
+}
+
+static int check_discard(const struct blkif_request *req,
+			 const struct blk_disk *disk, struct blk_plan *plan,
+			 const char **why)
+{
+	struct blkif_request_discard dr;
+
+	memcpy(&dr, req, sizeof(dr));
+	if (!disk->discard) {
+		*why = "discard not offered";
+		return BLKIF_RSP_EOPNOTSUPP;
+	}
+	if (disk->readonly) {
+		*why = "discard on a read-only disk";
+		return BLKIF_RSP_ERROR;
+	}
+	if (dr.flag & BLKIF_DISCARD_SECURE) {
+		*why = "secure discard not offered";
+		return BLKIF_RSP_EOPNOTSUPP;
+	}
+	if (dr.flag) {
+		*why = "unknown discard flags";
+		return BLKIF_RSP_ERROR;
+	}
+	if (dr.sector_number > disk->sectors ||
+	    dr.nr_sectors > disk->sectors - dr.sector_number) {
+		*why = "discard range beyond the image";
+		return BLKIF_RSP_ERROR;
+	}
+	plan->offset = dr.sector_number << BLK_SECTOR_SHIFT;
+	plan->length = dr.nr_sectors << BLK_SECTOR_SHIFT;
+	return BLKIF_RSP_OKAY;
+}
+
+int blk_req_check(const struct blkif_request *req,
+		  const struct blk_disk *disk, struct blk_plan *plan,
+		  const char **why)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->op = req->operation;
+	*why = NULL;
+	switch (req->operation) {
+	case BLKIF_OP_READ:
+	case BLKIF_OP_WRITE:
+		return check_rw(req, disk, plan, why);
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		/* Linux's blkfront sends it with no segments; any it names
+		 * carry no data and are not looked at. */
+		if (!disk->flush) {
+			*why = "flush not offered";
+			return BLKIF_RSP_EOPNOTSUPP;
+		}
+		return BLKIF_RSP_OKAY;
+	case BLKIF_OP_DISCARD:
+		return check_discard(req, disk, plan, why);
+	case BLKIF_OP_WRITE_BARRIER:
+		*why = "barriers not offered";
+		return BLKIF_RSP_EOPNOTSUPP;
+	case BLKIF_OP_INDIRECT:
+		*why = "indirect descriptors not offered";
+		return BLKIF_RSP_EOPNOTSUPP;
+	default:
+		*why = "unknown operation";
+		return BLKIF_RSP_EOPNOTSUPP;
+	}
+}
+
+void blk_dev_attach(struct blk_dev *d, void *ring_page)
+{
+	blkif_back_attach(&d->ring, ring_page, 0, BLK_PAGE_SIZE);
+	d->broken = false;
+}
+
+static void say(struct blk_dev *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(struct blk_dev *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "blkback: d%u/%u: ", d->domid, d->devid);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int full_io(int fd, void *buf, uint64_t len, uint64_t off, bool wr)
+{
+	uint64_t done = 0;
+
+	while (done < len) {
+		ssize_t n = wr ? pwrite(fd, (char *)buf + done, len - done,
+					(off_t)(off + done)) :
+				 pread(fd, (char *)buf + done, len - done,
+				       (off_t)(off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)	/* a read at EOF: the image shrank */
+			return -1;
+		done += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int do_request(struct blk_dev *d, const struct blk_plan *p)
+{
+	switch (p->op) {
+	case BLKIF_OP_READ:
+		if (full_io(d->fd, d->buf, p->length, p->offset, false) ||
+		    d->copy(d->copy_ctx, d->domid, p->seg, p->nseg, d->buf,
+			    true))
+			return BLKIF_RSP_ERROR;
+		return BLKIF_RSP_OKAY;
+	case BLKIF_OP_WRITE:
+		if (d->copy(d->copy_ctx, d->domid, p->seg, p->nseg, d->buf,
+			    false) ||
+		    full_io(d->fd, d->buf, p->length, p->offset, true))
+			return BLKIF_RSP_ERROR;
+		return BLKIF_RSP_OKAY;
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		return fdatasync(d->fd) ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+	case BLKIF_OP_DISCARD:
+		if (!p->length)
+			return BLKIF_RSP_OKAY;
+		if (fallocate(d->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			      (off_t)p->offset, (off_t)p->length) == 0)
+			return BLKIF_RSP_OKAY;
+		return errno == EOPNOTSUPP ? BLKIF_RSP_EOPNOTSUPP :
+					     BLKIF_RSP_ERROR;
+	}
+	return BLKIF_RSP_EOPNOTSUPP;
+}
+
+static int16_t handle(struct blk_dev *d, const struct blkif_request *req)
+{
+	struct blk_plan plan;
+	const char *why;
+	int st = blk_req_check(req, &d->disk, &plan, &why);
+
+	d->requests++;
+	if (st != BLKIF_RSP_OKAY) {
+		if (d->bad_requests++ < LOG_BAD_MAX)
+			say(d, "request op %u sector %llu nseg %u: %s",
+			    req->operation,
+			    (unsigned long long)req->sector_number,
+			    req->nr_segments, why);
+		return (int16_t)st;
+	}
+	st = do_request(d, &plan);
+	if (st == BLKIF_RSP_ERROR && d->io_errors++ < LOG_BAD_MAX)
+		say(d, "op %u at byte %llu, %llu bytes: failed (I/O or "
+		    "grant copy)", plan.op, (unsigned long long)plan.offset,
+		    (unsigned long long)plan.length);
+	return (int16_t)st;
+}
+
+int blk_service(struct blk_dev *d, unsigned int budget, bool *notify)
+{
+	struct ring_back *b = &d->ring.r;
+	unsigned int done = 0;
+
+	*notify = false;
+	if (d->broken)
+		return -1;
+	for (;;) {
+		ring_idx_t prod = ring_back_req_prod(b);
+
+		if (ring_back_request_prod_overflow(b, prod)) {
+			say(d, "request producer %u runs %u ahead of the "
+			    "responses on a ring of %u: disconnecting", prod,
+			    prod - b->rsp_prod_pvt, b->nr_ents);
+			d->broken = true;
+			if (ring_back_push_responses_check_notify(b))
+				*notify = true;
+			return -1;
+		}
+		while (b->req_cons != prod && done < budget) {
+			struct blkif_request req;
+			struct blkif_response *rsp;
+			int16_t st;
+
+			blkif_back_copy_request(&d->ring, b->req_cons, &req);
+			b->req_cons++;
+			st = handle(d, &req);
+			/* The slot is the request's until here. */
+			rsp = blkif_back_response(&d->ring, b->rsp_prod_pvt);
+			rsp->id = req.id;
+			rsp->operation = req.operation;
+			rsp->status = st;
+			b->rsp_prod_pvt++;
+			done++;
+		}
+		if (ring_back_push_responses_check_notify(b))
+			*notify = true;
+		if (b->req_cons != prod)
+			return 1;	/* budget spent */
+		if (!ring_back_final_check_for_requests(b))
+			return 0;
+		if (done >= budget)
+			return 1;
+	}
+}

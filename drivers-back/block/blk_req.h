@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * blk_req.h - the block back end's ring service, without /dev/xen: take
+ * requests from a blkif ring, check every field, do them on an image
+ * file, answer.  blkback.c supplies the grant copy; the host tests
+ * (tests/unit/test_blkback.c) supply a fake one and a hostile front end.
+ */
+#ifndef BLK_REQ_H
+#define BLK_REQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <veneer/io/blkif.h>
+#include <veneer/ring.h>
+
+RING_DEFINE(blkif, struct blkif_request, struct blkif_response)
+
+#define BLK_SECTOR_SHIFT 9
+#define BLK_PAGE_SIZE 4096
+#define BLK_SECTORS_PER_PAGE (BLK_PAGE_SIZE >> BLK_SECTOR_SHIFT)
+#define BLK_MAX_BYTES (BLKIF_MAX_SEGMENTS_PER_REQUEST * BLK_PAGE_SIZE)
+
+/* One piece of a request's data: bytes offset..offset+len of gref. */
+struct blk_seg {
+	uint32_t gref;
+	uint16_t offset;
+	uint16_t len;
+};
+
+/* A checked request: what to do, where in the image, which pages. */
+struct blk_plan {
+	uint8_t op;		/* BLKIF_OP_READ/WRITE/FLUSH_DISKCACHE/DISCARD */
+	uint64_t offset;	/* bytes into the image */
+	uint64_t length;	/* bytes */
+	unsigned int nseg;
+	struct blk_seg seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+};
+
+/* What the device offers; the image's size in 512-byte sectors. */
+struct blk_disk {
+	uint64_t sectors;
+	bool readonly;
+	bool discard;		/* feature-discard offered */
+	bool flush;		/* feature-flush-cache offered */
+};
+
+/*
+ * Check @req (already copied out of the ring) against @disk and fill
+ * @plan.  BLKIF_RSP_OKAY, or the status to answer with (@why says why:
+ * for the log line).
+ */
+int blk_req_check(const struct blkif_request *req,
+		  const struct blk_disk *disk, struct blk_plan *plan,
+		  const char **why);
+
+/*
+ * Copy between @buf and the guest's pages @seg[0..n) (in order, packed
+ * in @buf); to_guest: buf -> pages.  0, or -1 if any piece failed.
+ */
+typedef int blk_copy_fn(void *ctx, unsigned int domid,
+			const struct blk_seg *seg, unsigned int n, void *buf,
+			bool to_guest);
+
+struct blk_dev {
+	unsigned int domid, devid;
+	int fd;				/* the image */
+	struct blk_disk disk;
+	struct blkif_back_ring ring;
+	bool broken;			/* the front lied about indices */
+	blk_copy_fn *copy;
+	void *copy_ctx;
+	void *buf;			/* BLK_MAX_BYTES */
+	uint64_t requests, bad_requests, io_errors;
+};
+
+/* Attach @d to a mapped ring page (the front end initialised it). */
+void blk_dev_attach(struct blk_dev *d, void *ring_page);
+
+/*
+ * Serve at most @budget requests.  *notify: kick the front end.
+ * Return: 1 if requests are left (call again), 0 if the ring is empty
+ * and the event index armed, -1 if the ring is broken (d->broken; stop
+ * serving it).
+ */
+int blk_service(struct blk_dev *d, unsigned int budget, bool *notify);
+
+#endif /* BLK_REQ_H */

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The block back end's ring service (drivers-back/block/blk_req.c) on
+ * the host: a front end in this process fills a ring page, a fake grant
+ * copy stands for /dev/xen/gntdev (grants 0..NR_GRANTS-1 are pages here,
+ * any other reference fails as the hypervisor would refuse it), and the
+ * image is a temporary file.  Most requests below are hostile.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "blk_req.h"
+
+#define NR_GRANTS 16
+#define IMG_SECTORS 256		/* 128 KiB */
+
+static uint8_t grant_page[NR_GRANTS][BLK_PAGE_SIZE];
+static void *ring_page;
+static struct blkif_front_ring front;
+static struct blk_dev dev;
+static char img_path[64];
+static unsigned int copies;
+
+static int fake_copy(void *ctx, unsigned int domid, const struct blk_seg *seg,
+		     unsigned int n, void *buf, bool to_guest)
+{
+	size_t off = 0;
+
+	copies++;
+	for (unsigned int i = 0; i < n; i++) {
+		if (seg[i].gref >= NR_GRANTS ||
+		    seg[i].offset + seg[i].len > BLK_PAGE_SIZE)
+			return -1;
+		if (to_guest)
+			memcpy(&grant_page[seg[i].gref][seg[i].offset],
+			       (char *)buf + off, seg[i].len);
+		else
+			memcpy((char *)buf + off,
+			       &grant_page[seg[i].gref][seg[i].offset],
+			       seg[i].len);
+		off += seg[i].len;
+	}
+	return 0;
+}
+
+static int setup_dev(bool readonly)
+{
+	int fd;
+
+	snprintf(img_path, sizeof(img_path), "/tmp/test_blkback.XXXXXX");
+	fd = mkstemp(img_path);
+	if (fd < 0 || ftruncate(fd, IMG_SECTORS * 512) < 0)
+		return -1;
+	ring_page = aligned_alloc(BLK_PAGE_SIZE, BLK_PAGE_SIZE);
+	memset(ring_page, 0xa5, BLK_PAGE_SIZE);
+	blkif_front_init(&front, ring_page, BLK_PAGE_SIZE);
+	memset(&dev, 0, sizeof(dev));
+	dev.domid = 7;
+	dev.devid = 51712;
+	dev.fd = fd;
+	dev.disk.sectors = IMG_SECTORS;
+	dev.disk.readonly = readonly;
+	dev.disk.flush = !readonly;
+	dev.disk.discard = !readonly;
+	dev.copy = fake_copy;
+	dev.buf = malloc(BLK_MAX_BYTES);
+	blk_dev_attach(&dev, ring_page);
+	memset(grant_page, 0, sizeof(grant_page));
+	copies = 0;
+	return 0;
+}
+
+static int setup_rw(void **state)
+{
+	return setup_dev(false);
+}
+
+static int setup_ro(void **state)
+{
+	return setup_dev(true);
+}
+
+static int teardown(void **state)
+{
+	close(dev.fd);
+	unlink(img_path);
+	free(dev.buf);
+	free(ring_page);
+	return 0;
+}
+
+/* Queue one request (the caller fills it), publish. */
+static struct blkif_request *next_req(void)
+{
+	struct blkif_request *r =
+		blkif_front_request(&front, front.r.req_prod_pvt++);
+
+	memset(r, 0, sizeof(*r));
+	r->id = 0x1000 + front.r.req_prod_pvt;
+	return r;
+}
+
+/* Serve everything; the status of each response, in order. */
+static unsigned int serve(int16_t *status, unsigned int max)
+{
+	unsigned int n = 0;
+	bool notify;
+
+	ring_front_push_requests(&front.r);
+	while (blk_service(&dev, 64, &notify) == 1)
+		;
+	while (front.r.rsp_cons != ring_front_rsp_prod(&front.r)) {
+		const struct blkif_response *rsp =
+			blkif_front_response(&front, front.r.rsp_cons);
+
+		assert_int_equal(rsp->id, 0x1000 + front.r.rsp_cons + 1);
+		if (n < max)
+			status[n] = rsp->status;
+		n++;
+		front.r.rsp_cons++;
+	}
+	return n;
+}
+
+static int16_t serve_one(void)
+{
+	int16_t st = 99;
+
+	assert_int_equal(serve(&st, 1), 1);
+	return st;
+}
+
+static void rw(uint8_t op, uint64_t sector, unsigned int nseg,
+	       unsigned int first, unsigned int last)
+{
+	struct blkif_request *r = next_req();
+
+	r->operation = op;
+	r->sector_number = sector;
+	r->nr_segments = (uint8_t)nseg;
+	for (unsigned int i = 0; i < nseg && i < 11; i++) {
+		r->seg[i].gref = i;
+		r->seg[i].first_sect = (uint8_t)first;
+		r->seg[i].last_sect = (uint8_t)last;
+	}
+}
+
+static void write_then_read_returns_the_data(void **state)
+{
+	uint8_t disk[2 * 4096];
+
+	for (int i = 0; i < 2; i++)
+		memset(grant_page[i], 'A' + i, BLK_PAGE_SIZE);
+	rw(BLKIF_OP_WRITE, 8, 2, 0, 7);
+	assert_int_equal(serve_one(), BLKIF_RSP_OKAY);
+	/* The image holds it at sector 8. */
+	assert_int_equal(pread(dev.fd, disk, sizeof(disk), 8 * 512),
+			 (ssize_t)sizeof(disk));
+	assert_int_equal(disk[0], 'A');
+	assert_int_equal(disk[4096], 'B');
+	memset(grant_page, 0, sizeof(grant_page));
+	/* Part of a page: sectors 2..3 of grant 0 from sector 12. */
+	rw(BLKIF_OP_READ, 12, 1, 2, 3);
+	assert_int_equal(serve_one(), BLKIF_RSP_OKAY);
+	assert_int_equal(grant_page[0][1023], 0);
+	assert_int_equal(grant_page[0][1024], 'A');
+	assert_int_equal(grant_page[0][2047], 'A');
+	assert_int_equal(grant_page[0][2048], 0);
+}
+
+static void the_last_sector_is_served_and_the_next_refused(void **state)
+{
+	int16_t st[4];
+
+	rw(BLKIF_OP_READ, IMG_SECTORS - 1, 1, 0, 0);
+	rw(BLKIF_OP_READ, IMG_SECTORS - 1, 1, 0, 1);
+	rw(BLKIF_OP_READ, IMG_SECTORS, 1, 0, 0);
+	/* sector + length wraps around 2^64 */
+	rw(BLKIF_OP_WRITE, UINT64_MAX - 3, 1, 0, 7);
+	assert_int_equal(serve(st, 4), 4);
+	assert_int_equal(st[0], BLKIF_RSP_OKAY);
+	assert_int_equal(st[1], BLKIF_RSP_ERROR);
+	assert_int_equal(st[2], BLKIF_RSP_ERROR);
+	assert_int_equal(st[3], BLKIF_RSP_ERROR);
+	assert_int_equal(dev.bad_requests, 3);
+}
+
+static void bad_segments_are_refused_before_any_io(void **state)
+{
+	int16_t st[6];
+
+	rw(BLKIF_OP_READ, 0, 0, 0, 7);		/* no segment */
+	rw(BLKIF_OP_READ, 0, 12, 0, 7);		/* one too many */
+	rw(BLKIF_OP_WRITE, 0, 1, 3, 2);		/* first > last */
+	rw(BLKIF_OP_WRITE, 0, 1, 0, 8);		/* past the page */
+	rw(BLKIF_OP_READ, 0, 255, 0, 7);	/* nr_segments garbage */
+	rw(BLKIF_OP_WRITE, 0, 11, 255, 255);
+	assert_int_equal(serve(st, 6), 6);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(st[i], BLKIF_RSP_ERROR);
+	assert_int_equal(copies, 0);
+}
+
+static void a_bad_grant_fails_the_request(void **state)
+{
+	struct blkif_request *r;
+
+	rw(BLKIF_OP_WRITE, 0, 2, 0, 7);
+	r = blkif_front_request(&front, front.r.req_prod_pvt - 1);
+	r->seg[1].gref = 0xdeadbeef;
+	assert_int_equal(serve_one(), BLKIF_RSP_ERROR);
+	assert_int_equal(dev.io_errors, 1);
+}
+
+static void unknown_and_unoffered_operations(void **state)
+{
+	int16_t st[4];
+	struct blkif_request *r;
+
+	rw(77, 0, 1, 0, 7);
+	rw(BLKIF_OP_WRITE_BARRIER, 0, 1, 0, 7);
+	rw(BLKIF_OP_INDIRECT, 0, 1, 0, 7);
+	r = next_req();
+	r->operation = BLKIF_OP_FLUSH_DISKCACHE;
+	assert_int_equal(serve(st, 4), 4);
+	assert_int_equal(st[0], BLKIF_RSP_EOPNOTSUPP);
+	assert_int_equal(st[1], BLKIF_RSP_EOPNOTSUPP);
+	assert_int_equal(st[2], BLKIF_RSP_EOPNOTSUPP);
+	assert_int_equal(st[3], BLKIF_RSP_OKAY);
+}
+
+static void discard(uint64_t sector, uint64_t n, uint8_t flag)
+{
+	struct blkif_request *r = next_req();
+	struct blkif_request_discard d = {
+		.operation = BLKIF_OP_DISCARD, .flag = flag,
+		.id = r->id, .sector_number = sector, .nr_sectors = n,
+	};
+
+	memcpy(r, &d, sizeof(d));
+}
+
+static void discard_punches_a_hole_inside_the_image_only(void **state)
+{
+	static uint8_t ones[IMG_SECTORS * 512];
+	struct stat before, after;
+	int16_t st[4];
+
+	memset(ones, 1, sizeof(ones));
+	assert_int_equal(pwrite(dev.fd, ones, sizeof(ones), 0),
+			 (ssize_t)sizeof(ones));
+	fsync(dev.fd);
+	fstat(dev.fd, &before);
+	discard(0, 128, 0);
+	discard(IMG_SECTORS - 8, 16, 0);	/* runs past the end */
+	discard(8, UINT64_MAX, 0);		/* wraps */
+	discard(0, 8, BLKIF_DISCARD_SECURE);
+	assert_int_equal(serve(st, 4), 4);
+	assert_true(st[0] == BLKIF_RSP_OKAY || st[0] == BLKIF_RSP_EOPNOTSUPP);
+	assert_int_equal(st[1], BLKIF_RSP_ERROR);
+	assert_int_equal(st[2], BLKIF_RSP_ERROR);
+	assert_int_equal(st[3], BLKIF_RSP_EOPNOTSUPP);
+	fstat(dev.fd, &after);
+	if (st[0] == BLKIF_RSP_OKAY) {
+		uint8_t b[512];
+
+		assert_true(after.st_blocks < before.st_blocks);
+		assert_int_equal(pread(dev.fd, b, 512, 127 * 512), 512);
+		assert_int_equal(b[0], 0);
+		assert_int_equal(pread(dev.fd, b, 512, 128 * 512), 512);
+		assert_int_equal(b[0], 1);
+	}
+}
+
+static void read_only_disk_refuses_writes_and_discards(void **state)
+{
+	int16_t st[3];
+
+	memset(grant_page[0], 'W', BLK_PAGE_SIZE);
+	rw(BLKIF_OP_WRITE, 0, 1, 0, 7);
+	discard(0, 8, 0);
+	rw(BLKIF_OP_READ, 0, 1, 0, 7);
+	assert_int_equal(serve(st, 3), 3);
+	assert_int_equal(st[0], BLKIF_RSP_ERROR);
+	assert_int_equal(st[1], BLKIF_RSP_EOPNOTSUPP);
+	assert_int_equal(st[2], BLKIF_RSP_OKAY);
+	assert_int_equal(grant_page[0][0], 0);	/* read the zeros back */
+}
+
+static void a_runaway_producer_breaks_only_this_ring(void **state)
+{
+	bool notify;
+	struct ring_shared *s = ring_page;
+
+	rw(BLKIF_OP_READ, 0, 1, 0, 7);
+	ring_front_push_requests(&front.r);
+	/* A producer index far ahead of anything the ring can hold. */
+	atomic_store(&s->req_prod, 1000);
+	assert_int_equal(blk_service(&dev, 64, &notify), -1);
+	assert_true(dev.broken);
+	assert_int_equal(atomic_load(&s->rsp_prod), 0);
+	assert_int_equal(copies, 0);
+	/* And stays so. */
+	assert_int_equal(blk_service(&dev, 64, &notify), -1);
+}
+
+static void a_full_ring_is_served_within_the_budget(void **state)
+{
+	unsigned int n = front.r.nr_ents, got = 0;
+	bool notify;
+	int rc;
+
+	assert_int_equal(n, 32);
+	for (unsigned int i = 0; i < n; i++)
+		rw(BLKIF_OP_READ, i, 1, 0, 0);
+	ring_front_push_requests(&front.r);
+	rc = blk_service(&dev, 5, &notify);
+	assert_int_equal(rc, 1);
+	assert_true(notify);
+	while ((rc = blk_service(&dev, 5, &notify)) == 1)
+		;
+	assert_int_equal(rc, 0);
+	while (front.r.rsp_cons != ring_front_rsp_prod(&front.r)) {
+		assert_int_equal(blkif_front_response(&front,
+					front.r.rsp_cons)->status,
+				 BLKIF_RSP_OKAY);
+		front.r.rsp_cons++;
+		got++;
+	}
+	assert_int_equal(got, n);
+	/* The back end armed req_event for the next request. */
+	assert_int_equal(atomic_load(&((struct ring_shared *)ring_page)->
+				     req_event), n + 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
+		T(write_then_read_returns_the_data, setup_rw),
+		T(the_last_sector_is_served_and_the_next_refused, setup_rw),
+		T(bad_segments_are_refused_before_any_io, setup_rw),
+		T(a_bad_grant_fails_the_request, setup_rw),
+		T(unknown_and_unoffered_operations, setup_rw),
+		T(discard_punches_a_hole_inside_the_image_only, setup_rw),
+		T(read_only_disk_refuses_writes_and_discards, setup_ro),
+		T(a_runaway_producer_breaks_only_this_ring, setup_rw),
+		T(a_full_ring_is_served_within_the_budget, setup_rw),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
