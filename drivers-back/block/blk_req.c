@@ -11,6 +11,10 @@
  * any I/O.  Grant references are checked by the hypervisor: a copy from
  * or to a bad one fails and the request gets BLKIF_RSP_ERROR.
  *
+ * An indirect request's segment descriptors are copied (grant copy) out
+ * of the guest's pages into ours first, then checked like a direct
+ * request's.
+ *
  * Requests are done one at a time, synchronously, in ring order: the
  * response for each is written before the next is taken, so a request
  * and its response never need the slot at once (see docs/drivers.md for
@@ -19,6 +23,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,44 +33,94 @@
 
 #define LOG_BAD_MAX 20	/* bad requests logged per device, then quiet */
 
-static int check_rw(const struct blkif_request *req,
-		    const struct blk_disk *disk, struct blk_plan *plan,
-		    const char **why)
+int blk_req_check_segments(const struct blkif_request_segment *seg,
+			   unsigned int n, const struct blk_disk *disk,
+			   struct blk_plan *plan, const char **why)
 {
-	unsigned int n = req->nr_segments, i;
 	uint64_t sectors = 0;
+	unsigned int i;
 
-	if (req->operation == BLKIF_OP_WRITE && disk->readonly) {
-		*why = "write to a read-only disk";
-		return BLKIF_RSP_ERROR;
-	}
-	if (n == 0 || n > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+	if (n == 0 || n > BLK_MAX_SEGS) {
 		*why = "segment count out of range";
 		return BLKIF_RSP_ERROR;
 	}
 	for (i = 0; i < n; i++) {
-		const struct blkif_request_segment *s = &req->seg[i];
+		/* One read of each field: an indirect page is ours by now,
+		 * but a direct request's copy is too; no double fetch. */
+		uint8_t first = seg[i].first_sect, last = seg[i].last_sect;
 
-		if (s->first_sect > s->last_sect ||
-		    s->last_sect >= BLK_SECTORS_PER_PAGE) {
+		if (first > last || last >= BLK_SECTORS_PER_PAGE) {
 			*why = "first/last sector outside the page";
 			return BLKIF_RSP_ERROR;
 		}
-		plan->seg[i].gref = s->gref;
-		plan->seg[i].offset =
-			(uint16_t)(s->first_sect << BLK_SECTOR_SHIFT);
-		plan->seg[i].len = (uint16_t)((s->last_sect - s->first_sect + 1)
+		plan->seg[i].gref = seg[i].gref;
+		plan->seg[i].offset = (uint16_t)(first << BLK_SECTOR_SHIFT);
+		plan->seg[i].len = (uint16_t)((last - first + 1)
 					      << BLK_SECTOR_SHIFT);
-		sectors += (uint64_t)(s->last_sect - s->first_sect + 1);
+		sectors += (uint64_t)(last - first + 1);
 	}
-	if (req->sector_number >= disk->sectors ||
-	    sectors > disk->sectors - req->sector_number) {
+	if (plan->sector >= disk->sectors ||
+	    sectors > disk->sectors - plan->sector) {
 		*why = "sector range beyond the image";
 		return BLKIF_RSP_ERROR;
 	}
 	plan->nseg = n;
-	plan->offset = req->sector_number << BLK_SECTOR_SHIFT;
+	plan->offset = plan->sector << BLK_SECTOR_SHIFT;
 	plan->length = sectors << BLK_SECTOR_SHIFT;
+	return BLKIF_RSP_OKAY;
+}
+
+static int check_rw(const struct blkif_request *req,
+		    const struct blk_disk *disk, struct blk_plan *plan,
+		    const char **why)
+{
+	if (req->operation == BLKIF_OP_WRITE && disk->readonly) {
+		*why = "write to a read-only disk";
+		return BLKIF_RSP_ERROR;
+	}
+	if (req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		*why = "segment count out of range";
+		return BLKIF_RSP_ERROR;
+	}
+	plan->sector = req->sector_number;
+	return blk_req_check_segments(req->seg, req->nr_segments, disk, plan,
+				      why);
+}
+
+/* The header of an indirect request; its segments come later. */
+static int check_indirect(const struct blkif_request *req,
+			  const struct blk_disk *disk, struct blk_plan *plan,
+			  const char **why)
+{
+	struct blkif_request_indirect ir;
+	unsigned int i;
+
+	memcpy(&ir, req, sizeof(ir));
+	if (!disk->max_indirect) {
+		*why = "indirect descriptors not offered";
+		return BLKIF_RSP_EOPNOTSUPP;
+	}
+	if (ir.indirect_op != BLKIF_OP_READ &&
+	    ir.indirect_op != BLKIF_OP_WRITE) {
+		*why = "indirect operation neither read nor write";
+		return BLKIF_RSP_ERROR;
+	}
+	plan->op = plan->rsp_op = ir.indirect_op;
+	if (ir.indirect_op == BLKIF_OP_WRITE && disk->readonly) {
+		*why = "write to a read-only disk";
+		return BLKIF_RSP_ERROR;
+	}
+	if (ir.nr_segments == 0 || ir.nr_segments > disk->max_indirect ||
+	    ir.nr_segments > BLK_MAX_SEGS) {
+		*why = "indirect segment count out of range";
+		return BLKIF_RSP_ERROR;
+	}
+	plan->sector = ir.sector_number;
+	plan->indirect_segs = ir.nr_segments;
+	plan->indirect_pages = (ir.nr_segments + BLK_SEGS_PER_INDIRECT_PAGE -
+				1) / BLK_SEGS_PER_INDIRECT_PAGE;
+	for (i = 0; i < plan->indirect_pages; i++)
+		plan->indirect_gref[i] = ir.indirect_grefs[i];
 	return BLKIF_RSP_OKAY;
 }
 
@@ -106,8 +161,9 @@ int blk_req_check(const struct blkif_request *req,
 		  const struct blk_disk *disk, struct blk_plan *plan,
 		  const char **why)
 {
-	memset(plan, 0, sizeof(*plan));
-	plan->op = req->operation;
+	memset(plan, 0, offsetof(struct blk_plan, seg));
+	plan->indirect_segs = plan->indirect_pages = 0;
+	plan->op = plan->rsp_op = req->operation;
 	*why = NULL;
 	switch (req->operation) {
 	case BLKIF_OP_READ:
@@ -127,8 +183,7 @@ int blk_req_check(const struct blkif_request *req,
 		*why = "barriers not offered";
 		return BLKIF_RSP_EOPNOTSUPP;
 	case BLKIF_OP_INDIRECT:
-		*why = "indirect descriptors not offered";
-		return BLKIF_RSP_EOPNOTSUPP;
+		return check_indirect(req, disk, plan, why);
 	default:
 		*why = "unknown operation";
 		return BLKIF_RSP_EOPNOTSUPP;
@@ -202,13 +257,45 @@ static int do_request(struct blk_dev *d, const struct blk_plan *p)
 	return BLKIF_RSP_EOPNOTSUPP;
 }
 
-static int16_t handle(struct blk_dev *d, const struct blkif_request *req)
+/* Fetch an indirect request's segment descriptors and check them. */
+static int fetch_indirect(struct blk_dev *d, struct blk_plan *p,
+			  const char **why)
 {
-	struct blk_plan plan;
+	struct blkif_request_segment desc[BLK_MAX_SEGS];
+	struct blk_seg pages[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	unsigned int i, left = p->indirect_segs;
+
+	for (i = 0; i < p->indirect_pages; i++) {
+		unsigned int n = left < BLK_SEGS_PER_INDIRECT_PAGE ? left :
+				 BLK_SEGS_PER_INDIRECT_PAGE;
+
+		pages[i].gref = p->indirect_gref[i];
+		pages[i].offset = 0;
+		pages[i].len = (uint16_t)(n * sizeof(desc[0]));
+		left -= n;
+	}
+	if (d->copy(d->copy_ctx, d->domid, pages, p->indirect_pages, desc,
+		    false)) {
+		*why = "indirect descriptor page not readable (bad grant)";
+		return BLKIF_RSP_ERROR;
+	}
+	return blk_req_check_segments(desc, p->indirect_segs, &d->disk, p,
+				      why);
+}
+
+static int16_t handle(struct blk_dev *d, const struct blkif_request *req,
+		      uint8_t *rsp_op)
+{
+	static struct blk_plan plan;	/* 2 KiB of pages: not on the stack */
 	const char *why;
 	int st = blk_req_check(req, &d->disk, &plan, &why);
 
 	d->requests++;
+	if (st == BLKIF_RSP_OKAY && plan.indirect_segs) {
+		d->indirect_requests++;
+		st = fetch_indirect(d, &plan, &why);
+	}
+	*rsp_op = plan.rsp_op;
 	if (st != BLKIF_RSP_OKAY) {
 		if (d->bad_requests++ < LOG_BAD_MAX)
 			say(d, "request op %u sector %llu nseg %u: %s",
@@ -248,15 +335,16 @@ int blk_service(struct blk_dev *d, unsigned int budget, bool *notify)
 		while (b->req_cons != prod && done < budget) {
 			struct blkif_request req;
 			struct blkif_response *rsp;
+			uint8_t op;
 			int16_t st;
 
 			blkif_back_copy_request(&d->ring, b->req_cons, &req);
 			b->req_cons++;
-			st = handle(d, &req);
+			st = handle(d, &req, &op);
 			/* The slot is the request's until here. */
 			rsp = blkif_back_response(&d->ring, b->rsp_prod_pvt);
 			rsp->id = req.id;
-			rsp->operation = req.operation;
+			rsp->operation = op;
 			rsp->status = st;
 			b->rsp_prod_pvt++;
 			done++;

@@ -19,7 +19,13 @@ RING_DEFINE(blkif, struct blkif_request, struct blkif_response)
 #define BLK_SECTOR_SHIFT 9
 #define BLK_PAGE_SIZE 4096
 #define BLK_SECTORS_PER_PAGE (BLK_PAGE_SIZE >> BLK_SECTOR_SHIFT)
-#define BLK_MAX_BYTES (BLKIF_MAX_SEGMENTS_PER_REQUEST * BLK_PAGE_SIZE)
+/* Segments an indirect request may carry (feature-max-indirect-segments,
+ * what Linux's blkback offers); their descriptors fit in one page. */
+#define BLK_MAX_INDIRECT_SEGS 256
+#define BLK_SEGS_PER_INDIRECT_PAGE \
+	(BLK_PAGE_SIZE / sizeof(struct blkif_request_segment))
+#define BLK_MAX_SEGS BLK_MAX_INDIRECT_SEGS
+#define BLK_MAX_BYTES (BLK_MAX_SEGS * BLK_PAGE_SIZE)
 
 /* One piece of a request's data: bytes offset..offset+len of gref. */
 struct blk_seg {
@@ -31,10 +37,17 @@ struct blk_seg {
 /* A checked request: what to do, where in the image, which pages. */
 struct blk_plan {
 	uint8_t op;		/* BLKIF_OP_READ/WRITE/FLUSH_DISKCACHE/DISCARD */
+	uint8_t rsp_op;		/* the response's operation (indirect: the
+				 * indirect_op, as blkfront checks) */
+	uint64_t sector;	/* first sector */
 	uint64_t offset;	/* bytes into the image */
 	uint64_t length;	/* bytes */
 	unsigned int nseg;
-	struct blk_seg seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	struct blk_seg seg[BLK_MAX_SEGS];
+	/* BLKIF_OP_INDIRECT: the pages of segment descriptors, to fetch
+	 * and check (blk_req_check_segments) before the plan is whole. */
+	unsigned int indirect_segs, indirect_pages;
+	uint32_t indirect_gref[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 };
 
 /* What the device offers; the image's size in 512-byte sectors. */
@@ -43,6 +56,7 @@ struct blk_disk {
 	bool readonly;
 	bool discard;		/* feature-discard offered */
 	bool flush;		/* feature-flush-cache offered */
+	unsigned int max_indirect; /* feature-max-indirect-segments; 0: none */
 };
 
 /*
@@ -53,6 +67,12 @@ struct blk_disk {
 int blk_req_check(const struct blkif_request *req,
 		  const struct blk_disk *disk, struct blk_plan *plan,
 		  const char **why);
+
+/* The @n segments of a read or write at plan->sector: fills the plan's
+ * pages, offset and length.  BLKIF_RSP_OKAY or BLKIF_RSP_ERROR. */
+int blk_req_check_segments(const struct blkif_request_segment *seg,
+			   unsigned int n, const struct blk_disk *disk,
+			   struct blk_plan *plan, const char **why);
 
 /*
  * Copy between @buf and the guest's pages @seg[0..n) (in order, packed
@@ -71,7 +91,7 @@ struct blk_dev {
 	blk_copy_fn *copy;
 	void *copy_ctx;
 	void *buf;			/* BLK_MAX_BYTES */
-	uint64_t requests, bad_requests, io_errors;
+	uint64_t requests, bad_requests, io_errors, indirect_requests;
 };
 
 /* Attach @d to a mapped ring page (the front end initialised it). */

@@ -76,15 +76,15 @@ static void say(const char *fmt, ...)
 static int grant_copy(void *ctx, unsigned int domid, const struct blk_seg *seg,
 		      unsigned int n, void *buf, bool to_guest)
 {
-	struct ioctl_gntdev_grant_copy_segment cs[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	static struct ioctl_gntdev_grant_copy_segment cs[BLK_MAX_SEGS];
 	struct ioctl_gntdev_grant_copy op = { .count = n, .segments = cs };
 	size_t off = 0;
 	unsigned int i;
 
 	(void)ctx;
-	if (n > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+	if (n > BLK_MAX_SEGS)
 		return -1;
-	memset(cs, 0, sizeof(cs));
+	memset(cs, 0, sizeof(cs[0]) * n);
 	for (i = 0; i < n; i++) {
 		void *local = (char *)buf + off;
 
@@ -162,8 +162,9 @@ static void disconnect(void)
 	if (g.ring.addr || g.ring.gnt_fd >= 0)
 		xendev_unmap_page(&g.ring);
 	if (g.connected)
-		say("disconnected after %llu requests (%llu refused, %llu "
-		    "failed)", (unsigned long long)g.dev.requests,
+		say("disconnected after %llu requests (%llu indirect, %llu "
+		    "refused, %llu failed)", (unsigned long long)g.dev.requests,
+		    (unsigned long long)g.dev.indirect_requests,
 		    (unsigned long long)g.dev.bad_requests,
 		    (unsigned long long)g.dev.io_errors);
 	g.connected = false;
@@ -290,6 +291,7 @@ static int open_image(void)
 	g.dev.disk.sectors = (uint64_t)st.st_size >> BLK_SECTOR_SHIFT;
 	g.dev.disk.flush = !g.dev.disk.readonly;
 	g.dev.disk.discard = !g.dev.disk.readonly;
+	g.dev.disk.max_indirect = BLK_MAX_INDIRECT_SEGS;
 	say("%s: %llu sectors, %s", params,
 	    (unsigned long long)g.dev.disk.sectors,
 	    g.dev.disk.readonly ? "read-only" : "read-write");
@@ -320,6 +322,9 @@ static int publish(void)
 		rc = be_write("discard-granularity", "%u", BLK_PAGE_SIZE);
 	if (!rc)
 		rc = be_write("discard-alignment", "0");
+	if (!rc)
+		rc = be_write("feature-max-indirect-segments", "%u",
+			      g.dev.disk.max_indirect);
 	if (!rc)
 		rc = be_write("feature-persistent", "0");
 	if (!rc)

@@ -11,6 +11,7 @@ Then:
   - the handshake reached Connected on both sides, with the store
     permissions libxl gives (backend: dom0's, the domU reads; frontend:
     the domU's, dom0 reads);
+  - blkfront took the indirect descriptors offered (64 KiB requests);
   - in the guest /dev/xvda and /dev/xvdb have the images' sizes, xvdb is
     read-only; 1 MiB of random bytes written to xvda at 1 MiB (with
     fsync: a flush) reads back with the same sha256 after the page cache
@@ -231,4 +232,11 @@ def test_destroy_ends_the_back_ends_and_frees_every_page(session):
     assert len(re.findall(mine + r"connected: ring grant", logs,
                           re.M)) == 2, logs
     assert len(re.findall(mine + r"exiting", logs, re.M)) == 2, logs
+    # blkfront used indirect descriptors for the 64 KiB requests, and
+    # none of its requests was refused or failed.
+    m = re.search(r"^blkback: d%d/%d: disconnected after (\d+) requests "
+                  r"\((\d+) indirect, (\d+) refused, (\d+) failed\)"
+                  % (session["domid"], XVDA), logs, re.M)
+    assert m, logs
+    assert int(m.group(2)) > 0 and m.group(3) == m.group(4) == "0", logs
     assert session["status"] == 33

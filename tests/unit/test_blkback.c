@@ -21,7 +21,8 @@
 
 #include "blk_req.h"
 
-#define NR_GRANTS 16
+#define NR_GRANTS 32
+#define DESC_GREF 31		/* the indirect descriptor page */
 #define IMG_SECTORS 256		/* 128 KiB */
 
 static uint8_t grant_page[NR_GRANTS][BLK_PAGE_SIZE];
@@ -343,6 +344,86 @@ static void a_full_ring_is_served_within_the_budget(void **state)
 				     req_event), n + 1);
 }
 
+static void indirect(uint8_t op, uint64_t sector, unsigned int nseg,
+		     uint32_t desc_gref)
+{
+	struct blkif_request *r = next_req();
+	struct blkif_request_indirect ir = {
+		.operation = BLKIF_OP_INDIRECT, .indirect_op = op,
+		.nr_segments = (uint16_t)nseg, .id = r->id,
+		.sector_number = sector, .indirect_grefs = { desc_gref },
+	};
+	struct blkif_request_segment *desc = (void *)grant_page[DESC_GREF];
+
+	for (unsigned int i = 0; i < nseg && i < 512; i++) {
+		desc[i].gref = i % 20;
+		desc[i].first_sect = 0;
+		desc[i].last_sect = 7;
+	}
+	memcpy(r, &ir, sizeof(ir));
+}
+
+/* The operation of the last response (blkfront checks it). */
+static uint8_t last_rsp_op(void)
+{
+	return blkif_front_response(&front, front.r.rsp_cons - 1)->operation;
+}
+
+static void indirect_write_then_read_of_twenty_pages(void **state)
+{
+	uint8_t b[4096];
+
+	dev.disk.max_indirect = BLK_MAX_INDIRECT_SEGS;
+	for (int i = 0; i < 20; i++)
+		memset(grant_page[i], 'a' + i, BLK_PAGE_SIZE);
+	indirect(BLKIF_OP_WRITE, 16, 20, DESC_GREF);
+	assert_int_equal(serve_one(), BLKIF_RSP_OKAY);
+	assert_int_equal(last_rsp_op(), BLKIF_OP_WRITE);
+	assert_int_equal(pread(dev.fd, b, sizeof(b), (16 + 19 * 8) * 512),
+			 (ssize_t)sizeof(b));
+	assert_int_equal(b[0], 'a' + 19);
+	for (int i = 0; i < 20; i++)
+		memset(grant_page[i], 0, BLK_PAGE_SIZE);
+	indirect(BLKIF_OP_READ, 16, 20, DESC_GREF);
+	assert_int_equal(serve_one(), BLKIF_RSP_OKAY);
+	assert_int_equal(last_rsp_op(), BLKIF_OP_READ);
+	assert_int_equal(grant_page[7][4095], 'a' + 7);
+	assert_int_equal(dev.indirect_requests, 2);
+}
+
+static void hostile_indirect_requests_are_refused(void **state)
+{
+	struct blkif_request_segment *desc = (void *)grant_page[DESC_GREF];
+	int16_t st[6];
+
+	dev.disk.max_indirect = BLK_MAX_INDIRECT_SEGS;
+	indirect(BLKIF_OP_FLUSH_DISKCACHE, 0, 4, DESC_GREF);
+	indirect(BLKIF_OP_READ, 0, 0, DESC_GREF);
+	indirect(BLKIF_OP_READ, 0, BLK_MAX_INDIRECT_SEGS + 1, DESC_GREF);
+	indirect(BLKIF_OP_READ, 0, 4, 0x7fffffff);	/* bad descriptor page */
+	/* Past the image: 32 pages from the last 8 sectors. */
+	indirect(BLKIF_OP_READ, IMG_SECTORS - 8, 32, DESC_GREF);
+	assert_int_equal(serve(st, 5), 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(st[i], BLKIF_RSP_ERROR);
+	/* A descriptor naming sector 8 of its page. */
+	indirect(BLKIF_OP_READ, 0, 4, DESC_GREF);
+	desc[3].last_sect = 8;
+	assert_int_equal(serve_one(), BLKIF_RSP_ERROR);
+	/* Nothing but the descriptor pages was copied. */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(grant_page[i][0], 0);
+}
+
+static void indirect_write_to_a_read_only_disk_is_refused(void **state)
+{
+	dev.disk.max_indirect = BLK_MAX_INDIRECT_SEGS;
+	indirect(BLKIF_OP_WRITE, 0, 16, DESC_GREF);
+	assert_int_equal(serve_one(), BLKIF_RSP_ERROR);
+	assert_int_equal(last_rsp_op(), BLKIF_OP_WRITE);
+	assert_int_equal(copies, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +437,9 @@ int main(void)
 		T(read_only_disk_refuses_writes_and_discards, setup_ro),
 		T(a_runaway_producer_breaks_only_this_ring, setup_rw),
 		T(a_full_ring_is_served_within_the_budget, setup_rw),
+		T(indirect_write_then_read_of_twenty_pages, setup_rw),
+		T(hostile_indirect_requests_are_refused, setup_rw),
+		T(indirect_write_to_a_read_only_disk_is_refused, setup_ro),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
