@@ -3,7 +3,8 @@
 # Host libFuzzer harnesses (docs/fuzzing.md, "Host harnesses"): the
 # page-type engine's transitions, the writable-pagetable instruction
 # decoder and the grant bookkeeping, each built from the hypervisor's own
-# sources with clang -fsanitize=fuzzer,address,undefined.
+# sources, and the block back end's ring service (a hostile front end),
+# with clang -fsanitize=fuzzer,address,undefined.
 #
 #   make fuzz-host                 every harness, FUZZ_HOST_RUNS inputs
 #                                  each (mutations of the committed seed
@@ -25,7 +26,7 @@ FZH_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
               -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined \
               -Ihypercall-abi/include -Ihypervisor/include
-FZH_NAMES  := pagetype decode grant grant2
+FZH_NAMES  := pagetype decode grant grant2 blkif
 
 FZH_MACHINE      := $(FZH_DIR)/machine.c hypervisor/mm/pagetype.c \
                     hypervisor/mm/frame.c
@@ -33,6 +34,11 @@ FZH_SRC_pagetype := $(FZH_MACHINE)
 FZH_SRC_decode   := $(FZH_MACHINE) hypervisor/pv/ptwr-decode.c
 FZH_SRC_grant    := $(FZH_MACHINE) hypervisor/common/grant-v1.c
 FZH_SRC_grant2   := hypervisor/common/grant-v2.c hypervisor/common/grant-v1.c
+# The block back end's ring service (drivers-back/block).
+FZH_SRC_blkif    := drivers-back/block/blk_req.c
+$(FZH_OUT)/fuzz_blkif: drivers-back/block/blk_req.c drivers-back/block/blk_req.h \
+		ring/include/veneer/ring.h
+$(FZH_OUT)/fuzz_blkif: FZH_CFLAGS += -Iring/include -Idrivers-back/block
 
 FZH_BINS := $(patsubst %,$(FZH_OUT)/fuzz_%,$(FZH_NAMES))
 
