@@ -144,13 +144,41 @@ static int be_write(const char *node, const char *fmt, ...)
 	return vctl_xs_write(g.xs, 0, path, val);
 }
 
+/*
+ * Publish our state, but only while our directory exists: a write after
+ * vctl destroy removed it would create it again (a node nobody removes).
+ * The check and the write are one transaction.
+ */
 static void set_state(int state)
 {
+	char path[160], val[16];
+	int rc = -EAGAIN;
+
 	if (g.state == state)
 		return;
 	g.state = state;
-	if (be_write("state", "%d", state))
-		say("cannot write state %d", state);
+	snprintf(path, sizeof(path), "%s/state", g.be);
+	snprintf(val, sizeof(val), "%d", state);
+	for (int tries = 0; tries < 8 && rc == -EAGAIN; tries++) {
+		char id[160], *v = NULL;
+		uint32_t tx;
+
+		rc = vctl_xs_tx_start(g.xs, &tx);
+		if (rc)
+			break;
+		snprintf(id, sizeof(id), "%s/frontend-id", g.be);
+		rc = vctl_xs_read(g.xs, tx, id, &v);
+		free(v);
+		if (!rc)
+			rc = vctl_xs_write(g.xs, tx, path, val);
+		if (rc) {
+			vctl_xs_tx_end(g.xs, tx, false);
+			break;
+		}
+		rc = vctl_xs_tx_end(g.xs, tx, true);
+	}
+	if (rc && rc != -ENOENT)
+		say("cannot write state %d: %s", state, strerror(-rc));
 }
 
 /* --- connect and disconnect --------------------------------------------- */

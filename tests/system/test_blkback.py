@@ -154,6 +154,7 @@ def session(tmp_path_factory):
         out["logs"] = sh.run("sh", "-c", "'cat /var/log/veneer/blkback/*'")
         out["be_gone"] = sh.run("xenstore-ls",
                                 "/local/domain/0/backend/vbd/%d" % domid)
+        out["vbd_left"] = sh.run("xenstore-ls", "/local/domain/0/backend/vbd")
         m.sendline("poweroff")
         out["status"] = m.wait_exit(timeout=120)
     print("\n".join("$ %s -> %d\n%s%s" % r for r in sh.results))
@@ -219,6 +220,10 @@ def test_destroy_ends_the_back_ends_and_frees_every_page(session):
     assert session["destroy"][0] == 0
     assert session["pids_after"][0] != 0, session["pids_after"]
     assert session["be_gone"][0] != 0, session["be_gone"]
+    # Neither domain's back ends left a node behind (the first was
+    # destroyed while its front end was still coming up).
+    status, out, _ = session["vbd_left"]
+    assert status != 0 or out == "", out
     # Every page of the guest's is back; the hypervisor holds exactly
     # what it held before plus the pages dom0 ballooned out for the ring
     # mappings (none of them the guest's).
