@@ -16,6 +16,8 @@ Then:
     read-only; 1 MiB of random bytes written to xvda at 1 MiB (with
     fsync: a flush) reads back with the same sha256 after the page cache
     is dropped, and dom0 finds the same bytes in the image file;
+  - blkdiscard of 8 MiB in the guest punches a hole of that size in the
+    image (dom0's du);
   - writing to xvdb fails in the guest and the image is unchanged; what
     the guest reads from it is what dom0 wrote;
   - destroy ends both blkback processes (each logged its connection) and
@@ -98,6 +100,7 @@ def session(tmp_path_factory):
             if sh.run("pidof", "blkback")[0] != 0:
                 break
             sh.sleep(1)
+        out["du_before"] = sh.run("du", "-k", "/tmp/d.img")
         out["free_before"] = settle_free_pages(sh)
         out["dom0_kb_before"] = sh.run("cat", DOM0_CURRENT_KB)
         out["create"] = sh.run("vctl", "create", "/tmp/blk1.cfg")
@@ -125,6 +128,8 @@ def session(tmp_path_factory):
         out["read_back"] = guest(m, "echo GSHA=$(dd if=/dev/xvda bs=65536 "
                                  "skip=16 count=16 2>/dev/null | sha256sum)",
                                  r"GSHA=" + SHA)
+        out["discard_rc"] = guest(m, "blkdiscard -o 4194304 -l 8388608 "
+                                  "/dev/xvda; echo DRC=$?Z", r"DRC=(\d+)Z")
         out["ro_write_rc"] = guest(m, "dd if=/tmp/p of=/dev/xvdb bs=4096 "
                                    "count=1 conv=fsync 2>/dev/null; "
                                    "echo ROW=$?Z", r"ROW=(\d+)Z")
@@ -139,6 +144,7 @@ def session(tmp_path_factory):
         out["dom0_sha"] = sh.run("sh", "-c", "'dd if=/tmp/d.img bs=65536 "
                                  "skip=16 count=16 2>/dev/null | sha256sum'")
         out["ro_sha_after"] = sh.run("sha256sum", "/tmp/ro.img")
+        out["du_after"] = sh.run("du", "-k", "/tmp/d.img")
         out["pids"] = sh.run("pidof", "blkback")
         out["destroy"] = sh.run("vctl", "destroy", "blk1")
         for _ in range(20):
@@ -205,6 +211,15 @@ def test_written_data_reads_back_and_reaches_the_image(session):
     status, out, err = session["dom0_sha"]
     assert status == 0, err
     assert out.split()[0] == pattern
+
+
+def test_discard_punches_holes_in_the_image(session):
+    assert session["discard_rc"] == ("0",)
+    before = int(session["du_before"][1].split()[0])
+    after = int(session["du_after"][1].split()[0])
+    # 8 MiB of the 16 MiB image given back; the written 1 MiB at 1 MiB
+    # is intact (test_written_data_reads_back_and_reaches_the_image).
+    assert before == 16384 and after <= before - 8192, (before, after)
 
 
 def test_read_only_disk_refuses_writes(session):
