@@ -59,10 +59,11 @@ $(BUILD)/tests/unit/test_vctl_%: tests/unit/test_vctl_%.c \
 VCTL_STORE_TEST := $(BUILD)/tests/unit/test_vctl_store_nodes
 $(VCTL_STORE_TEST): tests/unit/test_vctl_store_nodes.c \
 		$(VCTL_DIR)/store_client.c $(VCTL_OUT)/store_nodes.o $(VCTL_HDRS) \
-		$(BUILD)/dom0/stored/stored
+		$(BUILD)/dom0/stored/stored $(BUILD)/drivers-back/block/blkback
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOST_CFLAGS) -I$(VCTL_DIR) \
 		-DSTORED_BIN='"$(abspath $(BUILD)/dom0/stored/stored)"' \
+		-DBLKBACK_BIN='"$(abspath $(BUILD)/drivers-back/block/blkback)"' \
 		-o $@ $< $(VCTL_OUT)/store_nodes.o -lcmocka
 
 # tests/unit/test_vctl_cli.py (pytest, in make test-unit) runs the host

@@ -12,9 +12,18 @@
  * give its nodes away, read or watch domain 6's nodes and /vm tree, see
  * @introduceDomain/@releaseDomain.  Destroying domain 5 removes its
  * trees only, and domain 6's stay.
+ *
+ * A disk (vctl_store_add_disk) and its back end, drivers-back/block's
+ * blkback, run here too: the front directory is the domain's, the back
+ * directory only readable; blkback publishes the disk and InitWait,
+ * refuses a front end asking for what it did not offer, comes back to
+ * InitWait when the front end starts again, and exits when destroy
+ * removes its directory (no /dev/xen here: connecting stops at the
+ * ring mapping, which the system test covers).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -329,6 +338,110 @@ static void test_new_domain_inherits_nothing_of_a_stale_one(void **state)
 	vctl_store_del_domain(6);
 }
 
+/* Wait (up to 10 s) for dom0's read of @path to be @want. */
+static bool wait_for(const char *path, const char *want)
+{
+	for (int i = 0; i < 1000; i++) {
+		char *v = dom0_read(path);
+		bool ok = v && !strcmp(v, want);
+
+		free(v);
+		if (ok)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+#define BE "/local/domain/0/backend/vbd/5/51712"
+#define FE "device/vbd/51712"
+
+static void test_disk_nodes_and_blkback_handshake(void **state)
+{
+	char img[96], log[96], why[256] = "", *v, *text;
+	int g, fd, status;
+	pid_t pid;
+	FILE *f;
+
+	add(5, "disk-five");
+	snprintf(img, sizeof(img), "%s/d.img", dir);
+	snprintf(log, sizeof(log), "%s/blkback.log", dir);
+	fd = open(img, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	if (vctl_store_add_disk(5, "xvda", 51712, img, false, why,
+				sizeof(why)))
+		fail_msg("add disk: %s", why);
+	g = connect_to(guest_path);
+	assert_true(g >= 0);
+	/* The front directory is the domain's; the back one it only reads. */
+	assert_int_equal(g_read(g, BE "/params"), 0);
+	assert_int_equal(g_write(g, BE "/params", "/etc/shadow"), -EACCES);
+	assert_int_equal(g_write(g, BE "/state", "4"), -EACCES);
+	assert_int_equal(g_write(g, BE "/feature-evil", "1"), -EACCES);
+	assert_int_equal(g_write(g, FE "/ring-ref", "8"), 0);
+	v = dom0_read("/local/domain/5/" FE "/backend");
+	assert_string_equal(v, BE);
+	free(v);
+
+	pid = fork();
+	if (pid == 0) {
+		int lfd = open(log, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+
+		dup2(lfd, 2);
+		execl(BLKBACK_BIN, "blkback", "5", "51712", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(wait_for(BE "/state", "2"));
+	assert_true(wait_for(BE "/sectors", "2048"));
+	assert_true(wait_for(BE "/info", "0"));
+	assert_true(wait_for(BE "/feature-flush-cache", "1"));
+	assert_true(wait_for(BE "/feature-max-indirect-segments", "256"));
+
+	/* A 32-bit protocol: refused. */
+	assert_int_equal(g_write(g, FE "/event-channel", "3"), 0);
+	assert_int_equal(g_write(g, FE "/protocol", "x86_32-abi"), 0);
+	assert_int_equal(g_write(g, FE "/state", "3"), 0);
+	assert_true(wait_for(BE "/state", "5"));
+	/* The front end starts again: InitWait again. */
+	assert_int_equal(g_write(g, FE "/state", "1"), 0);
+	assert_true(wait_for(BE "/state", "2"));
+	/* A multi-page ring we did not offer: refused. */
+	assert_int_equal(g_write(g, FE "/protocol", "x86_64-abi"), 0);
+	assert_int_equal(g_write(g, FE "/ring-page-order", "2"), 0);
+	assert_int_equal(g_write(g, FE "/state", "3"), 0);
+	assert_true(wait_for(BE "/state", "5"));
+	assert_int_equal(g_write(g, FE "/state", "1"), 0);
+	assert_true(wait_for(BE "/state", "2"));
+	/* Garbage in ring-ref: refused before any mapping. */
+	assert_int_equal(g_write(g, FE "/ring-page-order", "0"), 0);
+	assert_int_equal(g_write(g, FE "/ring-ref", "8x"), 0);
+	assert_int_equal(g_write(g, FE "/state", "3"), 0);
+	assert_true(wait_for(BE "/state", "5"));
+	close(g);
+
+	/* Destroy: the back end sees its directory go and ends. */
+	vctl_store_del_domain(5);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_null(dom0_read(BE));
+	assert_null(dom0_read(BE "/state"));
+	f = fopen(log, "r");
+	assert_non_null(f);
+	text = calloc(1, 8192);
+	assert_true(fread(text, 1, 8191, f) > 0);
+	fclose(f);
+	assert_non_null(strstr(text, "protocol 'x86_32-abi' is not x86_64-abi"));
+	assert_non_null(strstr(text, "ring-page-order we did not offer"));
+	assert_non_null(strstr(text, "no valid ring-ref"));
+	assert_non_null(strstr(text, "exiting"));
+	free(text);
+	unlink(img);
+	unlink(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_destroy_removes_only_its_trees),
 		cmocka_unit_test(
 			test_new_domain_inherits_nothing_of_a_stale_one),
+		cmocka_unit_test(test_disk_nodes_and_blkback_handshake),
 	};
 
 	return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
