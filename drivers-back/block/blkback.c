@@ -35,6 +35,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 /* Our ABI first: the gntdev ioctl header needs domid_t. */
 #include <veneer/mgmt.h>
@@ -47,6 +48,7 @@
 
 #define SCAN_MS 2000		/* look whether the domain still exists */
 #define TURN_BUDGET 32		/* requests per turn before polling again */
+#define EMPTY_KICKS 2000	/* kicks a second that find nothing to do */
 
 static struct {
 	struct blk_dev dev;
@@ -383,6 +385,56 @@ static void serve_ring(bool *more)
 	}
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Kicks that find no request: a front end kicking with an empty ring
+ * would have us spin on it.  Past EMPTY_KICKS a second its port stays
+ * masked until the second is over (a kick meanwhile stays pending and
+ * is delivered at the unmask: nothing is lost, only delayed).
+ */
+static struct {
+	uint64_t window_ms;
+	unsigned int empty;
+	bool held;
+	uint64_t held_total;
+} kicks;
+
+/* Poll timeout: the scan period, or the end of a held window. */
+static int poll_timeout(bool more)
+{
+	uint64_t now = now_ms(), end = kicks.window_ms + 1000;
+
+	if (more)
+		return 0;
+	if (kicks.held)
+		return end > now ? (int)(end - now) : 0;
+	return SCAN_MS;
+}
+
+static void kick_window(bool *more)
+{
+	uint64_t now = now_ms();
+
+	if (now - kicks.window_ms < 1000)
+		return;
+	kicks.window_ms = now;
+	kicks.empty = 0;
+	if (kicks.held) {
+		kicks.held = false;
+		if (g.connected) {
+			xendev_evtchn_unmask(&g.ev);
+			*more = true;	/* look at the ring once */
+		}
+	}
+}
+
 static int run(void)
 {
 	bool more = false;
@@ -392,23 +444,25 @@ static int run(void)
 			{ .fd = g.xs, .events = POLLIN },
 			{ .fd = g.connected ? g.ev.fd : -1, .events = POLLIN },
 		};
-		int n = poll(p, 2, more ? 0 : SCAN_MS);
-		bool look = false;
+		int n = poll(p, 2, poll_timeout(more));
+		bool look = false, was_connected = g.connected;
 
 		if (n < 0 && errno != EINTR)
 			return -errno;
+		kick_window(&more);
 		if (n == 0 && !more) {
-			if (xendev_domain_state(g.dev.domid) == XENDEV_DOM_GONE) {
+			if (!kicks.held && xendev_domain_state(g.dev.domid) ==
+					   XENDEV_DOM_GONE) {
 				say("domain gone");
 				return 0;
 			}
 			continue;
 		}
-		if (p[0].revents & (POLLHUP | POLLERR)) {
+		if (n > 0 && (p[0].revents & (POLLHUP | POLLERR))) {
 			say("store connection lost");
 			return -EPIPE;
 		}
-		if (p[0].revents & POLLIN) {
+		if (n > 0 && (p[0].revents & POLLIN)) {
 			char *path, *token;
 
 			if (vctl_xs_next_event(g.xs, &path, &token))
@@ -426,13 +480,34 @@ static int run(void)
 		}
 		if (look && !store_changed())
 			return 0;
-		if (g.connected && (more || (p[1].revents & POLLIN))) {
-			bool kicked = (p[1].revents & POLLIN) &&
+		if (g.connected != was_connected) {
+			/* A new ring: look at it once; an old one's events
+			 * and hold are gone with its channel. */
+			kicks.held = false;
+			kicks.empty = 0;
+			more = g.connected;
+			continue;
+		}
+		if (g.connected && (more || (n > 0 &&
+					     (p[1].revents & POLLIN)))) {
+			bool kicked = n > 0 && (p[1].revents & POLLIN) &&
 				      xendev_evtchn_ack(&g.ev);
+			uint64_t before = g.dev.requests;
 
 			serve_ring(&more);
-			if (kicked && g.connected)
+			if (!kicked || !g.connected)
+				continue;
+			if (g.dev.requests == before &&
+			    ++kicks.empty > EMPTY_KICKS) {
+				if (!kicks.held_total++)
+					say("more than %u kicks a second with "
+					    "nothing to do: holding its port "
+					    "masked for the rest of each such "
+					    "second", EMPTY_KICKS);
+				kicks.held = true;
+			} else {
 				xendev_evtchn_unmask(&g.ev);
+			}
 		} else {
 			more = false;
 		}
