@@ -183,11 +183,14 @@ static int start_blkback(domid_t domid, uint32_t devid)
 		return -errno;
 	if (pid == 0) {
 		/* Double fork: the back end is nobody's child to wait for. */
-		if (setsid() < 0 || fork() != 0)
-			_exit(0);
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0640);
-		int null = open("/dev/null", O_RDONLY);
+		pid_t grandchild = setsid() < 0 ? -1 : fork();
+		int fd, null;
 
+		if (grandchild != 0)
+			_exit(grandchild < 0 ? 1 : 0);
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			  0640);
+		null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -199,7 +202,7 @@ static int start_blkback(domid_t domid, uint32_t devid)
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
-	return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EAGAIN;
 }
 
 static int attach_disks(domid_t domid, const struct vctl_config *cfg)
