@@ -263,8 +263,17 @@ static bool store_changed(void)
 	unsigned long fe_state, dummy;
 	int rc;
 
-	if (xs_read_uint(g.be, "frontend-id", &dummy) == -ENOENT)
+	/* Ours while it holds our pid: gone (destroy) or another back
+	 * end's (the directory made again for a new domain of the same id
+	 * before we looked) both mean the disk is no longer ours. */
+	rc = xs_read_uint(g.be, "blkback-pid", &dummy);
+	if (rc == -ENOENT)
 		return false;
+	if (!rc && dummy != (unsigned long)getpid()) {
+		say("another blkback (pid %lu) serves this directory now",
+		    dummy);
+		return false;
+	}
 	rc = xs_read_uint(g.fe, "state", &fe_state);
 	if (rc)
 		fe_state = XenbusStateUnknown;
@@ -366,6 +375,8 @@ static int publish(void)
 		rc = be_write("max-ring-page-order", "0");
 	if (!rc)
 		rc = be_write("hotplug-status", "connected");
+	if (!rc)
+		rc = be_write("blkback-pid", "%ld", (long)getpid());
 	return rc;
 }
 

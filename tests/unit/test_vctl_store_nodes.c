@@ -438,6 +438,30 @@ static void test_disk_nodes_and_blkback_handshake(void **state)
 	assert_non_null(strstr(text, "no valid ring-ref"));
 	assert_non_null(strstr(text, "exiting"));
 	free(text);
+
+	/* The directory made again for another back end (a new domain of
+	 * the id): the old blkback leaves it alone. */
+	add(5, "disk-five");
+	if (vctl_store_add_disk(5, "xvda", 51712, img, false, why,
+				sizeof(why)))
+		fail_msg("add disk: %s", why);
+	pid = fork();
+	if (pid == 0) {
+		int lfd = open(log, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+
+		dup2(lfd, 2);
+		execl(BLKBACK_BIN, "blkback", "5", "51712", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(wait_for(BE "/state", "2"));
+	dom0_write(BE "/blkback-pid", "1");
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	v = dom0_read(BE "/state");
+	assert_string_equal(v, "2");	/* not touched on the way out */
+	free(v);
+	vctl_store_del_domain(5);
 	unlink(img);
 	unlink(log);
 }
