@@ -324,9 +324,12 @@ int blk_service(struct blk_dev *d, unsigned int budget, bool *notify)
 		ring_idx_t prod = ring_back_req_prod(b);
 
 		if (ring_back_request_prod_overflow(b, prod)) {
-			say(d, "request producer %u runs %u ahead of the "
-			    "responses on a ring of %u: disconnecting", prod,
-			    prod - b->rsp_prod_pvt, b->nr_ents);
+			/* The front end can break each new ring again. */
+			if (d->ring_breaks++ < LOG_BAD_MAX)
+				say(d, "request producer %u runs %u ahead of "
+				    "the responses on a ring of %u: "
+				    "disconnecting", prod,
+				    prod - b->rsp_prod_pvt, b->nr_ents);
 			d->broken = true;
 			if (ring_back_push_responses_check_notify(b))
 				*notify = true;

@@ -92,6 +92,7 @@ struct blk_dev {
 	void *copy_ctx;
 	void *buf;			/* BLK_MAX_BYTES */
 	uint64_t requests, bad_requests, io_errors, indirect_requests;
+	uint64_t ring_breaks;		/* rings found broken (logged: 20) */
 };
 
 /* Attach @d to a mapped ring page (the front end initialised it). */

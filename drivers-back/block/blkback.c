@@ -73,6 +73,46 @@ static void say(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * Lines a front end can have us write again and again by driving the
+ * handshake round (Initialising, Initialised with a bad ring, Closing,
+ * ...): each costs it two store writes and us a line in a log on dom0's
+ * disk.  The first CHATTER_MAX are written, then one line saying the
+ * rest are not; the count is in the exit line.
+ */
+#define CHATTER_MAX 32
+static unsigned long chatter_lines;
+
+static void chatter(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void chatter(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (chatter_lines++ > CHATTER_MAX)
+		return;
+	fprintf(stderr, "blkback: d%u/%u: ", g.dev.domid, g.dev.devid);
+	if (chatter_lines > CHATTER_MAX) {
+		fprintf(stderr, "more than %u handshake lines: the rest are "
+			"not logged (counted at exit)\n", CHATTER_MAX);
+		return;
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A guest's string for a log line: printable ASCII only, at most 32. */
+static const char *printable(const char *s, char out[33])
+{
+	unsigned int i;
+
+	for (i = 0; i < 32 && s[i]; i++)
+		out[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
 /* --- the data path: grant copy ------------------------------------------ */
 
 static int grant_copy(void *ctx, unsigned int domid, const struct blk_seg *seg,
@@ -180,7 +220,7 @@ static void set_state(int state)
 		rc = vctl_xs_tx_end(g.xs, tx, true);
 	}
 	if (rc && rc != -ENOENT)
-		say("cannot write state %d: %s", state, strerror(-rc));
+		chatter("cannot write state %d: %s", state, strerror(-rc));
 }
 
 /* --- connect and disconnect --------------------------------------------- */
@@ -192,11 +232,12 @@ static void disconnect(void)
 	if (g.ring.addr || g.ring.gnt_fd >= 0)
 		xendev_unmap_page(&g.ring);
 	if (g.connected)
-		say("disconnected after %llu requests (%llu indirect, %llu "
-		    "refused, %llu failed)", (unsigned long long)g.dev.requests,
-		    (unsigned long long)g.dev.indirect_requests,
-		    (unsigned long long)g.dev.bad_requests,
-		    (unsigned long long)g.dev.io_errors);
+		chatter("disconnected after %llu requests (%llu indirect, "
+			"%llu refused, %llu failed)",
+			(unsigned long long)g.dev.requests,
+			(unsigned long long)g.dev.indirect_requests,
+			(unsigned long long)g.dev.bad_requests,
+			(unsigned long long)g.dev.io_errors);
 	g.connected = false;
 }
 
@@ -210,47 +251,50 @@ static void connect_front(void)
 	if (xs_read_uint(g.fe, "ring-ref", &ref) ||
 	    xs_read_uint(g.fe, "event-channel", &port) ||
 	    ref > UINT32_MAX || port > UINT32_MAX) {
-		say("front end has no valid ring-ref/event-channel");
+		chatter("front end has no valid ring-ref/event-channel");
 		set_state(XenbusStateClosing);
 		return;
 	}
 	/* Absent means 0; we offer no multi-page ring. */
 	rc = xs_read_uint(g.fe, "ring-page-order", &order);
 	if ((rc && rc != -ENOENT) || order != 0) {
-		say("front end asks for ring-page-order we did not offer");
+		chatter("front end asks for ring-page-order we did not offer");
 		set_state(XenbusStateClosing);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/protocol", g.fe);
 	rc = vctl_xs_read(g.xs, 0, path, &proto);
 	if (!rc && strcmp(proto, "x86_64-abi")) {
-		say("front end protocol '%.32s' is not x86_64-abi", proto);
+		char shown[33];
+
+		chatter("front end protocol '%s' is not x86_64-abi",
+			printable(proto, shown));
 		free(proto);
 		set_state(XenbusStateClosing);
 		return;
 	}
 	free(proto);
 	if (g.gntdev < 0) {
-		say("no /dev/xen/gntdev: cannot serve a ring");
+		chatter("no /dev/xen/gntdev: cannot serve a ring");
 		set_state(XenbusStateClosing);
 		return;
 	}
 	rc = xendev_map_grant(&g.ring, g.dev.domid, (uint32_t)ref);
 	if (rc) {
-		say("mapping ring grant %lu: %s", ref, strerror(-rc));
+		chatter("mapping ring grant %lu: %s", ref, strerror(-rc));
 		set_state(XenbusStateClosing);
 		return;
 	}
 	rc = xendev_evtchn_bind(&g.ev, g.dev.domid, (unsigned int)port);
 	if (rc) {
-		say("binding event channel %lu: %s", port, strerror(-rc));
+		chatter("binding event channel %lu: %s", port, strerror(-rc));
 		xendev_unmap_page(&g.ring);
 		set_state(XenbusStateClosing);
 		return;
 	}
 	blk_dev_attach(&g.dev, g.ring.addr);
 	g.connected = true;
-	say("connected: ring grant %lu, port %lu", ref, port);
+	chatter("connected: ring grant %lu, port %lu", ref, port);
 	set_state(XenbusStateConnected);
 }
 
@@ -584,6 +628,13 @@ int main(int argc, char **argv)
 	rc = run();
 	disconnect();
 	close(g.dev.fd);
-	say("exiting");
+	if (chatter_lines > CHATTER_MAX)
+		say("%lu handshake lines not logged",
+		    chatter_lines - CHATTER_MAX);
+	say("exiting after %llu requests (%llu indirect, %llu refused, %llu "
+	    "failed)", (unsigned long long)g.dev.requests,
+	    (unsigned long long)g.dev.indirect_requests,
+	    (unsigned long long)g.dev.bad_requests,
+	    (unsigned long long)g.dev.io_errors);
 	return rc ? 1 : 0;
 }

@@ -466,6 +466,86 @@ static void test_disk_nodes_and_blkback_handshake(void **state)
 	unlink(log);
 }
 
+/* Lines of @text holding @what. */
+static unsigned int count_lines(const char *text, const char *what)
+{
+	unsigned int n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * The front end drives the handshake round and round with a ring it
+ * never gives, and names its protocol with a line break in it: each
+ * round costs it two store writes; blkback's log on dom0's disk gets a
+ * bounded number of lines, and no line the guest wrote itself.
+ */
+static void test_blkback_log_is_bounded_against_handshake_rounds(void **state)
+{
+	char img[96], log[96], why[256] = "", *text;
+	int g, fd, status;
+	pid_t pid;
+	FILE *f;
+
+	add(5, "disk-five");
+	snprintf(img, sizeof(img), "%s/d.img", dir);
+	snprintf(log, sizeof(log), "%s/blkback.log", dir);
+	fd = open(img, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	if (vctl_store_add_disk(5, "xvda", 51712, img, false, why,
+				sizeof(why)))
+		fail_msg("add disk: %s", why);
+	g = connect_to(guest_path);
+	assert_true(g >= 0);
+	pid = fork();
+	if (pid == 0) {
+		int lfd = open(log, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+
+		dup2(lfd, 2);
+		execl(BLKBACK_BIN, "blkback", "5", "51712", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(wait_for(BE "/state", "2"));
+	assert_int_equal(g_write(g, FE "/ring-ref", "8"), 0);
+	assert_int_equal(g_write(g, FE "/event-channel", "3"), 0);
+	assert_int_equal(g_write(g, FE "/protocol",
+				 "x\nblkback: d0/0: FORGED"), 0);
+	assert_int_equal(g_write(g, FE "/state", "3"), 0);
+	assert_true(wait_for(BE "/state", "5"));
+	assert_int_equal(g_write(g, FE "/ring-ref", "-"), 0);
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(g_write(g, FE "/state", "1"), 0);
+		assert_true(wait_for(BE "/state", "2"));
+		assert_int_equal(g_write(g, FE "/state", "3"), 0);
+		assert_true(wait_for(BE "/state", "5"));
+	}
+	close(g);
+	vctl_store_del_domain(5);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	f = fopen(log, "r");
+	assert_non_null(f);
+	text = calloc(1, 1 << 16);
+	assert_true(fread(text, 1, (1 << 16) - 1, f) > 0);
+	fclose(f);
+	/* The guest's bytes are shown, its line break is not. */
+	assert_non_null(strstr(text, "protocol 'x?blkback: d0/0: FORGED'"));
+	assert_int_equal(count_lines(text, "\nblkback: d0/0: FORGED"), 0);
+	/* 100 rounds, at most 32 of them logged, then one line saying so. */
+	assert_true(count_lines(text, "no valid ring-ref") >= 20);
+	assert_true(count_lines(text, "no valid ring-ref") <= 32);
+	assert_int_equal(count_lines(text, "the rest are not logged"), 1);
+	assert_non_null(strstr(text, "handshake lines not logged"));
+	assert_non_null(strstr(text, "exiting"));
+	free(text);
+	unlink(img);
+	unlink(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +555,8 @@ int main(void)
 		cmocka_unit_test(
 			test_new_domain_inherits_nothing_of_a_stale_one),
 		cmocka_unit_test(test_disk_nodes_and_blkback_handshake),
+		cmocka_unit_test(
+			test_blkback_log_is_bounded_against_handshake_rounds),
 	};
 
 	return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
