@@ -362,3 +362,41 @@ int blk_service(struct blk_dev *d, unsigned int budget, bool *notify)
 			return 1;
 	}
 }
+
+void blk_kicks_reset(struct blk_kicks *k)
+{
+	k->empty = 0;
+	k->held = false;
+}
+
+bool blk_kicks_tick(struct blk_kicks *k, uint64_t now_ms)
+{
+	bool was_held = k->held;
+
+	if (now_ms - k->window_ms < BLK_KICK_WINDOW_MS)
+		return false;
+	k->window_ms = now_ms;
+	k->empty = 0;
+	k->held = false;
+	return was_held;
+}
+
+bool blk_kicks_after_kick(struct blk_kicks *k, bool did_work)
+{
+	if (did_work || ++k->empty <= BLK_EMPTY_KICKS)
+		return true;
+	if (!k->held)
+		k->held_total++;
+	k->held = true;
+	return false;
+}
+
+int blk_kicks_timeout(const struct blk_kicks *k, uint64_t now_ms,
+		      int idle_ms)
+{
+	uint64_t end = k->window_ms + BLK_KICK_WINDOW_MS;
+
+	if (!k->held)
+		return idle_ms;
+	return end > now_ms ? (int)(end - now_ms) : 0;
+}

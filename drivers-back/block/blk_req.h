@@ -106,4 +106,38 @@ void blk_dev_attach(struct blk_dev *d, void *ring_page);
  */
 int blk_service(struct blk_dev *d, unsigned int budget, bool *notify);
 
+/*
+ * Kicks that find nothing to do (blkback's loop keeps one of these per
+ * ring).  A kick "did work" when the ring gave at least one request that
+ * was neither refused nor failed: an empty ring, or one full of requests
+ * refused (they cost us a check and a response each), is an idle kick.
+ * Past BLK_EMPTY_KICKS idle kicks in a second the port stays masked until
+ * that second is over; a kick meanwhile stays pending in the hypervisor
+ * and is delivered at the unmask.
+ */
+#define BLK_EMPTY_KICKS 2000
+#define BLK_KICK_WINDOW_MS 1000
+
+struct blk_kicks {
+	uint64_t window_ms;	/* start of the current second */
+	unsigned int empty;	/* idle kicks in it */
+	bool held;		/* the port is left masked */
+	uint64_t held_total;	/* seconds held, over the process */
+};
+
+/* A new ring (or none): no idle kicks, nothing held. */
+void blk_kicks_reset(struct blk_kicks *k);
+
+/* Each turn of the loop: true when a held port's second is over (unmask
+ * it and look at the ring once). */
+bool blk_kicks_tick(struct blk_kicks *k, uint64_t now_ms);
+
+/* After serving a kick; did_work as above.  true: unmask the port now;
+ * false: it stays masked (held) until blk_kicks_tick says so. */
+bool blk_kicks_after_kick(struct blk_kicks *k, bool did_work);
+
+/* How long the loop may sleep: idle_ms, or until a hold ends. */
+int blk_kicks_timeout(const struct blk_kicks *k, uint64_t now_ms,
+		      int idle_ms);
+
 #endif /* BLK_REQ_H */

@@ -48,7 +48,6 @@
 
 #define SCAN_MS 2000		/* look whether the domain still exists */
 #define TURN_BUDGET 32		/* requests per turn before polling again */
-#define EMPTY_KICKS 2000	/* kicks a second that find nothing to do */
 
 static struct {
 	struct blk_dev dev;
@@ -448,45 +447,26 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/*
- * Kicks that find no request: a front end kicking with an empty ring
- * would have us spin on it.  Past EMPTY_KICKS a second its port stays
- * masked until the second is over (a kick meanwhile stays pending and
- * is delivered at the unmask: nothing is lost, only delayed).
- */
-static struct {
-	uint64_t window_ms;
-	unsigned int empty;
-	bool held;
-	uint64_t held_total;
-} kicks;
+/* Requests done: neither refused nor failed (a kick's work). */
+static uint64_t served(void)
+{
+	return g.dev.requests - g.dev.bad_requests - g.dev.io_errors;
+}
+
+/* Kicks that find nothing to do: bounded (blk_req.h, blk_kicks). */
+static struct blk_kicks kicks;
 
 /* Poll timeout: the scan period, or the end of a held window. */
 static int poll_timeout(bool more)
 {
-	uint64_t now = now_ms(), end = kicks.window_ms + 1000;
-
-	if (more)
-		return 0;
-	if (kicks.held)
-		return end > now ? (int)(end - now) : 0;
-	return SCAN_MS;
+	return more ? 0 : blk_kicks_timeout(&kicks, now_ms(), SCAN_MS);
 }
 
 static void kick_window(bool *more)
 {
-	uint64_t now = now_ms();
-
-	if (now - kicks.window_ms < 1000)
-		return;
-	kicks.window_ms = now;
-	kicks.empty = 0;
-	if (kicks.held) {
-		kicks.held = false;
-		if (g.connected) {
-			xendev_evtchn_unmask(&g.ev);
-			*more = true;	/* look at the ring once */
-		}
+	if (blk_kicks_tick(&kicks, now_ms()) && g.connected) {
+		xendev_evtchn_unmask(&g.ev);
+		*more = true;	/* look at the ring once */
 	}
 }
 
@@ -538,8 +518,7 @@ static int run(void)
 		if (g.connected != was_connected) {
 			/* A new ring: look at it once; an old one's events
 			 * and hold are gone with its channel. */
-			kicks.held = false;
-			kicks.empty = 0;
+			blk_kicks_reset(&kicks);
 			more = g.connected;
 			continue;
 		}
@@ -547,22 +526,19 @@ static int run(void)
 					     (p[1].revents & POLLIN)))) {
 			bool kicked = n > 0 && (p[1].revents & POLLIN) &&
 				      xendev_evtchn_ack(&g.ev);
-			uint64_t before = g.dev.requests;
+			uint64_t before = served();
 
 			serve_ring(&more);
 			if (!kicked || !g.connected)
 				continue;
-			if (g.dev.requests == before &&
-			    ++kicks.empty > EMPTY_KICKS) {
-				if (!kicks.held_total++)
-					say("more than %u kicks a second with "
-					    "nothing to do: holding its port "
-					    "masked for the rest of each such "
-					    "second", EMPTY_KICKS);
-				kicks.held = true;
-			} else {
+			if (blk_kicks_after_kick(&kicks, served() != before))
 				xendev_evtchn_unmask(&g.ev);
-			}
+			else if (kicks.held_total == 1 && kicks.empty ==
+				 BLK_EMPTY_KICKS + 1)
+				say("more than %u kicks a second with nothing "
+				    "to do: holding its port masked for the "
+				    "rest of each such second",
+				    BLK_EMPTY_KICKS);
 		} else {
 			more = false;
 		}

@@ -424,6 +424,86 @@ static void indirect_write_to_a_read_only_disk_is_refused(void **state)
 	assert_int_equal(copies, 0);
 }
 
+/*
+ * The empty-kick limit, with the clock in our hands: 2,000 idle kicks in
+ * a second are each answered with an unmask; the next one leaves the
+ * port masked until the second is over, and the loop sleeps only that
+ * long; then it unmasks and counts afresh.  A kick that did work is
+ * never held, whatever the count.
+ */
+static void idle_kicks_past_the_limit_hold_the_port_for_the_second(
+	void **state)
+{
+	struct blk_kicks k = { 0 };
+	uint64_t t = 5000;
+
+	(void)state;
+	assert_false(blk_kicks_tick(&k, t));	/* the first second starts */
+	for (unsigned int i = 0; i < BLK_EMPTY_KICKS; i++)
+		assert_true(blk_kicks_after_kick(&k, false));
+	assert_int_equal(blk_kicks_timeout(&k, t + 10, 2000), 2000);
+	/* Work is never held back. */
+	assert_true(blk_kicks_after_kick(&k, true));
+	assert_false(blk_kicks_after_kick(&k, false));
+	assert_true(k.held);
+	assert_int_equal(k.held_total, 1);
+	/* Held: the loop sleeps to the end of the second, not longer. */
+	assert_int_equal(blk_kicks_timeout(&k, t + 400, 2000), 600);
+	assert_int_equal(blk_kicks_timeout(&k, t + 1000, 2000), 0);
+	assert_false(blk_kicks_tick(&k, t + 999));
+	assert_true(k.held);
+	/* The second is over: unmask once, count afresh. */
+	assert_true(blk_kicks_tick(&k, t + 1000));
+	assert_false(k.held);
+	assert_false(blk_kicks_tick(&k, t + 1001));
+	for (unsigned int i = 0; i < BLK_EMPTY_KICKS; i++)
+		assert_true(blk_kicks_after_kick(&k, false));
+	assert_false(blk_kicks_after_kick(&k, false));
+	assert_int_equal(k.held_total, 2);
+	/* A new ring forgets the old one's hold. */
+	blk_kicks_reset(&k);
+	assert_false(k.held);
+	assert_true(blk_kicks_after_kick(&k, false));
+	assert_int_equal(blk_kicks_timeout(&k, t + 1500, 2000), 2000);
+}
+
+/* A second with no hold ends without an unmask (none is owed). */
+static void a_quiet_second_owes_no_unmask(void **state)
+{
+	struct blk_kicks k = { 0 };
+
+	(void)state;
+	for (unsigned int i = 0; i < 10; i++)
+		assert_true(blk_kicks_after_kick(&k, false));
+	assert_false(blk_kicks_tick(&k, 1000));
+	assert_int_equal(k.empty, 0);
+	assert_false(blk_kicks_tick(&k, 3000));
+}
+
+/*
+ * What blkback counts as a kick's work: requests neither refused nor
+ * failed.  A ring full of refused requests (here: an operation nobody
+ * offers) serves every one of them and still counts as idle.
+ */
+static void refused_requests_are_no_work_for_the_kick_limit(void **state)
+{
+	bool notify;
+
+	(void)state;
+	for (unsigned int i = 0; i < 8; i++) {
+		struct blkif_request *r =
+			blkif_front_request(&front, front.r.req_prod_pvt++);
+
+		memset(r, 0, sizeof(*r));
+		r->operation = 99;
+		r->id = i;
+	}
+	ring_front_push_requests(&front.r);
+	assert_int_equal(blk_service(&dev, 32, &notify), 0);
+	assert_int_equal(dev.requests, 8);
+	assert_int_equal(dev.requests - dev.bad_requests - dev.io_errors, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +520,10 @@ int main(void)
 		T(indirect_write_then_read_of_twenty_pages, setup_rw),
 		T(hostile_indirect_requests_are_refused, setup_rw),
 		T(indirect_write_to_a_read_only_disk_is_refused, setup_ro),
+		cmocka_unit_test(
+			idle_kicks_past_the_limit_hold_the_port_for_the_second),
+		cmocka_unit_test(a_quiet_second_owes_no_unmask),
+		T(refused_requests_are_no_work_for_the_kick_limit, setup_rw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
