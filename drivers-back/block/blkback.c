@@ -363,8 +363,11 @@ static int open_image(void)
 		goto out;
 	}
 	g.dev.disk.readonly = strcmp(mode, "w") != 0;
+	/* Not blocking (a FIFO named by mistake would hang us in open) and
+	 * no controlling terminal (we lead our session): anything but a
+	 * regular file is refused just below. */
 	g.dev.fd = open(params, (g.dev.disk.readonly ? O_RDONLY : O_RDWR) |
-			O_CLOEXEC);
+			O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (g.dev.fd < 0 || fstat(g.dev.fd, &st) < 0) {
 		rc = -errno;
 		say("%s: %s", params, strerror(errno));
@@ -373,6 +376,11 @@ static int open_image(void)
 	if (!S_ISREG(st.st_mode)) {
 		rc = -EINVAL;
 		say("%s: not a regular file", params);
+		goto out;
+	}
+	if (fcntl(g.dev.fd, F_SETFL, 0) < 0) {
+		rc = -errno;
+		say("%s: %s", params, strerror(errno));
 		goto out;
 	}
 	g.dev.disk.sectors = (uint64_t)st.st_size >> BLK_SECTOR_SHIFT;

@@ -35,6 +35,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -546,6 +547,41 @@ static void test_blkback_log_is_bounded_against_handshake_rounds(void **state)
 	unlink(log);
 }
 
+/* An image that is a FIFO (an operator's slip): blkback refuses it at
+ * once, Closed, instead of hanging in open() for a writer. */
+static void test_blkback_refuses_a_fifo_without_hanging(void **state)
+{
+	char img[96], why[256] = "";
+	bool closed;
+	int status;
+	pid_t pid;
+
+	add(5, "disk-five");
+	snprintf(img, sizeof(img), "%s/fifo.img", dir);
+	assert_int_equal(mkfifo(img, 0600), 0);
+	/* Read-only: O_RDONLY is the open that waits for a writer. */
+	if (vctl_store_add_disk(5, "xvda", 51712, img, true, why,
+				sizeof(why)))
+		fail_msg("add disk: %s", why);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		execl(BLKBACK_BIN, "blkback", "5", "51712", (char *)NULL);
+		_exit(127);
+	}
+	closed = wait_for(BE "/state", "6");
+	if (!closed)
+		kill(pid, SIGKILL);	/* still in open(): do not wait on it */
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(closed);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	vctl_store_del_domain(5);
+	unlink(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_disk_nodes_and_blkback_handshake),
 		cmocka_unit_test(
 			test_blkback_log_is_bounded_against_handshake_rounds),
+		cmocka_unit_test(test_blkback_refuses_a_fifo_without_hanging),
 	};
 
 	return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
