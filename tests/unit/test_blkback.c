@@ -315,6 +315,42 @@ static void a_runaway_producer_breaks_only_this_ring(void **state)
 	assert_int_equal(blk_service(&dev, 64, &notify), -1);
 }
 
+/*
+ * The front end breaks each new ring again (blkback attaches a new one
+ * at every connect): 50 broken rings, at most 20 lines in the log.
+ */
+static void broken_rings_are_logged_a_bounded_number_of_times(void **state)
+{
+	char path[] = "/tmp/test_blkback_log.XXXXXX", line[256];
+	struct ring_shared *s = ring_page;
+	int fd = mkstemp(path), saved = dup(2);
+	unsigned int lines = 0;
+	bool notify;
+	FILE *f;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	for (int i = 0; i < 50; i++) {
+		blk_dev_attach(&dev, ring_page);
+		atomic_store(&s->rsp_prod, 0);
+		atomic_store(&s->req_prod, 1000);
+		assert_int_equal(blk_service(&dev, 64, &notify), -1);
+	}
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fdopen(fd, "r");
+	assert_non_null(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "runs") && strstr(line, "disconnecting"))
+			lines++;
+	fclose(f);
+	unlink(path);
+	assert_int_equal(lines, 20);
+}
+
 static void a_full_ring_is_served_within_the_budget(void **state)
 {
 	unsigned int n = front.r.nr_ents, got = 0;
@@ -516,6 +552,7 @@ int main(void)
 		T(discard_punches_a_hole_inside_the_image_only, setup_rw),
 		T(read_only_disk_refuses_writes_and_discards, setup_ro),
 		T(a_runaway_producer_breaks_only_this_ring, setup_rw),
+		T(broken_rings_are_logged_a_bounded_number_of_times, setup_rw),
 		T(a_full_ring_is_served_within_the_budget, setup_rw),
 		T(indirect_write_then_read_of_twenty_pages, setup_rw),
 		T(hostile_indirect_requests_are_refused, setup_rw),
