@@ -283,6 +283,15 @@ __asm__(".pushsection .text\n"
 	".code64\n"
 	".popsection");
 
+/*
+ * The upper halves of the general registers are undefined after a
+ * stretch in compatibility mode (SDM vol. 1, 3.4.1.1): an interrupt
+ * there whose iret reloads a 32-bit stack segment truncates RSP to 32
+ * bits (QEMU's TCG does; so may hardware).  So RSP and RBP are kept in
+ * memory across the 32-bit code and every other register is clobbered.
+ */
+static uint64_t saved_rsp, saved_rbp;
+
 static int run_code32(void *unused)
 {
 	uint64_t eax;
@@ -291,14 +300,20 @@ static int run_code32(void *unused)
 	(void)unused;
 	back_ptr.off = (uint32_t)(uintptr_t)code64_back;
 	back_ptr.sel = GET_SEG("cs");
-	__asm__ __volatile__("pushq %[sel]\n\t"
+	__asm__ __volatile__("movq %%rsp, %[sp]\n\t"
+			     "movq %%rbp, %[bp]\n\t"
+			     "pushq %[sel]\n\t"
 			     "pushq %[entry]\n\t"
 			     "lretq\n"
-			     "code64_back:"
-			     : "=a"(eax), "=d"(cs_there)
+			     "code64_back:\n\t"
+			     "movq %[sp], %%rsp\n\t"
+			     "movq %[bp], %%rbp"
+			     : "=a"(eax), "=d"(cs_there),
+			       [sp] "+m"(saved_rsp), [bp] "+m"(saved_rbp)
 			     : [sel] "i"(SEL(E_CODE32)),
-			       [entry] "r"((uint64_t)(uintptr_t)code32_entry)
-			     : "memory");
+			       [entry] "c"((uint64_t)(uintptr_t)code32_entry)
+			     : "rbx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+			       "r12", "r13", "r14", "r15", "memory", "cc");
 	if ((uint32_t)eax != 0x32323232)
 		return 1;
 	if (cs_there != SEL(E_CODE32))
