@@ -187,6 +187,39 @@ guest_iretq:
 1:	iretq
 
 /*
+ * An IST entry that may come from ring 0 with any GS base: save the base
+ * found in the frame's word above the stack and load this CPU's from the
+ * word desc.c keeps there (IST_GS_LOAD, before SAVE_REGS_AND_CALL); put
+ * the saved one back after the handler (IST_GS_RESTORE, before
+ * RESTORE_REGS, which restores rax, rcx and rdx).
+ */
+.macro IST_GS_LOAD
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	movq	%rax, 3 * 8 + DB_IST_GSBASE(%rsp)
+	movq	3 * 8 + DB_IST_PERCPU(%rsp), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+.endm
+
+.macro IST_GS_RESTORE
+	movl	$MSR_GS_BASE, %ecx
+	movq	15 * 8 + DB_IST_GSBASE(%rsp), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
+.endm
+
+/*
  * #DB, on its IST stack, after the stub pushed error code 0 and vector 1.
  */
 db_entry:
@@ -220,28 +253,9 @@ db_entry:
  * is kept in the second word and put back on the way out.
  */
 db_from_hypervisor:
-	pushq	%rax
-	pushq	%rcx
-	pushq	%rdx
-	movl	$MSR_GS_BASE, %ecx
-	rdmsr
-	shlq	$32, %rdx
-	orq	%rdx, %rax
-	movq	%rax, 3 * 8 + DB_IST_GSBASE(%rsp)
-	movq	3 * 8 + DB_IST_PERCPU(%rsp), %rax
-	movq	%rax, %rdx
-	shrq	$32, %rdx
-	wrmsr
-	popq	%rdx
-	popq	%rcx
-	popq	%rax
+	IST_GS_LOAD
 	SAVE_REGS_AND_CALL do_debug_hypervisor
-	/* GS base as it was (rax, rcx, rdx are restored below). */
-	movl	$MSR_GS_BASE, %ecx
-	movq	15 * 8 + DB_IST_GSBASE(%rsp), %rax
-	movq	%rax, %rdx
-	shrq	$32, %rdx
-	wrmsr
+	IST_GS_RESTORE
 	RESTORE_REGS
 	iretq
 
@@ -251,27 +265,9 @@ db_from_hypervisor:
  * is not touched.
  */
 nmi_mce_entry:
-	pushq	%rax
-	pushq	%rcx
-	pushq	%rdx
-	movl	$MSR_GS_BASE, %ecx
-	rdmsr
-	shlq	$32, %rdx
-	orq	%rdx, %rax
-	movq	%rax, 3 * 8 + DB_IST_GSBASE(%rsp)
-	movq	3 * 8 + DB_IST_PERCPU(%rsp), %rax
-	movq	%rax, %rdx
-	shrq	$32, %rdx
-	wrmsr
-	popq	%rdx
-	popq	%rcx
-	popq	%rax
+	IST_GS_LOAD
 	SAVE_REGS_AND_CALL do_entry
-	movl	$MSR_GS_BASE, %ecx
-	movq	15 * 8 + DB_IST_GSBASE(%rsp), %rax
-	movq	%rax, %rdx
-	shrq	$32, %rdx
-	wrmsr
+	IST_GS_RESTORE
 	RESTORE_REGS
 	iretq
 
